@@ -1,0 +1,5 @@
+import XCTest
+
+final class EnvironmentsPlaceholderTests: XCTestCase {
+  func testPlaceholder() { XCTAssertTrue(true) }
+}

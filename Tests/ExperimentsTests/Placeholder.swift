@@ -1,0 +1,5 @@
+import XCTest
+
+final class ExperimentsPlaceholderTests: XCTestCase {
+  func testPlaceholder() { XCTAssertTrue(true) }
+}
