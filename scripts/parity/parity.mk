@@ -1,0 +1,41 @@
+# Parity fixtures and Gymnasium benchmark (Python side).
+# Included from the main Makefile; paths are relative to the repository root.
+#
+#   make parity-venv       pinned virtualenv in .venv/parity (git-ignored via .venv/)
+#   make parity-fixtures   re-record Tests/EnvironmentsTests/Fixtures/*.bin + *.json
+#   make parity-check      independent bit-exact replay of the fixtures with raw mujoco
+#   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
+#
+# The hashes in scripts/parity/requirements.txt are for CPython 3.11 on Linux
+# x86_64; set PARITY_PYTHON to a python3.11 if `python3` is another version.
+
+PARITY_PYTHON ?= python3
+PARITY_VENV   := .venv/parity
+PARITY_PY     := $(PARITY_VENV)/bin/python
+PARITY_REQS   := scripts/parity/requirements.txt
+PARITY_STAMP  := $(PARITY_VENV)/.installed
+
+.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium
+
+parity-venv: $(PARITY_STAMP)
+
+# Rebuilt only when requirements.txt changes (the stamp records its sha256).
+$(PARITY_STAMP): $(PARITY_REQS)
+	@$(PARITY_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
+	  { echo "parity-venv: $(PARITY_PYTHON) is not Python 3.11 (the pinned wheel hashes are cp311); set PARITY_PYTHON" >&2; exit 1; }
+	@if [ -f $@ ] && [ "$$(cat $@)" = "$$(sha256sum $(PARITY_REQS) | cut -d' ' -f1)" ]; then exit 0; fi; \
+	  rm -rf $(PARITY_VENV) && \
+	  $(PARITY_PYTHON) -m venv $(PARITY_VENV) && \
+	  $(PARITY_PY) -m pip install --quiet --disable-pip-version-check --no-input \
+	    --require-hashes --no-deps --only-binary=:all: -r $(PARITY_REQS) && \
+	  $(PARITY_PY) -c 'import gymnasium, mujoco; assert gymnasium.__version__ == "1.4.0" and mujoco.__version__ == "3.3.7"' && \
+	  sha256sum $(PARITY_REQS) | cut -d' ' -f1 > $@
+
+parity-fixtures: parity-venv
+	$(PARITY_PY) scripts/parity/record.py
+
+parity-check: parity-venv
+	$(PARITY_PY) scripts/parity/check_semantics.py
+
+bench-gymnasium: parity-venv
+	$(PARITY_PY) scripts/parity/bench_gymnasium.py
