@@ -1,1 +1,39 @@
-print("repro")
+import Environments
+import Foundation
+
+let topUsage = """
+  repro: a deterministic reproduction harness for "Implementation Matters in
+  Deep Policy Gradients" (Engstrom, Ilyas et al., ICLR 2020).
+
+  usage: repro <command> [options]     (repro <command> --help for details)
+
+  commands:
+    env list       list the tasks, their sizes and bounds
+    bench env      environment steps per second (single thread)
+  """
+
+func runMain() -> Int32 {
+  var argv = Array(CommandLine.arguments.dropFirst())
+  guard let command = argv.first else {
+    print(topUsage)
+    return 2
+  }
+  argv.removeFirst()
+  do {
+    switch command {
+    case "env": try EnvCommand.run(argv)
+    case "bench": try BenchCommand.run(argv)
+    case "-h", "--help", "help": print(topUsage)
+    default: throw UsageError("unknown command '\(command)'")
+    }
+    return 0
+  } catch let e as UsageError {
+    printError("repro: \(e.message)\n(run 'repro \(command == "-h" ? "" : command) --help' for usage)")
+    return 2
+  } catch {
+    printError("repro: \(error)")
+    return 1
+  }
+}
+
+exit(runMain())

@@ -1,5 +1,0 @@
-import XCTest
-
-final class EnvironmentsPlaceholderTests: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
