@@ -147,6 +147,10 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
         }
       case .call(let f, let args):
         let xs = try args.map(eval)
+        // The parser checks arity; a hand-built tree might not have.
+        if xs.isEmpty || (f.arity.map { $0 != xs.count } ?? false) {
+          throw StatisticsError.wrongArgumentCount(function: f.rawValue, got: xs.count)
+        }
         switch f {
         case .abs: return Swift.abs(xs[0])
         case .max: return xs.dropFirst().reduce(xs[0]) { Swift.max($0, $1) }

@@ -19,6 +19,8 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
   case invalidConfidenceLevel(Double)
   /// A formula referenced a name that has no value or sample.
   case unknownName(String)
+  /// A hand-built formula called a function with the wrong number of arguments.
+  case wrongArgumentCount(function: String, got: Int)
   /// A formula divided by zero.
   case divisionByZero(formula: String)
   /// A formula or statistic produced NaN or an infinity.
@@ -38,6 +40,8 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
     case .invalidResampleCount(let n): return "bootstrap needs at least 1 resample, got \(n)"
     case .invalidConfidenceLevel(let c): return "confidence level \(c) is outside (0, 1)"
     case .unknownName(let name): return "no value or sample named [\(name)]"
+    case .wrongArgumentCount(let function, let got):
+      return "\(function)(...) called with \(got) argument(s)"
     case .divisionByZero(let formula): return "division by zero in '\(formula)'"
     case .nonFiniteResult(let what): return "'\(what)' produced a non-finite value"
     case .circularDefinition(let chain):

@@ -100,6 +100,10 @@ final class FormulaTests: XCTestCase {
       XCTAssertEqual($0 as? StatisticsError, .divisionByZero(formula: "1 / ([a] - [a])"))
     }
     XCTAssertThrowsError(try Formula("[a]").evaluate(["a": .infinity]))
+    // A hand-built tree that the parser would have refused.
+    XCTAssertThrowsError(try Formula(expression: .call(.max, [])).evaluate([:])) {
+      XCTAssertEqual($0 as? StatisticsError, .wrongArgumentCount(function: "max", got: 0))
+    }
   }
 
   func testInliningDefinitions() throws {
