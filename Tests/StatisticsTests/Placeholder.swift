@@ -1,5 +1,0 @@
-import XCTest
-
-final class StatisticsPlaceholderTests: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
