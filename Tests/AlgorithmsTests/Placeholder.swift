@@ -1,5 +1,0 @@
-import XCTest
-
-final class AlgorithmsPlaceholderTests: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
