@@ -12,7 +12,8 @@ public enum AlgorithmKind: String, Codable, Sendable, CaseIterable {
 public enum RewardNormalization: String, Codable, Sendable, CaseIterable {
   /// Raw rewards.
   case none
-  /// z-score each reward with the running mean/std of rewards.
+  /// The authors' `ZFilter(center=False)` on the reward itself: r / (std + 1e-8)
+  /// with the running std of rewards (see `RewardScaler` for the exact formula).
   case rewards
   /// Divide each reward by the running std of the discounted return (the authors' scheme).
   case returns
@@ -99,14 +100,25 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
   public var observationClip: Double? = 10
   /// 8. Hidden activation: tanh (the authors') or relu.
   public var activation: ActivationKind = .tanh
-  /// 9. Global gradient-norm clipping (PyTorch clip_grad_norm_) of each network's gradient; nil = off.
-  /// In TRPO it applies to the value network only (the policy step is a trust-region step).
+  /// 9. Global gradient-norm clipping (PyTorch clip_grad_norm_); nil = off.
+  /// PPO: the policy gradient only, as in the authors' code (their value network is never clipped).
+  /// TRPO: the value network's gradient. The authors' TRPO+ setting has no effect in their code (the
+  /// policy step is a trust-region step); we apply it to the value network so that the switch does something.
   public var gradientClip: Double? = nil
+  /// Leave the last step of every finished episode out of the value loss, as the authors'
+  /// code does (it masks steps with `not_done == 0`). Off: every step's target is fitted.
+  public var valueLossMaskEpisodeEnds: Bool = true
+  /// Clip actions to the action bounds before stepping the environment. The authors' code
+  /// passes the Gaussian sample unclipped (MuJoCo clamps the control internally; the control
+  /// cost sees the raw action), so this is off by default.
+  public var clipActions: Bool = false
 
   // MARK: TRPO
   /// KL bound delta at the first iteration.
   public var klBound: Double = 0.04
   /// KL bound at the last iteration (linear schedule, TRPO+); nil = constant `klBound`.
+  /// Note: in the authors' released code the schedule updates an attribute that the TRPO step
+  /// never reads, so their TRPO+ ran with a constant bound; set this to nil to reproduce that.
   public var klBoundFinal: Double? = nil
   /// Fraction of the batch used for Fisher-vector products (paper: 0.1).
   public var fisherFraction: Double = 0.1
@@ -114,7 +126,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
   public var cgIterations: Int = 10
   /// Damping added to the Fisher matrix (paper: 0.1).
   public var cgDamping: Double = 0.1
-  /// Backtracking line-search halvings (paper: 10).
+  /// Backtracking line-search tries (paper: 10): step fractions 1, 1/2, ..., 2^-(n-1).
   public var lineSearchSteps: Int = 10
   /// Accept a line-search step when actual improvement > ratio × expected improvement.
   public var lineSearchAcceptRatio: Double = 0.1
@@ -146,7 +158,7 @@ extension TrainerConfig {
     "algorithm", "iterations", "stepsPerIteration", "resetEachIteration",
     "gamma", "gaeLambda", "policyLR", "valueLR", "adamEpsilon", "clipEpsilon",
     "entropyCoefficient", "policyEpochs", "valueEpochs", "minibatches",
-    "advantageNormalization", "hiddenSizes",
+    "advantageNormalization", "hiddenSizes", "valueLossMaskEpisodeEnds", "clipActions",
     "valueClipping", "rewardNormalization", "initialization", "learningRateAnnealing",
     "rewardClip", "observationNormalization", "observationClip", "activation", "gradientClip",
     "klBound", "klBoundFinal", "fisherFraction", "cgIterations", "cgDamping",
@@ -206,6 +218,8 @@ extension TrainerConfig {
         throw ConfigError(key: key, message: "expected comma-separated integers such as 64,64, got '\(text)'")
       }
       hiddenSizes = parts.map { $0! }
+    case "valueLossMaskEpisodeEnds": valueLossMaskEpisodeEnds = try bool()
+    case "clipActions": clipActions = try bool()
     case "valueClipping": valueClipping = try bool()
     case "rewardNormalization": rewardNormalization = try choice(RewardNormalization.self)
     case "initialization": initialization = try choice(InitializationKind.self)
