@@ -8,6 +8,7 @@ let topUsage = """
   usage: repro <command> [options]     (repro <command> --help for details)
 
   commands:
+    train          train one agent (PPO, PPO-M, PPO-NoClip, TRPO, TRPO+)
     env list       list the tasks, their sizes and bounds
     bench env      environment steps per second (single thread)
   """
@@ -22,6 +23,7 @@ func runMain() -> Int32 {
   do {
     switch command {
     case "env": try EnvCommand.run(argv)
+    case "train": try TrainCommand.run(argv)
     case "bench": try BenchCommand.run(argv)
     case "-h", "--help", "help": print(topUsage)
     default: throw UsageError("unknown command '\(command)'")

@@ -1,0 +1,90 @@
+import NeuralNet
+import ReproRandom
+
+/// The learner's networks: a Gaussian policy (mean from an MLP, state-independent
+/// log-std stored as the MLP's trailing extra parameters, so the whole policy is
+/// one flat vector) and a separate value MLP, each with its own Adam.
+///
+/// Networks compute in `Float` (see the NeuralNet module for the measurement
+/// behind that choice); losses, advantages and statistics are `Double`.
+public final class Agent {
+  public let policy: MLP<Float>
+  public let valueNet: MLP<Float>
+  var policyAdam: Adam<Float>
+  var valueAdam: Adam<Float>
+  public let observationSize: Int
+  public let actionSize: Int
+  private var single: [Float]
+
+  public init(observationSize: Int, actionSize: Int, config: TrainerConfig, seed: UInt64) {
+    self.observationSize = observationSize
+    self.actionSize = actionSize
+    let act: Activation = config.activation == .tanh ? .tanh : .relu
+    policy = MLP(sizes: [observationSize] + config.hiddenSizes + [actionSize], activation: act, extraParameters: actionSize)
+    valueNet = MLP(sizes: [observationSize] + config.hiddenSizes + [1], activation: act)
+    var rng = Xoshiro256(seed: seed, stream: "init")
+    let hidden = [Double](repeating: 2.0.squareRoot(), count: config.hiddenSizes.count)
+    switch config.initialization {
+    case .orthogonal:
+      // Section 3, optimization 3: orthogonal init with layer scaling.
+      policy.initializeOrthogonal(gains: hidden + [0.01], rng: &rng)
+      valueNet.initializeOrthogonal(gains: hidden + [1.0], rng: &rng)
+    case .default:
+      policy.initializePyTorchDefault(rng: &rng)
+      valueNet.initializePyTorchDefault(rng: &rng)
+    }
+    // log-std starts at 0.
+    for i in 0..<actionSize { policy.parameters[policy.networkParameterCount + i] = 0 }
+    policyAdam = Adam(parameterCount: policy.parameterCount, epsilon: config.adamEpsilon)
+    valueAdam = Adam(parameterCount: valueNet.parameterCount, epsilon: config.adamEpsilon)
+    single = [Float](repeating: 0, count: max(actionSize, 1))
+  }
+
+  /// The policy's log-std (Double copies of the trailing parameters).
+  public var logStd: [Double] {
+    (0..<actionSize).map { Double(policy.parameters[policy.networkParameterCount + $0]) }
+  }
+
+  /// Policy mean for one observation.
+  func policyMean(_ obs: [Float], into mean: inout [Double]) {
+    obs.withUnsafeBufferPointer { o in
+      single.withUnsafeMutableBufferPointer { out in
+        policy.predict(input: o.baseAddress!, output: out.baseAddress!)
+      }
+    }
+    for i in 0..<actionSize { mean[i] = Double(single[i]) }
+  }
+
+  /// V(s) for one observation.
+  func value(_ obs: [Float]) -> Double {
+    var out: Float = 0
+    obs.withUnsafeBufferPointer { o in valueNet.predict(input: o.baseAddress!, output: &out) }
+    return Double(out)
+  }
+
+  /// Policy means for a batch (count × actionSize, Double).
+  func policyMeans(_ observations: [Float], count: Int) -> [Double] {
+    observations.withUnsafeBufferPointer { o in
+      let out = policy.forward(input: o.baseAddress!, batch: count)
+      return out.map { Double($0) }
+    }
+  }
+
+  /// The first non-finite parameter of either network, if any.
+  func nonFiniteParameter() -> String? {
+    for (name, net) in [("policy", policy), ("value", valueNet)] {
+      for i in 0..<net.parameterCount where !net.parameters[i].isFinite {
+        return "\(name) parameter[\(i)] is \(net.parameters[i])"
+      }
+    }
+    return nil
+  }
+}
+
+/// Gathers rows `indices` of a row-major matrix with `width` columns.
+func gatherRows<T>(_ m: [T], width: Int, _ indices: [Int]) -> [T] {
+  var out = [T]()
+  out.reserveCapacity(indices.count * width)
+  for i in indices { out.append(contentsOf: m[(i * width)..<((i + 1) * width)]) }
+  return out
+}

@@ -1,0 +1,170 @@
+import Environments
+import Foundation
+import ReproRandom
+
+/// One iteration's experience from a single actor, as the update consumes it.
+/// Observations are stored as the networks saw them (normalised and clipped).
+public struct RolloutBatch {
+  public var count: Int
+  public let observationSize: Int
+  public let actionSize: Int
+  /// count × observationSize, row-major, network precision.
+  public var observations: [Float]
+  /// count × actionSize: the sampled actions (before any clipping for the environment).
+  public var actions: [Double]
+  /// count × actionSize: the policy mean when the action was sampled.
+  public var means: [Double]
+  /// log-std of the policy that sampled the batch.
+  public var logStd: [Double]
+  /// log pi_old(a|s) of each sampled action.
+  public var logProbs: [Double]
+  /// V_old(s_t).
+  public var values: [Double]
+  /// Rewards after scaling and clipping (what the learner sees).
+  public var rewards: [Double]
+  public var terminated: [Bool]
+  public var truncated: [Bool]
+  /// At a truncation, V(final observation); 0 elsewhere.
+  public var truncationValues: [Double]
+  /// V(s_N): the value of the observation after the last step (bootstrap for the trailing partial episode).
+  public var lastValue: Double
+  /// Undiscounted raw returns of the episodes completed in this batch.
+  public var episodeReturns: [Double]
+  /// Lengths of those episodes.
+  public var episodeLengths: [Int]
+
+  init(capacity: Int, observationSize: Int, actionSize: Int) {
+    count = 0
+    self.observationSize = observationSize
+    self.actionSize = actionSize
+    observations = []
+    observations.reserveCapacity(capacity * observationSize)
+    actions = []
+    actions.reserveCapacity(capacity * actionSize)
+    means = []
+    means.reserveCapacity(capacity * actionSize)
+    logStd = []
+    logProbs = []
+    logProbs.reserveCapacity(capacity)
+    values = []
+    values.reserveCapacity(capacity)
+    rewards = []
+    rewards.reserveCapacity(capacity)
+    terminated = []
+    terminated.reserveCapacity(capacity)
+    truncated = []
+    truncated.reserveCapacity(capacity)
+    truncationValues = []
+    truncationValues.reserveCapacity(capacity)
+    lastValue = 0
+    episodeReturns = []
+    episodeLengths = []
+  }
+}
+
+/// Why collection stopped early.
+struct RolloutDivergence: Error {
+  var reason: String
+}
+
+/// The actor's persistent state across iterations: environment, normalisers,
+/// the current observation and episode bookkeeping.
+final class Actor {
+  let env: any Environment
+  var observationFilter: ObservationNormalizer
+  var rewardScaler: RewardScaler
+  var actionRNG: Xoshiro256
+  /// When false (held-out rollouts), the filters are applied but not updated.
+  let updatesFilters: Bool
+  private var currentObservation: [Double] = []
+  private var needsReset = true
+  private var episodeReturn = 0.0
+  private var episodeLength = 0
+  private let firstResetSeed: UInt64
+  private var everReset = false
+
+  init(env: any Environment, config: TrainerConfig, seed: UInt64, stream: String, updatesFilters: Bool = true) {
+    self.env = env
+    observationFilter = ObservationNormalizer(dimension: env.observationSize, config: config)
+    rewardScaler = RewardScaler(config: config)
+    actionRNG = Xoshiro256(seed: seed, stream: stream + "/actions")
+    var envSeeds = Xoshiro256(seed: seed, stream: stream + "/env")
+    firstResetSeed = envSeeds.next()
+    self.updatesFilters = updatesFilters
+  }
+
+  private func filter(_ raw: [Double]) -> [Double] {
+    updatesFilters ? observationFilter(raw) : observationFilter.apply(raw)
+  }
+
+  private func reset() throws {
+    let raw = env.reset(seed: everReset ? nil : firstResetSeed)
+    everReset = true
+    if let bad = firstNonFinite(raw, name: "observation") { throw RolloutDivergence(reason: "\(bad) after reset") }
+    currentObservation = filter(raw)
+    if updatesFilters { rewardScaler.resetReturn() }
+    episodeReturn = 0
+    episodeLength = 0
+    needsReset = false
+  }
+
+  /// Collects `steps` steps with `agent`'s current policy.
+  func collect(steps: Int, agent: Agent, config: TrainerConfig, startFresh: Bool) throws -> RolloutBatch {
+    let obsSize = env.observationSize, actSize = env.actionSize
+    if startFresh || needsReset { try reset() }
+    var batch = RolloutBatch(capacity: steps, observationSize: obsSize, actionSize: actSize)
+    let logStd = agent.logStd
+    batch.logStd = logStd
+    let std = logStd.map { exp($0) }
+    var mean = [Double](repeating: 0, count: actSize)
+    var action = [Double](repeating: 0, count: actSize)
+    var envAction = [Double](repeating: 0, count: actSize)
+    var obsF = [Float](repeating: 0, count: obsSize)
+    for _ in 0..<steps {
+      for i in 0..<obsSize { obsF[i] = Float(currentObservation[i]) }
+      agent.policyMean(obsF, into: &mean)
+      let value = agent.value(obsF)
+      for i in 0..<actSize { action[i] = mean[i] + std[i] * actionRNG.nextNormal() }
+      let logp = gaussianLogProb(action: action, mean: mean, logStd: logStd)
+      if config.clipActions {
+        for i in 0..<actSize { envAction[i] = min(max(action[i], env.actionLow[i]), env.actionHigh[i]) }
+      } else {
+        envAction = action
+      }
+      let step = try env.step(envAction)
+      if let bad = firstNonFinite(step.observation, name: "observation") { throw RolloutDivergence(reason: "\(bad) from the environment") }
+      guard step.reward.isFinite else { throw RolloutDivergence(reason: "reward is \(step.reward)") }
+      episodeReturn += step.reward
+      episodeLength += 1
+      let scaled = updatesFilters ? rewardScaler(step.reward) : step.reward
+      let next = filter(step.observation)
+
+      batch.observations.append(contentsOf: obsF)
+      batch.actions.append(contentsOf: action)
+      batch.means.append(contentsOf: mean)
+      batch.logProbs.append(logp)
+      batch.values.append(value)
+      batch.rewards.append(scaled)
+      batch.terminated.append(step.terminated)
+      batch.truncated.append(step.truncated)
+      var truncationValue = 0.0
+      if step.truncated && !step.terminated {
+        var nextF = [Float](repeating: 0, count: obsSize)
+        for i in 0..<obsSize { nextF[i] = Float(next[i]) }
+        truncationValue = agent.value(nextF)
+      }
+      batch.truncationValues.append(truncationValue)
+      batch.count += 1
+      if step.terminated || step.truncated {
+        batch.episodeReturns.append(episodeReturn)
+        batch.episodeLengths.append(episodeLength)
+        try reset()
+      } else {
+        currentObservation = next
+      }
+    }
+    for i in 0..<obsSize { obsF[i] = Float(currentObservation[i]) }
+    batch.lastValue = agent.value(obsF)
+    return batch
+  }
+}

@@ -1,0 +1,133 @@
+import Algorithms
+import Foundation
+import XCTest
+
+/// Training-level tests: determinism, diagnostics not disturbing training,
+/// each switch wired in, TRPO's KL bound, and short learning checks.
+final class TrainerTests: XCTestCase {
+  /// A small Pendulum configuration that runs in well under a second.
+  func tinyConfig(_ algorithm: AlgorithmKind = .ppo) -> TrainerConfig {
+    var c = Preset.ppo.config(task: .hopper)
+    c.algorithm = algorithm
+    c.iterations = 3
+    c.stepsPerIteration = 256
+    c.minibatches = 4
+    c.policyEpochs = 2
+    c.valueEpochs = 2
+    c.diagnosticsEvery = 0
+    return c
+  }
+
+  /// Strips wall-clock fields, which are not part of determinism.
+  func deterministicPart(_ r: RunResult) -> RunResult {
+    var r = r
+    r.wallSeconds = 0
+    for i in r.iterations.indices { r.iterations[i].stepsPerSecond = 0 }
+    return r
+  }
+
+  func run(_ task: String, _ config: TrainerConfig, seed: UInt64 = 0) throws -> RunResult {
+    try Trainer(task: task, algorithmLabel: "test", seed: seed, config: config).run()
+  }
+
+  func testSameSeedSameBitsDifferentSeedDiffers() throws {
+    for (task, alg) in [("Pendulum-v1", AlgorithmKind.ppo), ("Hopper-v5", .ppo), ("Hopper-v5", .trpo)] {
+      let c = tinyConfig(alg)
+      let a = deterministicPart(try run(task, c, seed: 7))
+      let b = deterministicPart(try run(task, c, seed: 7))
+      XCTAssertEqual(a, b, "\(task) \(alg): two runs with one seed must be bit-identical")
+      // Bit-identical JSON as well (the stored form).
+      let enc = JSONEncoder()
+      enc.outputFormatting = .sortedKeys
+      XCTAssertEqual(try enc.encode(a), try enc.encode(b))
+      let other = deterministicPart(try run(task, c, seed: 8))
+      XCTAssertNotEqual(a.iterations, other.iterations, "\(task) \(alg): a different seed must differ")
+    }
+  }
+
+  func testDiagnosticsDoNotChangeTraining() throws {
+    for alg in [AlgorithmKind.ppo, .trpo] {
+      var off = tinyConfig(alg)
+      off.diagnosticsEvery = 0
+      var on = off
+      on.diagnosticsEvery = 1
+      let a = deterministicPart(try run("Hopper-v5", off))
+      let b = deterministicPart(try run("Hopper-v5", on))
+      XCTAssertEqual(a.iterations.map(\.meanReturn), b.iterations.map(\.meanReturn))
+      XCTAssertEqual(a.iterations.map(\.policyLoss), b.iterations.map(\.policyLoss))
+      XCTAssertEqual(a.iterations.map(\.meanKL), b.iterations.map(\.meanKL))
+      XCTAssertEqual(a.score, b.score)
+      XCTAssertTrue(b.iterations.allSatisfy { $0.trainDiagnostics != nil && $0.heldOutDiagnostics != nil })
+      XCTAssertTrue(a.iterations.allSatisfy { $0.trainDiagnostics == nil && $0.heldOutDiagnostics == nil })
+    }
+  }
+
+  /// Every code-level optimization switch reaches the training: flipping it changes the run.
+  func testEverySwitchChangesTheRun() throws {
+    let base = tinyConfig()
+    let baseline = deterministicPart(try run("Hopper-v5", base))
+    let flips: [(String, String)] = [
+      ("valueClipping", "false"), ("rewardNormalization", "none"), ("rewardNormalization", "rewards"),
+      ("initialization", "default"), ("learningRateAnnealing", "false"), ("rewardClip", "0.5"),
+      ("observationNormalization", "false"), ("observationClip", "0.5"), ("activation", "relu"),
+      ("gradientClip", "0.01"), ("entropyCoefficient", "0.1"), ("clipEpsilon", "1e32"),
+      ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"), ("advantageNormalization", "false"),
+    ]
+    for (key, value) in flips {
+      var c = base
+      try c.set(key, to: value)
+      let r = deterministicPart(try run("Hopper-v5", c))
+      XCTAssertNotEqual(r.iterations, baseline.iterations, "\(key)=\(value) had no effect")
+    }
+  }
+
+  /// TRPO's line search never accepts a step whose mean KL exceeds delta.
+  func testTRPOKeepsMeanKLWithinBound() throws {
+    var c = Preset.trpo.config(task: .hopper)
+    c.iterations = 6
+    c.stepsPerIteration = 1024
+    c.diagnosticsEvery = 0
+    let r = try run("Hopper-v5", c)
+    XCTAssertNil(r.diverged)
+    for m in r.iterations {
+      let bound = try XCTUnwrap(m.klBound)
+      XCTAssertLessThanOrEqual(m.meanKL, bound, "iteration \(m.iteration)")
+    }
+    XCTAssertTrue(r.iterations.contains { $0.lineSearchSteps != nil }, "some step was accepted")
+  }
+
+  func testKLScheduleIsLinear() {
+    var c = Preset.trpoPlus.config(task: .hopper)
+    c.iterations = 5
+    XCTAssertEqual(c.klBound(at: 0), 0.04, accuracy: 1e-15)
+    XCTAssertEqual(c.klBound(at: 4), 0.07, accuracy: 1e-15)
+    XCTAssertEqual(c.klBound(at: 2), 0.055, accuracy: 1e-15)
+  }
+
+  func testInvalidSettingsAreRefusedBeforeTraining() {
+    var c = TrainerConfig()
+    c.policyLR = -1
+    c.clipEpsilon = 0
+    c.gamma = 1.5
+    XCTAssertThrowsError(try run("Pendulum-v1", c)) { e in
+      let text = "\(e)"
+      XCTAssert(text.contains("policyLR") && text.contains("clipEpsilon") && text.contains("gamma"), text)
+    }
+    var d = TrainerConfig()
+    XCTAssertThrowsError(try d.set("polcyLR", to: "1")) { e in
+      XCTAssert("\(e)".contains("unknown setting") && "\(e)".contains("policyLR"), "\(e)")
+    }
+    XCTAssertThrowsError(try d.set("gamma", to: "abc"))
+  }
+
+  func testDivergenceIsRecordedNotContinued() throws {
+    var c = tinyConfig()
+    c.policyLR = 1e300  // one Adam step of this size overflows the Float parameters
+    c.learningRateAnnealing = false
+    let r = try run("Hopper-v5", c)
+    let d = try XCTUnwrap(r.diverged, "a run with absurd learning rate must be recorded as diverged")
+    XCTAssertEqual(r.iterations.count, d.iteration + 1)
+    XCTAssertNil(r.score)
+    XCTAssertFalse(d.reason.isEmpty)
+  }
+}
