@@ -13,6 +13,7 @@ public enum JSONValue: Sendable, Equatable {
   case bool(Bool)
   case null
 
+  /// Order-sensitive for objects (key order is meaningful in manifests); numbers compare by value.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     switch (a, b) {
     case let (.object(x), .object(y)):

@@ -85,6 +85,10 @@ public struct AlgorithmEntry: Sendable, Equatable {
 
 /// Seeds `base, base + 1, ..., base + count - 1`.
 public struct SeedPlan: Sendable, Equatable {
+  public init(count: Int, base: Int) {
+    self.count = count
+    self.base = base
+  }
   /// Seeds when a scale does not say.
   public var count: Int
   /// The first seed (at least 1).
@@ -93,6 +97,13 @@ public struct SeedPlan: Sendable, Equatable {
 
 /// A named budget: `paper` (80 seeds × 488 iterations × 2048 steps), `quick`, ...
 public struct Scale: Sendable, Equatable {
+  public init(name: String, seeds: Int? = nil, iterations: Int? = nil, stepsPerIteration: Int? = nil, note: String? = nil) {
+    self.name = name
+    self.seeds = seeds
+    self.iterations = iterations
+    self.stepsPerIteration = stepsPerIteration
+    self.note = note
+  }
   public var name: String
   /// Seeds per cell; nil = the manifest's `seeds.count`.
   public var seeds: Int?
@@ -105,6 +116,10 @@ public struct Scale: Sendable, Equatable {
 
 /// How a run's single score is computed (written into every run's TrainerConfig).
 public struct ScoreDefinition: Sendable, Equatable {
+  public init(method: ScoreMethod, iterations: Int) {
+    self.method = method
+    self.iterations = iterations
+  }
   public var method: ScoreMethod
   /// Iterations averaged by `lastMean`.
   public var iterations: Int
@@ -113,6 +128,11 @@ public struct ScoreDefinition: Sendable, Equatable {
 /// A row computed from other rows by a formula such as
 /// `max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))` (parsed by Statistics).
 public struct DerivedRow: Sendable, Equatable {
+  public init(name: String, formula: String, references: [String]) {
+    self.name = name
+    self.formula = formula
+    self.references = references
+  }
   public var name: String
   public var formula: String
   /// The bracketed row names, in order of appearance.
@@ -121,6 +141,10 @@ public struct DerivedRow: Sendable, Equatable {
 
 /// A row shown for comparison only; it has paper values and no runs.
 public struct ReferenceRow: Sendable, Equatable {
+  public init(name: String, note: String) {
+    self.name = name
+    self.note = note
+  }
   public var name: String
   public var note: String
 }
@@ -158,6 +182,13 @@ public struct Claim: Sendable, Equatable {
   public var right: String
   /// The tasks it is claimed on (all of the manifest's when written as "all").
   public var tasks: [PaperTask]
+  public init(name: String, left: String, op: Op, right: String, tasks: [PaperTask]) {
+    self.name = name
+    self.left = left
+    self.op = op
+    self.right = right
+    self.tasks = tasks
+  }
 }
 
 // MARK: - Decoding
