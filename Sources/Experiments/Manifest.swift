@@ -267,7 +267,7 @@ extension Manifest {
     // Seeds
     let seedsObj = try top.required("seeds").object(allowed: ["count", "base"])
     let seeds = SeedPlan(
-      count: try seedsObj.required("count").positiveInteger(),
+      count: try seedCount(seedsObj.required("count")),
       base: try seedsObj.required("base").positiveInteger())
 
     // Scales
@@ -277,7 +277,7 @@ extension Manifest {
       let o = try node.object(allowed: ["seeds", "iterations", "stepsPerIteration", "note"])
       scales.append(Scale(
         name: key,
-        seeds: try o.optional("seeds")?.positiveInteger(),
+        seeds: try o.optional("seeds").map(seedCount),
         iterations: try o.optional("iterations")?.integer(),
         stepsPerIteration: try o.optional("stepsPerIteration")?.integer(),
         note: try o.optional("note")?.string()))
@@ -414,6 +414,13 @@ extension Manifest {
       file: file, name: name, citation: citation, description: description, tasks: tasks,
       algorithms: algorithms, seeds: seeds, scales: scales, defaultScale: defaultScale, score: score,
       derived: derived, references: references, paper: paper, claims: claims, rows: rows)
+  }
+
+  /// Seeds per cell: 1 ... 100,000.
+  private static func seedCount(_ node: Node) throws -> Int {
+    let n = try node.positiveInteger()
+    if n > 100_000 { throw Fail(node.path, "at most 100000 seeds, got \(n)") }
+    return n
   }
 
   private static func task(_ node: Node, among allowed: [PaperTask]) throws -> PaperTask {

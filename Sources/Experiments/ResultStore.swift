@@ -117,19 +117,47 @@ public struct ResultStore: Sendable {
     return nil
   }
 
+  /// The state of each run's file, in the order given (files are read in parallel).
+  public func states(of specs: [RunSpec]) -> [StoredState] {
+    let box = StatesBox(count: specs.count)
+    DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+      box.set(i, state(of: specs[i]))
+    }
+    return box.values
+  }
+
   /// Results for every run of an expansion that has a valid file, by hash, and
   /// the invalid files found (hash → reason).
   public func loadAll(_ expansion: Expansion) -> (results: [String: RunResult], invalid: [String: String]) {
     var results: [String: RunResult] = [:]
     var invalid: [String: String] = [:]
-    for spec in expansion.uniqueSpecs {
-      switch state(of: spec) {
+    let specs = expansion.uniqueSpecs
+    for (spec, st) in zip(specs, states(of: specs)) {
+      switch st {
       case .missing: break
       case let .valid(s): results[spec.hash] = s.result
       case let .invalid(reason): invalid[spec.hash] = reason
       }
     }
     return (results, invalid)
+  }
+
+  /// Removes temporary files (`.<hash>.json.*.tmp`) older than `age` seconds: left
+  /// by a process killed while writing. A write takes milliseconds, so an old one
+  /// is certainly abandoned; younger ones may belong to a runner still at work.
+  /// Returns how many were removed.
+  @discardableResult
+  public func removeAbandonedTemporaryFiles(olderThan age: Double = 3600) -> Int {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
+    var removed = 0
+    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+      let path = directory.appendingPathComponent(name).path
+      guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
+            let modified = attrs[.modificationDate] as? Date,
+            Date().timeIntervalSince(modified) > age else { continue }
+      if unlink(path) == 0 { removed += 1 }
+    }
+    return removed
   }
 
   // MARK: Writing
@@ -220,5 +248,22 @@ public struct ResultStore: Sendable {
       _ = fsync(fd)
       close(fd)
     }
+  }
+}
+
+/// Collects per-index results from concurrent readers.
+private final class StatesBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [StoredState]
+  init(count: Int) { items = Array(repeating: .missing, count: count) }
+  func set(_ i: Int, _ s: StoredState) {
+    lock.lock()
+    items[i] = s
+    lock.unlock()
+  }
+  var values: [StoredState] {
+    lock.lock()
+    defer { lock.unlock() }
+    return items
   }
 }

@@ -33,6 +33,15 @@ public struct RunSummary: Sendable, Equatable {
   /// Result files found invalid (path and reason); they were rerun.
   public var invalidFiles: [String]
 
+  /// A few lines for the end of a run: counts, then each failure.
+  public var report: String {
+    var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
+      + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), \(failed.count) failed"]
+    for path in invalidFiles { lines.append("  rerun (invalid file): \(path)") }
+    for f in failed { lines.append("  FAILED \(f.spec.label) [\(f.spec.hash.prefix(12))]: \(f.message)") }
+    return lines.joined(separator: "\n")
+  }
+
   /// True when every run of the shard now has a valid result.
   public var succeeded: Bool { failed.isEmpty && alreadyDone + completed == total }
   /// 0 on success, 1 when any run failed.
@@ -80,9 +89,11 @@ public enum Runner {
     let specs = shard.select(expansion.uniqueSpecs)
     let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
 
+    let abandoned = store.removeAbandonedTemporaryFiles()
+    if abandoned > 0 { display.note("\(store.directory.path): removed \(abandoned) abandoned temporary file(s)") }
     var pending: [RunSpec] = []
-    for spec in specs {
-      switch store.state(of: spec) {
+    for (spec, stored) in zip(specs, store.states(of: specs)) {
+      switch stored {
       case .valid: state.alreadyDone += 1
       case .missing: pending.append(spec)
       case let .invalid(reason):

@@ -85,6 +85,10 @@ final class ManifestErrorTests: XCTestCase {
                         "\(f): seeds.count: must be at least 1, got -2")
     assertManifestError(miniManifest.replacing1("\"two\": {\"seeds\": 2,", "\"two\": {\"seeds\": 0,"),
                         "\(f): scales.two.seeds: must be at least 1, got 0")
+    assertManifestError(miniManifest.replacing1("\"two\": {\"seeds\": 2,", "\"two\": {\"seeds\": 1000000000,"),
+                        "\(f): scales.two.seeds: at most 100000 seeds, got 1000000000")
+    assertManifestError(miniManifest.replacing1("\"base\": 1}", "\"base\": 1.5}"),
+                        "\(f): seeds.base: expected an integer")
   }
 
   func testRowsThatDoNotExist() {

@@ -122,6 +122,33 @@ final class RunnerTests: XCTestCase {
     XCTAssertTrue(last.hasSuffix(" elapsed, finished"), last)
   }
 
+  func testManyRunsManyThreads() throws {
+    let many = miniManifest.replacing1("\"two\": {\"seeds\": 2,", "\"two\": {\"seeds\": 40,")
+    let e = try decodeMini(many).expand(scale: "two")
+    let store = ResultStore(directory: try temporaryFolder())
+    let s = Runner.run(e, store: store, jobs: 8, display: quietDisplay(), tick: 0.01, train: fakeTrain)
+    XCTAssertEqual(s.total, 160)
+    XCTAssertEqual(s.completed, 160)
+    let files = try FileManager.default.contentsOfDirectory(atPath: store.directory.path)
+    XCTAssertEqual(Set(files), Set(e.specs.map { "\($0.hash).json" }))
+    XCTAssertEqual(store.loadAll(e).results.count, 160)
+  }
+
+  func testSummaryReport() throws {
+    let e = try decodeMini().expand(scale: "two")
+    let store = ResultStore(directory: try temporaryFolder())
+    let train: TrainFunction = { spec, progress in
+      if spec.label == "TRPO/Walker2d/seed 2" { throw FakeCrash() }
+      return try fakeTrain(spec, progress)
+    }
+    let s = Runner.run(e, store: store, jobs: 2, display: quietDisplay(), tick: 0.01, train: train)
+    let failed = try XCTUnwrap(e.specs.first { $0.label == "TRPO/Walker2d/seed 2" })
+    XCTAssertEqual(s.report, """
+      mini (two): 8 runs: 0 already done, 7 completed now (0 diverged), 1 failed
+        FAILED TRPO/Walker2d/seed 2 [\(failed.hash.prefix(12))]: simulated crash
+      """)
+  }
+
   func testConvenienceEntryPointWritesUnderResultsManifest() throws {
     let root = try temporaryFolder()
     let s = try Runner.run(manifest: try decodeMini(), scale: "two", jobs: 2, shard: try Shard(parsing: "1/1"),

@@ -94,6 +94,19 @@ final class StoreTests: XCTestCase {
     XCTAssertEqual(try Data(contentsOf: url), good)
   }
 
+  func testAbandonedTemporaryFilesAreRemovedOnlyWhenOld() throws {
+    let dir = try temporaryFolder()
+    let store = ResultStore(directory: dir)
+    let old = dir.appendingPathComponent(".abc.json.1.2.tmp")
+    let young = dir.appendingPathComponent(".def.json.1.2.tmp")
+    let result = dir.appendingPathComponent("abc.json")
+    for u in [old, young, result] { try Data("x".utf8).write(to: u) }
+    try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: old.path)
+    try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: result.path)
+    XCTAssertEqual(store.removeAbandonedTemporaryFiles(olderThan: 3600), 1)
+    XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)), [".def.json.1.2.tmp", "abc.json"])
+  }
+
   func testLoadAll() throws {
     let dir = try temporaryFolder()
     let store = ResultStore(directory: dir)
