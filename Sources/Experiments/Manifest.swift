@@ -259,7 +259,7 @@ extension Manifest {
     let algNode = try top.required("algorithms")
     var algorithms: [AlgorithmEntry] = []
     for (key, node) in try algNode.map() {
-      if key.trimmingCharacters(in: .whitespaces).isEmpty { throw Fail(node.path, "an algorithm needs a name") }
+      try checkRowName(key, node.path)
       algorithms.append(try algorithm(key, node, tasks: tasks))
     }
     if algorithms.isEmpty { throw Fail(algNode.path, "must define at least one algorithm") }
@@ -304,6 +304,7 @@ extension Manifest {
     var references: [ReferenceRow] = []
     if let refNode = top.optional("references") {
       for (key, node) in try refNode.map() {
+        try checkRowName(key, node.path)
         if algorithmNames.contains(key) { throw Fail(node.path, "'\(key)' is already an algorithm") }
         references.append(ReferenceRow(name: key, note: try node.string()))
       }
@@ -313,6 +314,7 @@ extension Manifest {
     var derived: [DerivedRow] = []
     if let derivedNode = top.optional("derived") {
       for (key, node) in try derivedNode.map() {
+        try checkRowName(key, node.path)
         if algorithmNames.contains(key) || references.contains(where: { $0.name == key }) {
           throw Fail(node.path, "'\(key)' is already a row")
         }
@@ -414,6 +416,13 @@ extension Manifest {
       file: file, name: name, citation: citation, description: description, tasks: tasks,
       algorithms: algorithms, seeds: seeds, scales: scales, defaultScale: defaultScale, score: score,
       derived: derived, references: references, paper: paper, claims: claims, rows: rows)
+  }
+
+  /// Row names are referred to as `[name]` in formulas.
+  private static func checkRowName(_ name: String, _ path: JSONPath) throws {
+    if name.trimmingCharacters(in: .whitespaces).isEmpty || name.contains("[") || name.contains("]") || name != name.trimmingCharacters(in: .whitespaces) {
+      throw Fail(path, "a row name must be non-empty, without '[' or ']' or surrounding spaces")
+    }
   }
 
   /// Seeds per cell: 1 ... 100,000.

@@ -69,21 +69,31 @@ public final class ProgressDisplay: @unchecked Sendable {
   }
 
   public let mode: Mode
+  /// Terminal width: in `terminal` mode longer lines are cut so `\r` redraws stay on one row.
+  public let width: Int?
   private let write: @Sendable (String) -> Void
   private let lock = NSLock()
   private var lastPlain: Double = -Double.infinity
   private var lastLine = ""
   private var drawn = false
 
-  public init(mode: Mode, write: @escaping @Sendable (String) -> Void) {
+  public init(mode: Mode, width: Int? = nil, write: @escaping @Sendable (String) -> Void) {
     self.mode = mode
+    self.width = width
     self.write = write
+  }
+
+  private func fit(_ line: String) -> String {
+    guard mode == .terminal, let w = width, w > 1, line.count > w - 1 else { return line }
+    return String(line.prefix(w - 1))
   }
 
   /// On standard error: `terminal` when it is a TTY, otherwise a line a minute.
   public static func standardError() -> ProgressDisplay {
     let tty = isatty(2) == 1
-    return ProgressDisplay(mode: tty ? .terminal : .plain(every: 60)) { text in
+    var size = winsize()
+    let width = tty && ioctl(2, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+    return ProgressDisplay(mode: tty ? .terminal : .plain(every: 60), width: width) { text in
       FileHandle.standardError.write(Data(text.utf8))
     }
   }
@@ -92,7 +102,7 @@ public final class ProgressDisplay: @unchecked Sendable {
   public func update(_ snapshot: ProgressSnapshot) {
     lock.lock()
     defer { lock.unlock() }
-    let line = snapshot.line
+    let line = fit(snapshot.line)
     switch mode {
     case .terminal:
       write("\r" + line + "\u{1B}[K")
@@ -124,7 +134,7 @@ public final class ProgressDisplay: @unchecked Sendable {
   public func finish(_ snapshot: ProgressSnapshot) {
     lock.lock()
     defer { lock.unlock() }
-    let line = snapshot.line
+    let line = fit(snapshot.line)
     switch mode {
     case .terminal: write("\r" + line + "\u{1B}[K\n")
     case .plain: write(line + "\n")

@@ -145,6 +145,11 @@ final class ManifestErrorTests: XCTestCase {
                         "\(f): algorithms.TRPO: minibatches must be in 1...stepsPerIteration (16), got 32 (value from preset TRPO) (for Hopper at scale two)")
   }
 
+  func testRowNamesCannotHoldBrackets() {
+    assertManifestError(miniManifest.replacing1("\"TRPO\": {\"preset\"", "\"TRPO[2]\": {\"preset\""),
+                        "\(f): algorithms[\"TRPO[2]\"]: a row name must be non-empty, without '[' or ']' or surrounding spaces")
+  }
+
   func testNameMustBeAFolderName() {
     assertManifestError(miniManifest.replacing1("\"name\": \"mini\"", "\"name\": \"../x\""),
                         "\(f): name: must be a folder name: letters, digits, '.', '_', '-', not starting with '.'")

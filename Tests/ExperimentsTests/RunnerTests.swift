@@ -192,6 +192,13 @@ final class RunnerTests: XCTestCase {
     XCTAssertEqual(captured.text, "\r\(line1)\u{1B}[K" + "\r\u{1B}[Ka note\n\(line1)\u{1B}[K" + "\r\(line2)\u{1B}[K\n")
   }
 
+  func testTerminalLinesAreCutToTheWidth() {
+    let captured = Captured()
+    let d = ProgressDisplay(mode: .terminal, width: 20) { captured.append($0) }
+    d.update(ProgressSnapshot(manifest: "m", scale: "s", shard: .all, total: 2, done: 1, running: 1, failed: 0, elapsed: 1, eta: 1))
+    XCTAssertEqual(captured.text, "\rm (s): 1/2 done, 1 \u{1B}[K")
+  }
+
   func testPlainModeWritesOccasionalLines() {
     let captured = Captured()
     let d = ProgressDisplay(mode: .plain(every: 60)) { captured.append($0) }
