@@ -9,6 +9,38 @@ import Foundation
 /// missing fields, unknown presets or tasks, seeds below 1, dangling row names
 /// and settings that `TrainerConfig.problems()` refuses are all errors that name
 /// the file and the JSON path. Order is kept as written: algorithms, tasks, rows.
+///
+/// Schema (fields marked ? are optional):
+///
+///     {
+///       "name": "table2",                         // results/<name>/; [A-Za-z0-9._-]
+///       "citation": "Engstrom et al. ... Table 2",
+///       "description"?: "...",
+///       "tasks": ["Walker2d", "Hopper", "Humanoid"],
+///       "algorithms": {                           // row label → how to train it
+///         "PPO": {
+///           "preset": "PPO",                      // PPO, PPO-M, PPO-NoClip, TRPO, TRPO+
+///           "overrides"?: {"valueClipping": true}, // TrainerConfig key → value, every task
+///           "perTask"?: {"Hopper": {"policyLR": 0.0003, "rewardClip": null}}
+///         }
+///       },
+///       "seeds": {"count": 80, "base": 1},        // seeds base ..< base + count
+///       "scales": {                               // named budgets
+///         "paper": {"seeds"?: 80, "iterations"?: 488, "stepsPerIteration"?: 2048, "note"?: "..."},
+///         "quick": {"seeds": 3, "iterations": 100}
+///       },
+///       "defaultScale": "paper",
+///       "score": {"method": "lastMean", "iterations": 5},   // or "max"
+///       "references"?: {"PPO (baselines)": "what it is"},  // rows with paper values, no runs
+///       "derived"?: {"AAI": "max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))"},
+///       "paper"?: {"PPO": {"Hopper": {"mean": 2513, "low"?: 2391, "high"?: 2632}}},
+///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"}],
+///       "rows"?: ["PPO", "PPO (baselines)", ...]          // display order of every row
+///     }
+///
+/// Setting values are typed: numbers, integers, booleans, strings (for enums),
+/// `null` for an optional number that is off, arrays of integers (hiddenSizes).
+/// A run's config is resolved as: preset → score → overrides → perTask → scale.
 public struct Manifest: Sendable, Equatable {
   /// The file the manifest came from, as given (used in messages).
   public var file: String
