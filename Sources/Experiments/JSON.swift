@@ -71,6 +71,7 @@ public struct JSONParser {
 
   public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
     var p = JSONParser(bytes: bytes)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.i = 3 }  // a UTF-8 byte-order mark, as some editors write
     p.skipSpace()
     let v = try p.value()
     p.skipSpace()

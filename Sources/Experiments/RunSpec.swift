@@ -62,6 +62,30 @@ public struct Expansion: Sendable {
     specs.filter { $0.algorithm == algorithm && $0.task == task }
   }
 
+  /// The results of one (algorithm, task) cell.
+  public struct Cell: Sendable, Equatable {
+    public var algorithm: String
+    public var task: PaperTask
+    /// Results present, in seed order.
+    public var results: [RunResult]
+    /// Runs of the cell with no valid result yet.
+    public var missing: Int
+  }
+
+  /// Every cell in manifest order (algorithm-major, then task), from results by hash
+  /// (e.g. `ResultStore.loadAll(_:).results`).
+  public func cells(_ results: [String: RunResult]) -> [Cell] {
+    var out: [Cell] = []
+    for a in manifest.algorithms {
+      for t in manifest.tasks {
+        let specs = self.specs(algorithm: a.name, task: t)
+        let found = specs.compactMap { results[$0.hash] }
+        out.append(Cell(algorithm: a.name, task: t, results: found, missing: specs.count - found.count))
+      }
+    }
+    return out
+  }
+
   /// `specs` without repeated hashes (the first occurrence is kept): what runs.
   public var uniqueSpecs: [RunSpec] {
     var seen = Set<String>()

@@ -34,6 +34,13 @@ final class HashTests: XCTestCase {
     XCTAssertEqual(try JSONParser.parse(v.canonical).canonical, v.canonical)
   }
 
+  func testParserStrictness() {
+    for bad in ["[1,]", "{\"a\":1,}", "01", "1.", ".5", "NaN", "[1e400]", "// c\n1", "'a'", "\"\\x\"", "\"a", "tru", "[1] 2", "\"\\ud800\""] {
+      XCTAssertThrowsError(try JSONParser.parse(bad), bad)
+    }
+    XCTAssertEqual(try JSONParser.parse("\u{FEFF} [\"\\u00e9\\ud83d\\ude00\", -0.5e1]"), .array([.string("é😀"), .number(text: "-0.5e1", value: -5)]))
+  }
+
   /// Numbers in canonical text parse back to the very same Double.
   func testCanonicalNumbersRoundTrip() {
     var rng = SystemRandomNumberGenerator()

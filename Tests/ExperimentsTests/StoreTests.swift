@@ -116,5 +116,9 @@ final class StoreTests: XCTestCase {
     let (results, invalid) = store.loadAll(e)
     XCTAssertEqual(Array(results.keys), [e.specs[0].hash])
     XCTAssertEqual(Array(invalid.keys), [e.specs[1].hash])
+    let cells = e.cells(results)
+    XCTAssertEqual(cells.map { "\($0.algorithm)/\($0.task.rawValue)" }, ["PPO/Hopper", "PPO/Walker2d", "TRPO/Hopper", "TRPO/Walker2d"])
+    XCTAssertEqual(cells.map(\.results.count), [1, 0, 0, 0])
+    XCTAssertEqual(cells.map(\.missing), [2, 3, 3, 3])
   }
 }
