@@ -330,6 +330,21 @@ extension Manifest {
     }
     let score = ScoreDefinition(method: method, iterations: try scoreObj.required("iterations").positiveInteger())
 
+    // Settings that other parts of the manifest own would be silently overwritten: refuse them.
+    for a in algorithms {
+      for setting in a.overrides + a.perTask.flatMap(\.settings) {
+        switch setting.key {
+        case "scoreMethod", "scoreIterations":
+          throw Fail(setting.path, "the score is set for the whole manifest by score.method and score.iterations")
+        case "iterations", "stepsPerIteration":
+          if let sc = scales.first(where: { (setting.key == "iterations" ? $0.iterations : $0.stepsPerIteration) != nil }) {
+            throw Fail(setting.path, "scale '\(sc.name)' sets \(setting.key), so this value would be ignored; set the budget in scales")
+          }
+        default: break
+        }
+      }
+    }
+
     let algorithmNames = algorithms.map(\.name)
 
     // References (reference-only rows)

@@ -150,6 +150,13 @@ final class ManifestErrorTests: XCTestCase {
                         "\(f): algorithms[\"TRPO[2]\"]: a row name must be non-empty, without '[' or ']' or surrounding spaces")
   }
 
+  func testSettingsOwnedElsewhereAreRefused() {
+    assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"minibatches\": 4, \"scoreMethod\": \"max\"}}"),
+                        "\(f): algorithms.TRPO.overrides.scoreMethod: the score is set for the whole manifest by score.method and score.iterations")
+    assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"iterations\": 10"),
+                        "\(f): algorithms.PPO.perTask.Hopper.iterations: scale 'tiny' sets iterations, so this value would be ignored; set the budget in scales")
+  }
+
   func testNameMustBeAFolderName() {
     assertManifestError(miniManifest.replacing1("\"name\": \"mini\"", "\"name\": \"../x\""),
                         "\(f): name: must be a folder name: letters, digits, '.', '_', '-', not starting with '.'")
