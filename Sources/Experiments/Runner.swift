@@ -1,0 +1,252 @@
+import Algorithms
+import Foundation
+
+/// Told by the training function after each finished iteration: how many are done.
+public typealias IterationProgress = @Sendable (_ iterationsDone: Int) -> Void
+
+/// Trains one run. Called from several threads at once, one run per call: it
+/// must build all of its state from the RunSpec (it is a pure function of it).
+/// Throwing marks the run failed (it is not stored and runs again next time);
+/// a diverged run is a result (`RunResult.diverged`), not a failure.
+public typealias TrainFunction = @Sendable (_ spec: RunSpec, _ progress: IterationProgress) throws -> RunResult
+
+/// A run that threw, or whose result could not be stored.
+public struct RunFailure: Sendable, Equatable {
+  public var spec: RunSpec
+  public var message: String
+}
+
+/// What one invocation of the runner did.
+public struct RunSummary: Sendable, Equatable {
+  public var manifest: String
+  public var scale: String
+  public var shard: Shard
+  /// Distinct runs in this shard.
+  public var total: Int
+  /// Runs that had a valid result before starting (skipped).
+  public var alreadyDone: Int
+  /// Runs trained and stored now.
+  public var completed: Int
+  /// Runs whose result was stored now and that diverged (a subset of `completed`).
+  public var diverged: Int
+  public var failed: [RunFailure]
+  /// Result files found invalid (path and reason); they were rerun.
+  public var invalidFiles: [String]
+
+  /// A few lines for the end of a run: counts, then each failure.
+  public var report: String {
+    var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
+      + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), \(failed.count) failed"]
+    for path in invalidFiles { lines.append("  rerun (invalid file): \(path)") }
+    for f in failed { lines.append("  FAILED \(f.spec.label) [\(f.spec.hash.prefix(12))]: \(f.message)") }
+    return lines.joined(separator: "\n")
+  }
+
+  /// True when every run of the shard now has a valid result.
+  public var succeeded: Bool { failed.isEmpty && alreadyDone + completed == total }
+  /// 0 on success, 1 when any run failed.
+  public var exitStatus: Int32 { succeeded ? 0 : 1 }
+}
+
+/// Runs the missing runs of a manifest `jobs` at a time, each on its own thread.
+///
+/// Resumable: a run's result is written atomically when it ends, finished runs
+/// are skipped, so killing the process at any moment loses at most the runs in
+/// flight and a restart produces the same result files. Shards (`Shard`) split
+/// the runs so that several machines can write into one results folder.
+public enum Runner {
+  /// Relative cost of one environment step per task, for the ETA (measured
+  /// trainer speeds: Hopper/Walker2d about 10k steps/s, Humanoid about 4k).
+  public static func stepCost(_ task: PaperTask) -> Double {
+    switch task {
+    case .hopper: return 1
+    case .walker2d: return 1
+    case .humanoid: return 2.5
+    }
+  }
+
+  static func work(_ spec: RunSpec) -> Double {
+    Double(spec.config.iterations) * Double(spec.config.stepsPerIteration) * stepCost(spec.task)
+  }
+
+  /// Expands `manifest` at `scale` (the default when nil) and runs shard `shard`
+  /// of it into `<resultsRoot>/<manifest name>/`.
+  public static func run(
+    manifest: Manifest, scale: String? = nil, jobs: Int, shard: Shard = .all,
+    resultsRoot: URL = URL(fileURLWithPath: "results", isDirectory: true),
+    display: ProgressDisplay = .standardError(), train: @escaping TrainFunction
+  ) throws -> RunSummary {
+    let expansion = try manifest.expand(scale: scale)
+    let store = ResultStore(root: resultsRoot, manifest: manifest.name)
+    return run(expansion, store: store, jobs: jobs, shard: shard, display: display, train: train)
+  }
+
+  /// Runs shard `shard` of `expansion` into `store`, `jobs` runs at a time.
+  public static func run(
+    _ expansion: Expansion, store: ResultStore, jobs: Int, shard: Shard = .all,
+    display: ProgressDisplay, tick: Double = 0.5, train: @escaping TrainFunction
+  ) -> RunSummary {
+    let specs = shard.select(expansion.uniqueSpecs)
+    let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
+
+    let abandoned = store.removeAbandonedTemporaryFiles()
+    if abandoned > 0 { display.note("\(store.directory.path): removed \(abandoned) abandoned temporary file(s)") }
+    var pending: [RunSpec] = []
+    for (spec, stored) in zip(specs, store.states(of: specs)) {
+      switch stored {
+      case .valid: state.alreadyDone += 1
+      case .missing: pending.append(spec)
+      case let .invalid(reason):
+        let path = store.url(for: spec.hash).path
+        state.invalidFiles.append(path)
+        display.note("\(path): \(reason); rerunning \(spec.label)")
+        pending.append(spec)
+      }
+    }
+    state.pending = pending
+    state.remainingWork = pending.reduce(0) { $0 + work($1) }
+
+    let workers = max(1, min(jobs, pending.count))
+    let group = DispatchGroup()
+    if !pending.isEmpty {
+      for w in 0..<workers {
+        group.enter()
+        let thread = Thread {
+          worker(state: state, store: store, display: display, train: train)
+          group.leave()
+        }
+        thread.name = "repro-run-\(w)"
+        thread.stackSize = 16 << 20
+        thread.start()
+      }
+    }
+    display.update(state.snapshot())
+    while group.wait(timeout: .now() + tick) == .timedOut {
+      display.update(state.snapshot())
+    }
+    let final = state.snapshot()
+    display.finish(final)
+    return state.summary()
+  }
+
+  private static func worker(state: RunState, store: ResultStore, display: ProgressDisplay, train: TrainFunction) {
+    while let spec = state.next() {
+      // Another process (or shard) may have finished it meanwhile.
+      if case .valid = store.state(of: spec) {
+        state.finish(spec, outcome: .skipped)
+        continue
+      }
+      let iterations = max(1, spec.config.iterations)
+      let progress: IterationProgress = { done in
+        state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
+      }
+      do {
+        let result = try train(spec, progress)
+        try store.write(result, for: spec)
+        state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
+        if let d = result.diverged {
+          display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
+        }
+      } catch {
+        state.finish(spec, outcome: .failed("\(error)"))
+        display.note("\(spec.label): FAILED: \(error)")
+      }
+    }
+  }
+}
+
+/// Shared state of one runner invocation, guarded by a lock.
+final class RunState: @unchecked Sendable {
+  enum Outcome { case completed, diverged, skipped, failed(String) }
+
+  let lock = NSLock()
+  let manifest: String
+  let scale: String
+  let shard: Shard
+  let total: Int
+  let start = Date()
+  var alreadyDone = 0
+  var invalidFiles: [String] = []
+  var pending: [RunSpec] = []
+  var nextIndex = 0
+  var running: [String: (work: Double, fraction: Double)] = [:]
+  var completed = 0
+  var diverged = 0
+  var skipped = 0
+  var failures: [RunFailure] = []
+  /// Work (steps × cost) not yet done, counting running runs whole.
+  var remainingWork = 0.0
+  /// Work finished in this invocation (finished runs only).
+  var finishedWork = 0.0
+
+  init(manifest: String, scale: String, shard: Shard, total: Int) {
+    self.manifest = manifest
+    self.scale = scale
+    self.shard = shard
+    self.total = total
+  }
+
+  func next() -> RunSpec? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard nextIndex < pending.count else { return nil }
+    let s = pending[nextIndex]
+    nextIndex += 1
+    running[s.hash] = (Runner.work(s), 0)
+    return s
+  }
+
+  func setFraction(_ hash: String, _ f: Double) {
+    lock.lock()
+    defer { lock.unlock() }
+    if let r = running[hash] { running[hash] = (r.work, f) }
+  }
+
+  func finish(_ spec: RunSpec, outcome: Outcome) {
+    lock.lock()
+    defer { lock.unlock() }
+    let w = running.removeValue(forKey: spec.hash)?.work ?? Runner.work(spec)
+    remainingWork -= w
+    switch outcome {
+    case .completed:
+      completed += 1
+      finishedWork += w
+    case .diverged:
+      completed += 1
+      diverged += 1
+      finishedWork += w
+    case .skipped:
+      skipped += 1
+    case let .failed(message):
+      failures.append(RunFailure(spec: spec, message: message))
+      finishedWork += w
+    }
+  }
+
+  func snapshot() -> ProgressSnapshot {
+    lock.lock()
+    defer { lock.unlock() }
+    let elapsed = Date().timeIntervalSince(start)
+    let partial = running.values.reduce(0) { $0 + $1.work * $1.fraction }
+    let doneWork = finishedWork + partial
+    var eta: Double? = nil
+    if doneWork > 0 && elapsed > 0 {
+      eta = max(0, remainingWork - partial) / (doneWork / elapsed)
+    }
+    return ProgressSnapshot(
+      manifest: manifest, scale: scale, shard: shard, total: total,
+      done: alreadyDone + completed + skipped, running: running.count, failed: failures.count,
+      elapsed: elapsed, eta: eta)
+  }
+
+  func summary() -> RunSummary {
+    lock.lock()
+    defer { lock.unlock() }
+    // Keep failures in canonical order whatever the thread timing.
+    let order = Dictionary(uniqueKeysWithValues: pending.enumerated().map { ($1.hash, $0) })
+    let sortedFailures = failures.sorted { (order[$0.spec.hash] ?? 0) < (order[$1.spec.hash] ?? 0) }
+    return RunSummary(
+      manifest: manifest, scale: scale, shard: shard, total: total, alreadyDone: alreadyDone + skipped,
+      completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles)
+  }
+}
