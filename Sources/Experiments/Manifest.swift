@@ -559,6 +559,7 @@ enum SettingKind {
     "gamma": .number, "gaeLambda": .number, "policyLR": .number, "valueLR": .number, "adamEpsilon": .number,
     "clipEpsilon": .number, "entropyCoefficient": .number, "policyEpochs": .integer, "valueEpochs": .integer,
     "minibatches": .integer, "advantageNormalization": .bool, "hiddenSizes": .integerArray,
+    "valueLossMaskEpisodeEnds": .bool, "clipActions": .bool,
     "valueClipping": .bool, "rewardNormalization": .choice, "initialization": .choice,
     "learningRateAnnealing": .bool, "rewardClip": .optionalNumber, "observationNormalization": .bool,
     "observationClip": .optionalNumber, "activation": .choice, "gradientClip": .optionalNumber,
