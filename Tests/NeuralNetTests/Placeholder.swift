@@ -1,5 +1,0 @@
-import XCTest
-
-final class NeuralNetPlaceholderTests: XCTestCase {
-  func testPlaceholder() { XCTAssertTrue(true) }
-}
