@@ -177,6 +177,23 @@ public func escapeLaTeX(_ s: String) -> String {
   return out
 }
 
+/// `s` in typewriter type (`\texttt{...}`), escaped for it. The OT1 typewriter
+/// font has every printable ASCII glyph, so `\ { } ^ ~ _ < > | "` are set by
+/// character code (`\char92{}`...) rather than by the text-mode commands,
+/// which in OT1 borrow math glyphs and would print in another font.
+public func latexCode(_ s: String) -> String {
+  var out = ""
+  for ch in s {
+    switch ch {
+    case "\\", "{", "}", "^", "~", "_", "<", ">", "|", "\"":
+      for u in ch.unicodeScalars { out += "\\char\(u.value){}" }
+    case "$", "&", "#", "%": out += "\\" + String(ch)
+    default: out += escapeLaTeX(String(ch))
+    }
+  }
+  return "\\texttt{" + out + "}"
+}
+
 extension String {
   func replacingAll(_ target: Character, with replacement: String) -> String {
     var out = ""

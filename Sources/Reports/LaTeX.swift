@@ -81,11 +81,12 @@ public func renderLaTeX(_ report: TableReport) -> String {
   out.append("\\sloppy")
   out.append("\\section*{\(escapeLaTeX(report.title))}")
   out.append("\\noindent Reproduction of \(escapeLaTeX(report.citation)): our numbers beside the paper's. "
-    + "Manifest \\texttt{\(escapeLaTeX(report.manifestName))} at scale \\textbf{\(escapeLaTeX(report.scale))}.")
+    + "Manifest \(latexCode(report.manifestName)) at scale \\textbf{\(escapeLaTeX(report.scale))}.")
   out.append("")
   out.append("\\begin{table}[ht]")
   out.append("\\centering")
-  out.append("\\small")
+  out.append("\\footnotesize")
+  out.append("\\setlength{\\tabcolsep}{4pt}")
   var caption = "Mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over each cell's finished runs"
   if let n = report.commonExpected { caption += " (\(n) runs per cell unless marked)" }
   caption += ". Score: \(report.scoreDefinition). " + runPolicySentence
@@ -96,7 +97,7 @@ public func renderLaTeX(_ report: TableReport) -> String {
 
   var items: [String] = []
   for row in report.rows where row.kind == .derived {
-    if let f = row.formula { items.append("\(escapeLaTeX(row.name)) = \\texttt{\(escapeLaTeX(f))}.") }
+    if let f = row.formula { items.append("\(escapeLaTeX(row.name)) = \(latexCode(f)).") }
   }
   for row in report.rows where row.kind == .reference {
     items.append("\(escapeLaTeX(row.name)): the paper's reference value only; not run here.")
@@ -118,7 +119,7 @@ public func renderLaTeX(_ report: TableReport) -> String {
 
   out.append("\\subsection*{Provenance}")
   out.append(contentsOf: smallList(
-    provenanceItems(report, code: { "\\texttt{\(escapeLaTeX($0))}" }, text: escapeLaTeX)
+    provenanceItems(report, code: latexCode, text: escapeLaTeX)
       .map { "\\textbf{\($0.0):} \($0.1)" }))
   out.append("\\end{document}")
   return out.joined(separator: "\n") + "\n"
@@ -128,7 +129,7 @@ public func renderLaTeX(_ report: TableReport) -> String {
 func latexClaimLine(_ c: ClaimLine) -> String {
   var s = "\\textbf{\(verdictWord(c.verdict))}"
   if let t = c.task { s += " --- \(escapeLaTeX(t))" }
-  s += ": \\texttt{\(escapeLaTeX(c.text))}"
+  s += ": \(latexCode(c.text))"
   if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d)))" }
   if let r = c.reason { s += "; \(escapeLaTeX(r))" }
   return s + "."

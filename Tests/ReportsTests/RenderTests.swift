@@ -28,6 +28,13 @@ final class FormattingTests: XCTestCase {
     XCTAssertEqual(escapeLaTeX("$x^2~{y}\\"), "\\$x\\textasciicircum{}2\\textasciitilde{}\\{y\\}\\textbackslash{}")
     XCTAssertEqual(escapeLaTeX("[A] > [B] | c < d"), "[A] \\textgreater{} [B] \\textbar{} c \\textless{} d")
     XCTAssertEqual(escapeLaTeX("488 × 2048 — 0–79"), "488 $\\times$ 2048 --- 0--79")
+    XCTAssertEqual(escapeLaTeX("a \"b\" c"), "a ``b'' c")
+  }
+
+  func testTypewriterTextUsesCharacterCodes() {
+    XCTAssertEqual(latexCode("[A_B] > [C&D]"), "\\texttt{[A\\char95{}B] \\char62{} [C\\&D]}")
+    XCTAssertEqual(latexCode("a\\b{c}|~^\"%$#"),
+                   "\\texttt{a\\char92{}b\\char123{}c\\char125{}\\char124{}\\char126{}\\char94{}\\char34{}\\%\\$\\#}")
   }
 
   func testEscapesMarkdown() {
@@ -124,13 +131,13 @@ final class ClaimLineTests: XCTestCase {
   func testOneLinePerVerdictWithTheDifferenceAndItsCI() {
     let cases: [(Verdict?, ConfidenceInterval?, String, String)] = [
       (.reproduced, Fixtures.ci(470, 330.5, 611), "- ✅ **reproduced** · Hopper · `[PPO] > [TRPO]` · left − right = 470 [331, 611]",
-       "\\item{} \\textbf{reproduced} --- Hopper: \\texttt{[PPO] \\textgreater{} [TRPO]}; left $-$ right $=$ 470 [331, 611]."),
+       "\\item{} \\textbf{reproduced} --- Hopper: \\texttt{[PPO] \\char62{} [TRPO]}; left $-$ right $=$ 470 [331, 611]."),
       (.contradicted, Fixtures.ci(-470, -611, -330.5), "- ❌ **contradicted** · Hopper · `[PPO] > [TRPO]` · left − right = -470 [-611, -331]",
-       "\\textbf{contradicted} --- Hopper: \\texttt{[PPO] \\textgreater{} [TRPO]}; left $-$ right $=$ $-$470 [$-$611, $-$331]."),
+       "\\textbf{contradicted} --- Hopper: \\texttt{[PPO] \\char62{} [TRPO]}; left $-$ right $=$ $-$470 [$-$611, $-$331]."),
       (.inconclusive, Fixtures.ci(20, -0.5, 40), "- ❔ **inconclusive** · Hopper · `[PPO] > [TRPO]` · left − right = 20 [-1, 40]",
-       "\\textbf{inconclusive} --- Hopper: \\texttt{[PPO] \\textgreater{} [TRPO]}; left $-$ right $=$ 20 [$-$1, 40]."),
+       "\\textbf{inconclusive} --- Hopper: \\texttt{[PPO] \\char62{} [TRPO]}; left $-$ right $=$ 20 [$-$1, 40]."),
       (nil, nil, "- ⚪ **not judged** · Hopper · `[PPO] > [TRPO]` · no finished runs of TRPO",
-       "\\textbf{not judged} --- Hopper: \\texttt{[PPO] \\textgreater{} [TRPO]}; no finished runs of TRPO."),
+       "\\textbf{not judged} --- Hopper: \\texttt{[PPO] \\char62{} [TRPO]}; no finished runs of TRPO."),
     ]
     for (v, d, md, tex) in cases {
       let r = claim(v, d, reason: v == nil ? "no finished runs of TRPO" : nil)
