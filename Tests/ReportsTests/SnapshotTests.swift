@@ -134,3 +134,63 @@ final class LaTeXCompileTests: XCTestCase {
     try compile(renderLaTeX(r), name: "special")
   }
 }
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+#if canImport(FoundationXML) || canImport(Darwin)
+/// Records parse errors and element nesting: on Linux, `XMLParser.parse()` can
+/// return true for a document with an unclosed element (seen with Swift 6.3),
+/// so well-formedness is judged on the reported errors and the nesting too.
+final class WellFormednessChecker: NSObject, XMLParserDelegate {
+  var depth = 0
+  var errors: [String] = []
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+  ) { depth += 1 }
+  func parser(
+    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+  ) { depth -= 1 }
+  func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { errors.append("\(parseError)") }
+
+  /// Whether `text` parses as one well-formed XML document.
+  static func isWellFormed(_ text: String) -> Bool {
+    let parser = XMLParser(data: Data(text.utf8))
+    let checker = WellFormednessChecker()
+    parser.delegate = checker
+    let ok = parser.parse()
+    return ok && parser.parserError == nil && checker.errors.isEmpty && checker.depth == 0
+  }
+}
+#endif
+
+final class SVGTests: XCTestCase {
+  func testSVGSnapshot() throws {
+    try assertSnapshot(renderBarChartSVG(Fixtures.table2), named: "table2.svg")
+  }
+
+  func testSVGIsWellFormedXML() throws {
+    let svgs = [
+      renderBarChartSVG(Fixtures.table2),
+      renderBarChartSVG(Fixtures.small(
+        runs: RunCounts(expected: 80, finished: 0, missing: 80, diverged: 0), ours: nil,
+        name: "A & <B> \"c\" 'd'")),
+    ]
+    #if canImport(FoundationXML) || canImport(Darwin)
+    // The check rejects malformed XML (so passing it means something).
+    for bad in ["<svg><g></svg>", "<svg>&</svg>", "<svg a=\"1\" a=\"2\"/>", "<a/><b/>"] {
+      XCTAssertFalse(WellFormednessChecker.isWellFormed(bad), bad)
+    }
+    XCTAssertTrue(WellFormednessChecker.isWellFormed("<svg><g></g></svg>"))
+    for svg in svgs {
+      XCTAssertTrue(WellFormednessChecker.isWellFormed(svg), "SVG is not well-formed XML")
+    }
+    #else
+    throw XCTSkip("no XMLParser on this platform")
+    #endif
+    XCTAssertTrue(svgs[1].contains("A &amp; &lt;B&gt; &quot;c&quot; &apos;d&apos;"))
+    XCTAssertTrue(svgs[1].contains(">n/a</text>"))
+  }
+}
