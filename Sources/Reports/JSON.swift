@@ -3,7 +3,8 @@
 // Written by hand rather than with JSONEncoder so that the bytes are fixed by
 // this file alone: keys sorted by their UTF-8 bytes, absent values as explicit
 // `null` (a stable schema), numbers at full precision in their shortest
-// round-tripping form, two-space indentation, a final newline.
+// round-tripping form, two-space indentation (arrays of scalars on one line),
+// a final newline.
 
 import Statistics
 
@@ -17,6 +18,14 @@ enum JSONValue {
   case array([JSONValue])
   case object([(String, JSONValue)])
 
+  /// Whether the value is neither an array nor an object.
+  var isScalar: Bool {
+    switch self {
+    case .array, .object: return false
+    default: return true
+    }
+  }
+
   /// Writes the value with sorted keys and two-space indentation.
   func write(into out: inout String, indent: Int) {
     switch self {
@@ -27,6 +36,16 @@ enum JSONValue {
     case .string(let s): out += jsonString(s)
     case .array(let xs):
       if xs.isEmpty { out += "[]"; return }
+      if xs.allSatisfy(\.isScalar) {
+        // Arrays of numbers or strings (seeds, columns) stay on one line.
+        out += "["
+        for (k, x) in xs.enumerated() {
+          if k > 0 { out += ", " }
+          x.write(into: &out, indent: indent)
+        }
+        out += "]"
+        return
+      }
       out += "[\n"
       for (k, x) in xs.enumerated() {
         out += String(repeating: "  ", count: indent + 1)

@@ -77,6 +77,7 @@ public func renderLaTeX(_ report: TableReport) -> String {
   out.append("\\documentclass[10pt]{article}")
   out.append("\\usepackage[margin=2cm]{geometry}")
   out.append("\\usepackage{booktabs}")
+  out.append("\\setlength{\\belowcaptionskip}{6pt}")
   out.append("\\begin{document}")
   out.append("\\sloppy")
   out.append("\\section*{\(escapeLaTeX(report.title))}")
