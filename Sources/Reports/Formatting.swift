@@ -1,0 +1,211 @@
+// Number formatting and escaping shared by the renderers. No Foundation
+// formatters: no locale, and the same digits on every platform.
+
+import Statistics
+
+/// `x` rounded to `decimals` places, half away from zero (as the paper prints:
+/// 2512.5 → "2513", −0.5 → "-1", 0.125 at 2 places → "0.13"), with ASCII "-"
+/// for negatives and never "-0". Non-finite values print as "n/a".
+///
+/// The rounding is of the binary value scaled by 10^decimals, so a value such
+/// as 0.125 (exact in binary) rounds up, and 2.675 (stored as 2.67499…)
+/// rounds down, as with any binary floating point.
+public func formatNumber(_ x: Double, decimals: Int = 0) -> String {
+  guard x.isFinite else { return "n/a" }
+  let d = max(0, min(decimals, 15))
+  var scale = 1.0
+  for _ in 0..<d { scale *= 10 }
+  let r = (x * scale).rounded(.toNearestOrAwayFromZero)
+  guard r.magnitude < 9.0e18 else { return x.description }
+  let n = Int64(r)
+  if n == 0 { return d == 0 ? "0" : "0." + String(repeating: "0", count: d) }
+  var digits = String(n.magnitude)
+  if d > 0 {
+    if digits.count <= d { digits = String(repeating: "0", count: d - digits.count + 1) + digits }
+    digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -d))
+  }
+  return (n < 0 ? "-" : "") + digits
+}
+
+/// "3292 [3157, 3426]".
+func formatCI(_ ci: ConfidenceInterval, decimals: Int = 0) -> String {
+  "\(formatNumber(ci.estimate, decimals: decimals)) [\(formatNumber(ci.low, decimals: decimals)), \(formatNumber(ci.high, decimals: decimals))]"
+}
+
+/// "3292 [3157, 3426]" or "242".
+func formatPaper(_ p: PaperValue) -> String {
+  if let lo = p.low, let hi = p.high {
+    return "\(formatNumber(p.value)) [\(formatNumber(lo)), \(formatNumber(hi))]"
+  }
+  return formatNumber(p.value)
+}
+
+/// A percentage for a confidence level: 0.95 → "95%", 0.975 → "97.5%".
+func formatLevel(_ level: Double) -> String {
+  let tenths = (level * 1000).rounded(.toNearestOrAwayFromZero)
+  let whole = formatNumber(level * 100)
+  return tenths.truncatingRemainder(dividingBy: 10) == 0
+    ? whole + "%" : formatNumber(level * 100, decimals: 1) + "%"
+}
+
+/// Seeds as ranges: [0, 1, 2, 3, 7, 9, 10] → "0–3, 7, 9–10" (with `dash`).
+func formatSeeds(_ seeds: [Int], dash: String = "–") -> String {
+  let s = seeds.sorted()
+  guard var start = s.first else { return "none" }
+  var parts: [String] = []
+  var prev = start
+  func close() { parts.append(start == prev ? "\(start)" : "\(start)\(dash)\(prev)") }
+  for v in s.dropFirst() where v != prev {
+    if v == prev + 1 { prev = v; continue }
+    close()
+    start = v
+    prev = v
+  }
+  close()
+  return parts.joined(separator: ", ")
+}
+
+/// 999424 → "999,424".
+func groupThousands(_ n: Int) -> String {
+  var digits = Array(String(n.magnitude))
+  var out: [Character] = []
+  while digits.count > 3 {
+    out.insert(contentsOf: [","] + digits.suffix(3), at: 0)
+    digits.removeLast(3)
+  }
+  out.insert(contentsOf: digits, at: 0)
+  return (n < 0 ? "-" : "") + String(out)
+}
+
+/// What became of a cell's runs, e.g. "78/80 runs; 2 missing" or
+/// "77/80 runs; 2 missing, 1 diverged"; nil for a complete cell.
+func incompleteText(_ c: RunCounts) -> String? {
+  guard c.isIncomplete else { return nil }
+  var what: [String] = []
+  if c.missing > 0 { what.append("\(c.missing) missing") }
+  if c.diverged > 0 { what.append("\(c.diverged) diverged") }
+  let tail = what.isEmpty ? "" : "; " + what.joined(separator: ", ")
+  return "\(c.finished)/\(c.expected) runs\(tail)"
+}
+
+/// The sentence every report carries on how runs enter a mean.
+let runPolicySentence =
+  "Only finished runs enter a mean, CI or IQM. A missing run (no result yet) and a diverged run "
+  + "(non-finite score) are both left out of the mean; diverged runs are counted and flagged. "
+  + "A cell over fewer runs than expected says how many it has."
+
+/// The verdict rule, in words.
+let verdictRuleSentence =
+  "A claim is reproduced when the whole CI of left − right lies on the claimed side of 0, "
+  + "contradicted when it lies wholly on the other side, and inconclusive when it contains 0."
+
+// MARK: - Escaping
+
+/// Escapes text for Markdown inline content (and table cells): backslash,
+/// the emphasis, code, link, HTML and table characters.
+public func escapeMarkdown(_ s: String) -> String {
+  var out = ""
+  for ch in s {
+    switch ch {
+    case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#":
+      out.append("\\")
+      out.append(ch)
+    case "\n": out.append(" ")
+    default: out.append(ch)
+    }
+  }
+  return out
+}
+
+/// Wraps `s` in a Markdown code span, using a longer fence when `s` holds
+/// backticks; inside a table, `|` is escaped (GitHub splits cells on it even in code).
+func markdownCode(_ s: String, inTable: Bool = false) -> String {
+  var longest = 0, run = 0
+  for ch in s {
+    if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
+  }
+  let fence = String(repeating: "`", count: longest + 1)
+  var body = s.replacingNewlines()
+  if inTable { body = body.replacingAll("|", with: "\\|") }
+  let pad = (body.hasPrefix("`") || body.hasSuffix("`")) ? " " : ""
+  return fence + pad + body + pad + fence
+}
+
+/// Escapes text for LaTeX text mode: the ten specials (`\ { } $ & # ^ _ % ~`),
+/// `<`, `>` and `|` (which print as other glyphs in the default OT1 encoding),
+/// straight double quotes (alternately opening `` and closing ''),
+/// and a few common Unicode characters that pdfLaTeX's default input encoding
+/// does not set up. `+` and `-` need nothing ("TRPO+", "PPO-M" stay as they are).
+public func escapeLaTeX(_ s: String) -> String {
+  var out = ""
+  var openQuote = true  // straight double quotes alternate between `` and ''
+  for ch in s {
+    switch ch {
+    case "\"":
+      out += openQuote ? "``" : "''"
+      openQuote.toggle()
+    case "\\": out += "\\textbackslash{}"
+    case "{": out += "\\{"
+    case "}": out += "\\}"
+    case "$": out += "\\$"
+    case "&": out += "\\&"
+    case "#": out += "\\#"
+    case "_": out += "\\_"
+    case "%": out += "\\%"
+    case "^": out += "\\textasciicircum{}"
+    case "~": out += "\\textasciitilde{}"
+    case "<": out += "\\textless{}"
+    case ">": out += "\\textgreater{}"
+    case "|": out += "\\textbar{}"
+    case "\n": out += " "
+    case "\u{2014}": out += "---"
+    case "\u{2013}": out += "--"
+    case "\u{2212}": out += "$-$"
+    case "\u{00D7}": out += "$\\times$"
+    case "\u{00B1}": out += "$\\pm$"
+    case "\u{2264}": out += "$\\leq$"
+    case "\u{2265}": out += "$\\geq$"
+    case "\u{2192}": out += "$\\to$"
+    case "\u{2026}": out += "\\ldots{}"
+    case "\u{00B7}": out += "$\\cdot$"
+    case "\u{2018}", "\u{2019}": out += "'"
+    case "\u{201C}": out += "``"
+    case "\u{201D}": out += "''"
+    default: out.append(ch)
+    }
+  }
+  return out
+}
+
+/// `s` in typewriter type (`\texttt{...}`), escaped for it. The OT1 typewriter
+/// font has every printable ASCII glyph, so `\ { } ^ ~ _ < > | "` are set by
+/// character code (`\char92{}`...) rather than by the text-mode commands,
+/// which in OT1 borrow math glyphs and would print in another font.
+public func latexCode(_ s: String) -> String {
+  var out = ""
+  for ch in s {
+    switch ch {
+    case "\\", "{", "}", "^", "~", "_", "<", ">", "|", "\"":
+      for u in ch.unicodeScalars { out += "\\char\(u.value){}" }
+    case "$", "&", "#", "%": out += "\\" + String(ch)
+    default: out += escapeLaTeX(String(ch))
+    }
+  }
+  return "\\texttt{" + out + "}"
+}
+
+extension String {
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    var out = ""
+    for ch in self {
+      if ch == target { out += replacement } else { out.append(ch) }
+    }
+    return out
+  }
+
+  func replacingNewlines() -> String {
+    var out = ""
+    for ch in self { out.append(ch.isNewline ? " " : ch) }
+    return out
+  }
+}

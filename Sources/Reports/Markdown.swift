@@ -1,0 +1,227 @@
+// GitHub-flavoured Markdown rendering of a `TableReport`.
+
+import Statistics
+
+/// The report as GitHub-flavoured Markdown: the table in the paper's layout
+/// (each task split into "ours" and "paper" columns), the derived rows'
+/// formulas, the run counts and how missing and diverged runs are treated,
+/// the claims with their verdicts, robust statistics and provenance.
+///
+/// A cell whose mean is over fewer runs than expected says so in the cell,
+/// e.g. `2513 [2391, 2632] (78/80 runs; 2 missing)`, or `— (0/80 runs; 80 missing)`.
+public func renderMarkdown(_ report: TableReport) -> String {
+  var out: [String] = []
+  let p = report.provenance
+  let level = formatLevel(p.bootstrap.confidenceLevel)
+
+  out.append("# \(escapeMarkdown(report.title))")
+  out.append("")
+  out.append("Reproduction of \(escapeMarkdown(report.citation)): our numbers beside the paper's.")
+  out.append("Manifest \(markdownCode(report.manifestName)) at scale **\(escapeMarkdown(report.scale))**; "
+    + "reproduce with \(markdownCode(p.command)).")
+  out.append("")
+  var legend = "Each cell: mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over the cell's finished runs"
+  if let n = report.commonExpected {
+    legend += " (\(n) runs per cell unless the cell says otherwise)"
+  }
+  legend += ". Score: \(escapeMarkdown(report.scoreDefinition)). "
+  legend += "Numbers are rounded half away from zero, as the paper prints them; "
+  legend += "\"paper\" is the value the paper prints."
+  out.append(legend)
+  out.append("")
+
+  // The table.
+  var header = "| Step |"
+  var rule = "|:-----|"
+  for c in report.columns {
+    header += " \(escapeMarkdown(c)) (ours) | \(escapeMarkdown(c)) (paper) |"
+    rule += "-----:|-----:|"
+  }
+  out.append(header)
+  out.append(rule)
+  for row in report.rows {
+    let name = row.kind == .reference ? "*\(escapeMarkdown(row.name))*" : escapeMarkdown(row.name)
+    var line = "| \(name) |"
+    for j in report.columns.indices {
+      let cell = report.cell(row, j)
+      line += " \(markdownOurs(report, row, j, cell)) | \(cell?.paper.map(formatPaper) ?? "—") |"
+    }
+    out.append(line)
+  }
+  out.append("")
+
+  // Legend of derived and reference rows, run totals, notes.
+  var bullets: [String] = []
+  for row in report.rows where row.kind == .derived {
+    let f = row.formula.map { " = \(markdownCode($0))" } ?? ""
+    bullets.append("- **\(escapeMarkdown(row.name))**\(f): derived row; a cell computed from an incomplete cell says so.")
+  }
+  for row in report.rows where row.kind == .reference {
+    bullets.append("- *\(escapeMarkdown(row.name))*: the paper's reference value only; not run here.")
+  }
+  if !bullets.isEmpty {
+    out.append(contentsOf: bullets)
+    out.append("")
+  }
+  let t = report.totals
+  out.append("**Runs:** \(t.finished) of \(t.expected) finished, \(t.missing) missing, \(t.diverged) diverged. "
+    + runPolicySentence)
+  out.append("")
+  if !report.notes.isEmpty {
+    out.append("**Notes:**")
+    out.append("")
+    for n in report.notes { out.append("- \(escapeMarkdown(n))") }
+    out.append("")
+  }
+
+  // Claims.
+  if !report.claims.isEmpty {
+    out.append("## Claims")
+    out.append("")
+    out.append(claimsSummary(report.claims) + " " + verdictRuleSentence)
+    out.append("")
+    for c in report.claims { out.append(markdownClaimLine(c)) }
+    out.append("")
+  }
+
+  // Robust statistics.
+  if let robust = report.robust {
+    out.append(contentsOf: markdownRobust(report, robust, level: level))
+  }
+
+  // Provenance.
+  out.append("## Provenance")
+  out.append("")
+  for (key, value) in provenanceItems(report, code: { markdownCode($0) }, text: escapeMarkdown) {
+    out.append("- **\(key):** \(value)")
+  }
+  out.append("")
+  return out.joined(separator: "\n")
+}
+
+/// Our side of a cell, with what became of its runs when it is incomplete.
+func markdownOurs(_ report: TableReport, _ row: ReportRow, _ j: Int, _ cell: ReportCell?) -> String {
+  let value = cell?.ours.map { formatCI($0) }
+  switch row.kind {
+  case .algorithm:
+    var s = value ?? "—"
+    if let runs = cell?.runs {
+      if let why = incompleteText(runs) {
+        s += " (\(why))"
+      } else if report.commonExpected == nil {
+        s += " (n = \(runs.finished))"
+      }
+    } else if value == nil {
+      s += " (no runs)"
+    }
+    return s
+  case .derived:
+    var s = value ?? "—"
+    if report.derivedFromIncomplete(row, j) { s += " (from incomplete cells)" }
+    return s
+  case .reference:
+    return value ?? "not run"
+  }
+}
+
+/// E.g. "3 claims: 2 reproduced, 0 contradicted, 1 inconclusive."
+func claimsSummary(_ claims: [ClaimLine]) -> String {
+  var counts: [Int] = Verdict.allCases.map { _ in 0 }
+  var unjudged = 0
+  for c in claims {
+    if let v = c.verdict, let k = Verdict.allCases.firstIndex(of: v) { counts[k] += 1 } else { unjudged += 1 }
+  }
+  var parts = zip(Verdict.allCases, counts).map { "\($1) \($0.rawValue)" }
+  if unjudged > 0 { parts.append("\(unjudged) not judged") }
+  return "\(claims.count) claim\(claims.count == 1 ? "" : "s"): " + parts.joined(separator: ", ") + "."
+}
+
+/// The word for a verdict ("not judged" for none).
+func verdictWord(_ v: Verdict?) -> String { v?.rawValue ?? "not judged" }
+
+/// One line per claim: verdict, task, claim, and the CI of left − right.
+func markdownClaimLine(_ c: ClaimLine) -> String {
+  let mark: String
+  switch c.verdict {
+  case .reproduced: mark = "✅"
+  case .contradicted: mark = "❌"
+  case .inconclusive: mark = "❔"
+  case nil: mark = "⚪"
+  }
+  var s = "- \(mark) **\(verdictWord(c.verdict))**"
+  if let t = c.task { s += " · \(escapeMarkdown(t))" }
+  s += " · \(markdownCode(c.text))"
+  if let d = c.difference { s += " · left − right = \(formatCI(d))" }
+  if let r = c.reason { s += " · \(escapeMarkdown(r))" }
+  return s
+}
+
+func markdownRobust(_ report: TableReport, _ robust: RobustSection, level: String) -> [String] {
+  var out = ["## Robust statistics", ""]
+  let iqmRows = report.rows.filter { row in row.cells.contains { $0.iqm != nil } }
+  var header = "| |"
+  var rule = "|:-----|"
+  for c in report.columns {
+    header += " \(escapeMarkdown(c)) |"
+    rule += "-----:|"
+  }
+  if !iqmRows.isEmpty {
+    out.append("Interquartile mean (IQM, the mean of the middle half of the runs) [\(level) bootstrap CI]:")
+    out.append("")
+    out.append(header)
+    out.append(rule)
+    for row in iqmRows {
+      var line = "| \(escapeMarkdown(row.name)) |"
+      for j in report.columns.indices { line += " \(report.cell(row, j)?.iqm.map { formatCI($0) } ?? "—") |" }
+      out.append(line)
+    }
+    out.append("")
+  }
+  if !robust.improvements.isEmpty {
+    out.append("Probability of improvement P(X > Y), the chance that a run of X scores above a run of Y "
+      + "(ties count half) [\(level) bootstrap CI]:")
+    out.append("")
+    out.append(header)
+    out.append(rule)
+    for imp in robust.improvements {
+      var line = "| P(\(escapeMarkdown(imp.x)) \\> \(escapeMarkdown(imp.y))) |"
+      for j in report.columns.indices {
+        let v = j < imp.cells.count ? imp.cells[j] : nil
+        line += " \(v.map { formatCI($0, decimals: 2) } ?? "—") |"
+      }
+      out.append(line)
+    }
+    out.append("")
+  }
+  if let n = robust.note {
+    out.append(escapeMarkdown(n))
+    out.append("")
+  }
+  return out
+}
+
+/// Provenance as (label, rendered value) pairs, shared by Markdown and LaTeX.
+/// - Parameters:
+///   - code: renders a literal (hash, command) in the target format.
+///   - text: escapes plain text for the target format.
+func provenanceItems(
+  _ report: TableReport, code: (String) -> String, text: (String) -> String
+) -> [(String, String)] {
+  let p = report.provenance
+  let steps = p.iterations * p.stepsPerIteration
+  var machine = "\(text(p.machine.cpuModel)), \(p.machine.cores) cores"
+  if let s = p.machine.system { machine += ", \(text(s))" }
+  return [
+    ("Command", code(p.command)),
+    ("Manifest", "\(code(report.manifestName)), hash \(code(p.manifestHash))"),
+    ("Scale", text("\(report.scale): \(p.seeds.count) seeds per cell (seeds \(formatSeeds(p.seeds))); "
+      + "\(p.iterations) iterations × \(p.stepsPerIteration) steps = \(groupThousands(steps)) steps per run")),
+    ("Bootstrap", text("percentile, \(p.bootstrap.resamples) resamples, "
+      + "\(formatLevel(p.bootstrap.confidenceLevel)) CI, seed \(p.bootstrapSeed)")),
+    ("Code", "git commit \(code(p.gitCommit))"),
+    ("MuJoCo", text(p.mujocoVersion)),
+    ("Machine", machine),
+    ("Date", text(p.date)),
+    ("Compute", text("\(formatNumber(p.computeHours, decimals: 1)) hours of run time, summed over runs")),
+  ]
+}

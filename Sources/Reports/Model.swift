@@ -1,0 +1,434 @@
+// Reports: rendering of a results table (the paper's Table 2 layout) to
+// Markdown, LaTeX, JSON, CSV and SVG.
+//
+// The input is a plain value, `TableReport`, that holds everything a report
+// shows and nothing else: it knows no manifests, files or training. The glue
+// that builds it from a manifest and a result store lives elsewhere, so these
+// renderers can be tested on hand-made numbers, byte for byte.
+//
+// - Model.swift: `TableReport` and its parts.
+// - Formatting.swift: rounding (half away from zero, as the paper prints),
+//   escaping for Markdown and LaTeX, seed ranges.
+// - Markdown.swift: `renderMarkdown(_:)`.
+// - LaTeX.swift: `renderLaTeX(_:)` (a standalone document) and
+//   `renderLaTeXTabular(_:)` (the tabular alone, to paste into a paper).
+// - JSON.swift: `renderJSON(_:)` (sorted keys, explicit nulls) and `renderCSV(_:)`.
+// - SVG.swift: `renderBarChartSVG(_:)`.
+//
+// Missing and diverged runs. A run is *finished* when it has a result with a
+// finite score; only finished runs enter a cell's mean, CI and IQM. A
+// *missing* run has no result yet. A *diverged* run has a result whose score
+// is not finite (or that the trainer flagged as diverged): it is counted and
+// flagged, and left out of the mean. Every renderer says so in its output,
+// and marks each cell whose mean is over fewer runs than expected.
+//
+// Determinism: renderers are pure functions of the model; no clock, locale,
+// environment or dictionary order reaches their output.
+
+import Statistics
+
+/// A results table in the paper's layout: algorithms (rows) × tasks (columns),
+/// our numbers beside the paper's, then claims, robust statistics and provenance.
+public struct TableReport: Equatable, Sendable {
+  /// E.g. "Table 2: PPO, PPO-M, TRPO and TRPO+ on MuJoCo".
+  public var title: String
+  /// The paper, e.g. `Engstrom, Ilyas et al., "Implementation Matters in Deep Policy Gradients", ICLR 2020`.
+  public var citation: String
+  /// The manifest's name, e.g. "table2".
+  public var manifestName: String
+  /// The scale the manifest was run at, e.g. "full" or "smoke".
+  public var scale: String
+  /// What one run's score is, e.g. "mean return of the last 5 iterations".
+  public var scoreDefinition: String
+  /// Column headers: the tasks, in the order given (e.g. Walker2d, Hopper, Humanoid).
+  public var columns: [String]
+  /// Rows in display order: algorithms (manifest order), then derived rows
+  /// (AAI, ACLI), then reference-only rows (e.g. "PPO (baselines)").
+  /// Renderers draw a rule before the first row of each new kind.
+  public var rows: [ReportRow]
+  /// Claims and their verdicts, in the order they are to be listed.
+  public var claims: [ClaimLine]
+  /// Optional section with IQM (from the cells' `iqm`) and probability of improvement.
+  public var robust: RobustSection?
+  /// Free-text notes listed under the table (e.g. on a paper value that
+  /// cannot be recomputed from the printed means).
+  public var notes: [String]
+  /// Where the numbers come from.
+  public var provenance: Provenance
+
+  public init(
+    title: String, citation: String, manifestName: String, scale: String,
+    scoreDefinition: String, columns: [String], rows: [ReportRow],
+    claims: [ClaimLine] = [], robust: RobustSection? = nil, notes: [String] = [],
+    provenance: Provenance
+  ) {
+    self.title = title
+    self.citation = citation
+    self.manifestName = manifestName
+    self.scale = scale
+    self.scoreDefinition = scoreDefinition
+    self.columns = columns
+    self.rows = rows
+    self.claims = claims
+    self.robust = robust
+    self.notes = notes
+    self.provenance = provenance
+  }
+}
+
+/// What a row is, which decides how it is drawn.
+public enum RowKind: String, Sendable, CaseIterable {
+  /// An algorithm we ran: cells have run counts.
+  case algorithm
+  /// A row computed from other rows (AAI, ACLI): cells have no run counts.
+  case derived
+  /// A row with only the paper's values (e.g. "PPO (baselines)"): we ran nothing.
+  case reference
+}
+
+/// One row of the table.
+public struct ReportRow: Equatable, Sendable {
+  /// The row's label, as the paper writes it: "PPO", "PPO-M", "TRPO+", "AAI".
+  public var name: String
+  public var kind: RowKind
+  /// For a derived row, its formula, e.g. `max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))`.
+  public var formula: String?
+  /// For a derived row, the rows it is computed from; a derived cell is
+  /// marked when any of these rows' cells in its column is incomplete.
+  public var inputs: [String]
+  /// One cell per column, in column order.
+  public var cells: [ReportCell]
+
+  public init(
+    name: String, kind: RowKind, formula: String? = nil, inputs: [String] = [],
+    cells: [ReportCell]
+  ) {
+    self.name = name
+    self.kind = kind
+    self.formula = formula
+    self.inputs = inputs
+    self.cells = cells
+  }
+}
+
+/// How many runs a cell expected and what became of them.
+///
+/// `finished + missing + diverged == expected`; only `finished` runs enter
+/// the mean (see the module overview).
+public struct RunCounts: Equatable, Sendable {
+  /// Runs the manifest asks for in this cell (seeds).
+  public var expected: Int
+  /// Runs with a finite score: the ones the mean, CI and IQM are over.
+  public var finished: Int
+  /// Runs with no result yet.
+  public var missing: Int
+  /// Runs that diverged: counted and flagged, left out of the mean.
+  public var diverged: Int
+
+  public init(expected: Int, finished: Int, missing: Int, diverged: Int) {
+    self.expected = expected
+    self.finished = finished
+    self.missing = missing
+    self.diverged = diverged
+  }
+
+  /// All `expected` runs finished: nothing missing, nothing diverged.
+  public static func complete(_ n: Int) -> RunCounts {
+    RunCounts(expected: n, finished: n, missing: 0, diverged: 0)
+  }
+
+  /// Whether the mean is over fewer runs than expected.
+  public var isIncomplete: Bool { finished < expected || missing > 0 || diverged > 0 }
+}
+
+/// A value as the paper prints it: a mean with a CI (`3292 [3157, 3426]`) or a
+/// bare value (`242`).
+public struct PaperValue: Equatable, Sendable {
+  public var value: Double
+  public var low: Double?
+  public var high: Double?
+
+  public init(_ value: Double, low: Double? = nil, high: Double? = nil) {
+    self.value = value
+    self.low = low
+    self.high = high
+  }
+
+  /// `PaperValue(3292, 3157, 3426)`.
+  public init(_ value: Double, _ low: Double, _ high: Double) {
+    self.init(value, low: low, high: high)
+  }
+}
+
+/// One cell: our result (if any), its run counts, our IQM, and the paper's value.
+public struct ReportCell: Equatable, Sendable {
+  /// Our mean and its bootstrap CI over the finished runs; nil when there is none.
+  public var ours: ConfidenceInterval?
+  /// Run counts; nil for derived and reference rows.
+  public var runs: RunCounts?
+  /// Our interquartile mean and its CI (shown in the robust section), if computed.
+  public var iqm: ConfidenceInterval?
+  /// The paper's value; nil where the paper prints none ("—").
+  public var paper: PaperValue?
+
+  public init(
+    ours: ConfidenceInterval? = nil, runs: RunCounts? = nil,
+    iqm: ConfidenceInterval? = nil, paper: PaperValue? = nil
+  ) {
+    self.ours = ours
+    self.runs = runs
+    self.iqm = iqm
+    self.paper = paper
+  }
+}
+
+/// A claim with its evidence: the bootstrap CI of `left − right` and the verdict.
+public struct ClaimLine: Equatable, Sendable {
+  /// Left side as written, e.g. "[ACLI]".
+  public var left: String
+  public var relation: ClaimRelation
+  /// Right side as written, e.g. "[AAI]".
+  public var right: String
+  /// The task the claim is judged on (a column name), or nil for a claim over all tasks.
+  public var task: String?
+  /// CI of `left − right`; nil when the claim could not be judged.
+  public var difference: ConfidenceInterval?
+  /// The verdict; nil when the claim could not be judged (see `reason`).
+  public var verdict: Verdict?
+  /// Why the claim was not judged (e.g. "no finished runs of TRPO+"), or a note.
+  public var reason: String?
+
+  public init(
+    left: String, relation: ClaimRelation, right: String, task: String?,
+    difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil
+  ) {
+    self.left = left
+    self.relation = relation
+    self.right = right
+    self.task = task
+    self.difference = difference
+    self.verdict = verdict
+    self.reason = reason
+  }
+
+  /// The line for a judged claim.
+  public init(_ judgement: ClaimJudgement, task: String?) {
+    self.init(
+      left: judgement.claim.left.source, relation: judgement.claim.relation,
+      right: judgement.claim.right.source, task: task,
+      difference: judgement.difference, verdict: judgement.verdict)
+  }
+
+  /// `left relation right`, e.g. "[ACLI] > [AAI]".
+  public var text: String { "\(left) \(relation.rawValue) \(right)" }
+}
+
+/// Robust statistics (rliable): IQM per cell (from `ReportCell.iqm`) and the
+/// probability of improvement between named pairs.
+public struct RobustSection: Equatable, Sendable {
+  /// P(X > Y) rows, in display order.
+  public var improvements: [ImprovementRow]
+  /// A note shown under the section (e.g. how ties count).
+  public var note: String?
+
+  public init(improvements: [ImprovementRow], note: String? = nil) {
+    self.improvements = improvements
+    self.note = note
+  }
+}
+
+/// `P(x > y)` per task with its bootstrap CI.
+public struct ImprovementRow: Equatable, Sendable {
+  /// The row name claimed better, e.g. "PPO".
+  public var x: String
+  /// The row name compared against, e.g. "PPO-M".
+  public var y: String
+  /// One per column, in column order; nil where it could not be computed.
+  public var cells: [ConfidenceInterval?]
+
+  public init(x: String, y: String, cells: [ConfidenceInterval?]) {
+    self.x = x
+    self.y = y
+    self.cells = cells
+  }
+}
+
+/// The machine the runs were made on.
+public struct Machine: Equatable, Sendable {
+  /// E.g. "AMD EPYC 7B13".
+  public var cpuModel: String
+  /// Logical cores available.
+  public var cores: Int
+  /// E.g. "Linux x86_64"; optional.
+  public var system: String?
+
+  public init(cpuModel: String, cores: Int, system: String? = nil) {
+    self.cpuModel = cpuModel
+    self.cores = cores
+    self.system = system
+  }
+}
+
+/// Where the numbers come from: enough to rerun them.
+public struct Provenance: Equatable, Sendable {
+  /// Content hash of the manifest (hex).
+  public var manifestHash: String
+  /// Seeds run per cell (rendered as ranges, e.g. "0–79").
+  public var seeds: [Int]
+  /// Training iterations per run.
+  public var iterations: Int
+  /// Environment steps per iteration.
+  public var stepsPerIteration: Int
+  /// Bootstrap settings of every CI in the report.
+  public var bootstrap: BootstrapOptions
+  /// Seed of the bootstrap streams.
+  public var bootstrapSeed: UInt64
+  /// Git commit of the code that ran (hex), with "-dirty" if so.
+  public var gitCommit: String
+  /// E.g. "3.3.7".
+  public var mujocoVersion: String
+  public var machine: Machine
+  /// When the report was made, as the glue formats it (e.g. ISO 8601); never read from the clock here.
+  public var date: String
+  /// Run time summed over all runs, in hours.
+  public var computeHours: Double
+  /// The command that reproduces this report, e.g. "make reproduce-table2".
+  public var command: String
+
+  public init(
+    manifestHash: String, seeds: [Int], iterations: Int, stepsPerIteration: Int,
+    bootstrap: BootstrapOptions = .paper, bootstrapSeed: UInt64, gitCommit: String,
+    mujocoVersion: String, machine: Machine, date: String, computeHours: Double,
+    command: String
+  ) {
+    self.manifestHash = manifestHash
+    self.seeds = seeds
+    self.iterations = iterations
+    self.stepsPerIteration = stepsPerIteration
+    self.bootstrap = bootstrap
+    self.bootstrapSeed = bootstrapSeed
+    self.gitCommit = gitCommit
+    self.mujocoVersion = mujocoVersion
+    self.machine = machine
+    self.date = date
+    self.computeHours = computeHours
+    self.command = command
+  }
+}
+
+// MARK: - Validation
+
+/// A model the renderers would draw misleadingly.
+public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// A row has a different number of cells than there are columns.
+  case cellCount(row: String, got: Int, columns: Int)
+  /// An improvement row has a different number of cells than there are columns.
+  case improvementCellCount(x: String, y: String, got: Int, columns: Int)
+  /// Run counts that do not add up or are negative.
+  case inconsistentRunCounts(row: String, column: String, RunCounts)
+  /// Two rows with one name.
+  case duplicateRow(String)
+  /// Two columns with one name.
+  case duplicateColumn(String)
+  /// A derived row lists an input that is not a row.
+  case unknownInput(row: String, input: String)
+  /// A claim names a task that is not a column.
+  case unknownTask(String)
+
+  public var description: String {
+    switch self {
+    case .cellCount(let row, let got, let columns):
+      return "row '\(row)' has \(got) cell(s) for \(columns) column(s)"
+    case .improvementCellCount(let x, let y, let got, let columns):
+      return "P(\(x) > \(y)) has \(got) cell(s) for \(columns) column(s)"
+    case .inconsistentRunCounts(let row, let column, let c):
+      return "row '\(row)', column '\(column)': run counts do not add up (expected \(c.expected), "
+        + "finished \(c.finished) + missing \(c.missing) + diverged \(c.diverged))"
+    case .duplicateRow(let n): return "two rows are named '\(n)'"
+    case .duplicateColumn(let n): return "two columns are named '\(n)'"
+    case .unknownInput(let row, let input): return "derived row '\(row)' uses unknown row '\(input)'"
+    case .unknownTask(let t): return "a claim is judged on task '\(t)', which is not a column"
+    }
+  }
+}
+
+extension TableReport {
+  /// Checks the model is consistent. Renderers never trap on an inconsistent
+  /// model (a missing cell is drawn as "—"), but the glue should call this
+  /// first so that a bug there is an error, not a misleading table.
+  public func validate() throws {
+    var seenColumns: [String] = []
+    for c in columns {
+      if seenColumns.contains(c) { throw ReportError.duplicateColumn(c) }
+      seenColumns.append(c)
+    }
+    var seenRows: [String] = []
+    for r in rows {
+      if seenRows.contains(r.name) { throw ReportError.duplicateRow(r.name) }
+      seenRows.append(r.name)
+      if r.cells.count != columns.count {
+        throw ReportError.cellCount(row: r.name, got: r.cells.count, columns: columns.count)
+      }
+      for (j, cell) in r.cells.enumerated() {
+        guard let c = cell.runs else { continue }
+        let ok = c.expected >= 0 && c.finished >= 0 && c.missing >= 0 && c.diverged >= 0
+          && c.finished + c.missing + c.diverged == c.expected
+        if !ok { throw ReportError.inconsistentRunCounts(row: r.name, column: columns[j], c) }
+      }
+    }
+    for r in rows {
+      for i in r.inputs where !seenRows.contains(i) {
+        throw ReportError.unknownInput(row: r.name, input: i)
+      }
+    }
+    for p in robust?.improvements ?? [] where p.cells.count != columns.count {
+      throw ReportError.improvementCellCount(x: p.x, y: p.y, got: p.cells.count, columns: columns.count)
+    }
+    for c in claims {
+      if let t = c.task, !columns.contains(t) { throw ReportError.unknownTask(t) }
+    }
+  }
+
+  /// The cell of `row` in column `j`, or nil if the row is short.
+  func cell(_ row: ReportRow, _ j: Int) -> ReportCell? {
+    j < row.cells.count ? row.cells[j] : nil
+  }
+
+  /// Whether the derived row's cell in column `j` is computed from an incomplete cell.
+  func derivedFromIncomplete(_ row: ReportRow, _ j: Int) -> Bool {
+    for name in row.inputs {
+      guard let input = rows.first(where: { $0.name == name }) else { continue }
+      if let c = cell(input, j), let runs = c.runs, runs.isIncomplete { return true }
+      if let c = cell(input, j), c.ours == nil { return true }
+    }
+    return false
+  }
+
+  /// The common expected run count of all algorithm cells, if they share one.
+  var commonExpected: Int? {
+    var n: Int? = nil
+    for r in rows where r.kind == .algorithm {
+      for c in r.cells {
+        guard let e = c.runs?.expected else { return nil }
+        if let m = n, m != e { return nil }
+        n = e
+      }
+    }
+    return n
+  }
+
+  /// Totals over all algorithm cells.
+  var totals: RunCounts {
+    var t = RunCounts(expected: 0, finished: 0, missing: 0, diverged: 0)
+    for r in rows where r.kind == .algorithm {
+      for c in r.cells {
+        guard let k = c.runs else { continue }
+        t.expected += k.expected
+        t.finished += k.finished
+        t.missing += k.missing
+        t.diverged += k.diverged
+      }
+    }
+    return t
+  }
+}
