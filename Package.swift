@@ -88,6 +88,7 @@ let package = Package(
     .testTarget(
       name: "ReportsTests",
       dependencies: ["Reports", "Statistics", "Experiments"],
+      exclude: ["Snapshots"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),

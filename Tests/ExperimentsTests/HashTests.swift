@@ -92,7 +92,7 @@ final class HashTests: XCTestCase {
       ("observationClip", "5"), ("activation", "relu"), ("gradientClip", "1"), ("klBound", "0.05"),
       ("klBoundFinal", "0.07"), ("fisherFraction", "0.2"), ("cgIterations", "11"), ("cgDamping", "0.01"),
       ("lineSearchSteps", "9"), ("lineSearchAcceptRatio", "0.2"), ("diagnosticsEvery", "0"),
-      ("scoreMethod", "max"), ("scoreIterations", "6"),
+      ("scoreMethod", "max"), ("scoreIterations", "6"), ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"),
     ]
     XCTAssertEqual(Set(changes.map(\.0)), Set(TrainerConfig.keys), "cover every setting")
     var seen: Set<String> = [base.hash]
