@@ -1,3 +1,4 @@
+import Algorithms
 import Environments
 import Foundation
 import ReproRandom
@@ -50,10 +51,11 @@ enum BenchCommand {
     """
 
   static func run(_ raw: [String]) throws {
+    if raw.first == "train" { return try BenchTrainCommand.run(Array(raw.dropFirst())) }
     var args = try Arguments(raw)
     if args.wantsHelp { print(usage); return }
     guard args.positional.first == "env" else {
-      throw UsageError(args.positional.isEmpty ? "missing what to benchmark ('env')" : "unknown benchmark '\(args.positional[0])'")
+      throw UsageError(args.positional.isEmpty ? "missing what to benchmark ('env' or 'train')" : "unknown benchmark '\(args.positional[0])'")
     }
     let tasks = args.value("task").map { [$0] } ?? MuJoCoTaskKind.allCases.map(\.rawValue)
     let stepsOpt = args.value("steps").map { Int($0) }
@@ -91,4 +93,107 @@ enum BenchCommand {
     let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return Double(steps) / secs
   }
+}
+
+enum BenchTrainCommand {
+  static let usage = """
+    usage: repro bench train [--task T] [--algorithm A] [--seeds N] [--base-seed S]
+                             [--jobs J] [--iterations N] [--set key=value ...] [--json FILE]
+
+    Trains --seeds agents (default 5, seeds S..S+N-1, S default 1) at the
+    paper's budget (488 × 2048 steps unless --iterations), --jobs at a time
+    (default 1: one core per agent, so times are single-core times), and
+    prints each run's score, wall time and steps/s, then the mean score and the
+    median run time. For TRPO it also reports the largest ratio of measured mean
+    KL to the bound over all iterations (must be ≤ 1). --json writes every
+    run's result. Defaults: --task Hopper --algorithm PPO.
+    """
+
+  static func run(_ raw: [String]) throws {
+    var args = try Arguments(raw)
+    if args.wantsHelp { print(usage); return }
+    let taskName = args.value("task") ?? "Hopper"
+    guard let task = PaperTask(name: taskName) else { throw UsageError("unknown task '\(taskName)'; valid: Walker2d, Hopper, Humanoid") }
+    let algName = args.value("algorithm") ?? "PPO"
+    guard let preset = Preset.allCases.first(where: { $0.rawValue.lowercased() == algName.lowercased() }) else {
+      throw UsageError("unknown algorithm '\(algName)'; valid: \(Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let seeds = try args.int("seeds", default: 5)
+    let base = try args.int("base-seed", default: 1, min: 0)
+    let jobs = try args.int("jobs", default: 1)
+    var config = preset.config(task: task)
+    if let it = args.value("iterations") { try config.set("iterations", to: it) }
+    for s in args.values("set") {
+      guard let eq = s.firstIndex(of: "=") else { throw UsageError("--set expects key=value, got '\(s)'") }
+      try config.set(String(s[..<eq]), to: String(s[s.index(after: eq)...]))
+    }
+    let jsonOut = args.value("json")
+    try args.checkAllUsed()
+    let problems = config.problems()
+    if !problems.isEmpty { throw UsageError(problems.map(\.description).joined(separator: "; ")) }
+    print("\(task.gymnasiumID) \(preset.rawValue): \(seeds) seeds × \(config.iterations) iterations × \(config.stepsPerIteration) steps, \(jobs) at a time")
+    let cfg = config
+    let results = try runParallel(count: seeds, jobs: jobs) { i in
+      let r = try Trainer(task: task.gymnasiumID, algorithmLabel: preset.rawValue, seed: UInt64(base + i), config: cfg).run()
+      let score = r.score.map { String(format: "%.1f", $0) } ?? "none"
+      let status = r.diverged.map { " DIVERGED at \($0.iteration): \($0.reason)" } ?? ""
+      print(String(format: "seed %d: score %@  %.1f s  %.0f steps/s%@", base + i, score, r.wallSeconds,
+                   Double(r.totalSteps) / r.wallSeconds, status))
+      return r
+    }
+    let scores = results.compactMap(\.score)
+    let times = results.map(\.wallSeconds).sorted()
+    let mean = scores.isEmpty ? Double.nan : scores.reduce(0, +) / Double(scores.count)
+    print(String(format: "mean score %.1f over %d runs; median run time %.1f s; median %.0f steps/s end to end",
+                 mean, scores.count, times[times.count / 2],
+                 Double(results[0].totalSteps) / times[times.count / 2]))
+    if config.algorithm == .trpo {
+      var worst = 0.0, sum = 0.0, n = 0
+      for r in results {
+        for m in r.iterations {
+          guard let bound = m.klBound else { continue }
+          worst = max(worst, m.meanKL / bound)
+          sum += m.meanKL
+          n += 1
+        }
+      }
+      print(String(format: "TRPO mean KL per iteration: average %.4f; largest KL/bound ratio %.3f (must be ≤ 1)", sum / Double(max(n, 1)), worst))
+    }
+    if let jsonOut { try writeAtomically(try canonicalJSON(results) + "\n", to: jsonOut) }
+  }
+
+  /// Runs `body(0..<count)` on `jobs` threads; results in index order.
+  static func runParallel<T: Sendable>(count: Int, jobs: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    let box = ParallelBox<T>(count)
+    let group = DispatchGroup()
+    for _ in 0..<min(jobs, count) {
+      group.enter()
+      let t = Thread {
+        while true {
+          box.lock.lock()
+          let i = box.next
+          box.next += 1
+          box.lock.unlock()
+          if i >= count { break }
+          let r = Result { try body(i) }
+          box.lock.lock()
+          box.results[i] = r
+          box.lock.unlock()
+        }
+        group.leave()
+      }
+      t.stackSize = 16 << 20
+      t.start()
+    }
+    group.wait()
+    return try box.results.map { try $0!.get() }
+  }
+}
+
+/// Shared state of `runParallel`'s worker threads (guarded by `lock`).
+final class ParallelBox<T>: @unchecked Sendable {
+  var results: [Result<T, Error>?]
+  var next = 0
+  let lock = NSLock()
+  init(_ n: Int) { results = Array(repeating: nil, count: n) }
 }

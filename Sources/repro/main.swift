@@ -11,6 +11,7 @@ let topUsage = """
     train          train one agent (PPO, PPO-M, PPO-NoClip, TRPO, TRPO+)
     env list       list the tasks, their sizes and bounds
     bench env      environment steps per second (single thread)
+    bench train    train several seeds at the paper's budget; scores and speed
   """
 
 func runMain() -> Int32 {
