@@ -10,7 +10,7 @@ REPRO := .build/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env clean
+.PHONY: all deps build test bench-env bench-ppo bench-trpo clean
 
 all: build
 
@@ -25,6 +25,15 @@ test: deps
 
 bench-env: build
 	$(REPRO) bench env --repeats 5
+
+# PPO / TRPO on Hopper-v5 at the paper's budget (488 x 2048 steps), 5 seeds,
+# one core per agent (BENCH_JOBS at a time; 1 gives clean single-core times).
+BENCH_JOBS ?= 1
+bench-ppo: build
+	$(REPRO) bench train --task Hopper --algorithm PPO --seeds 5 --jobs $(BENCH_JOBS)
+
+bench-trpo: build
+	$(REPRO) bench train --task Hopper --algorithm TRPO --seeds 5 --jobs $(BENCH_JOBS)
 
 clean:
 	rm -rf .build
