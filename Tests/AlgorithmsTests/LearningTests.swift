@@ -42,31 +42,22 @@ final class LearningTests: XCTestCase {
     }
   }
 
-  /// PPO on Hopper-v5 improves its return within 15 iterations (30,720 steps):
-  /// the mean of the last 3 iterations is at least twice the first iteration's
-  /// and above 150 (random initial policies fall after ~20 steps, return ~15-20).
-  func testPPOImprovesOnHopperQuickly() throws {
-    var c = Preset.ppo.config(task: .hopper)
+  /// Trains `preset` on Hopper-v5 for 15 iterations (30,720 steps) and requires
+  /// the mean of the last 3 iterations to be at least twice the first
+  /// iteration's and above 150 (random initial policies fall after ~20 steps,
+  /// return ~15-20).
+  func assertImprovesOnHopper(_ preset: Preset, file: StaticString = #filePath, line: UInt = #line) throws {
+    var c = preset.config(task: .hopper)
     c.iterations = 15
     c.scoreIterations = 3
     c.diagnosticsEvery = 0
-    let r = try Trainer(task: "Hopper-v5", algorithmLabel: "PPO", seed: 0, config: c).run()
+    let r = try Trainer(task: "Hopper-v5", algorithmLabel: preset.rawValue, seed: 0, config: c).run()
     let first = try XCTUnwrap(r.iterations.first?.meanReturn)
     let score = try XCTUnwrap(r.score)
-    XCTAssertGreaterThan(score, 2 * first, "first \(first), last-3 mean \(score)")
-    XCTAssertGreaterThan(score, 150)
+    XCTAssertGreaterThan(score, 2 * first, "\(preset.rawValue): first \(first), last-3 mean \(score)", file: file, line: line)
+    XCTAssertGreaterThan(score, 150, file: file, line: line)
   }
 
-  /// TRPO on Hopper-v5 improves too.
-  func testTRPOImprovesOnHopperQuickly() throws {
-    var c = Preset.trpo.config(task: .hopper)
-    c.iterations = 15
-    c.scoreIterations = 3
-    c.diagnosticsEvery = 0
-    let r = try Trainer(task: "Hopper-v5", algorithmLabel: "TRPO", seed: 0, config: c).run()
-    let first = try XCTUnwrap(r.iterations.first?.meanReturn)
-    let score = try XCTUnwrap(r.score)
-    XCTAssertGreaterThan(score, 2 * first, "first \(first), last-3 mean \(score)")
-    XCTAssertGreaterThan(score, 150)
-  }
+  func testPPOImprovesOnHopperQuickly() throws { try assertImprovesOnHopper(.ppo) }
+  func testTRPOImprovesOnHopperQuickly() throws { try assertImprovesOnHopper(.trpo) }
 }
