@@ -224,7 +224,11 @@ func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePo
     while i < count { a[i] = S.tanhScalar(a[i]); i += 1 }
   case .relu:
     let zero = V()
-    while i + L <= count { storeV(pointwiseMax(loadV(a + i), zero), a + i); i += L }
+    while i + L <= count {
+      let v: V = loadV(a + i)
+      storeV(zero.replacing(with: v, where: v .> zero), a + i)
+      i += L
+    }
     while i < count { a[i] = a[i] > 0 ? a[i] : 0; i += 1 }
   }
 }

@@ -39,7 +39,9 @@ extension Float: NNScalar {
   /// x86-64 machine. About 10× faster than glibc's `tanhf` when vectorised.
   @inlinable @inline(__always)
   public static func fastTanh(_ v: Float) -> Float {
-    let x = Swift.min(Swift.max(v, -tanhClamp), tanhClamp)
+    var x = v
+    if x > tanhClamp { x = tanhClamp }
+    if x < -tanhClamp { x = -tanhClamp }
     let x2 = x * x
     var p: Float = -2.76076847742355e-16
     p = p * x2 + 2.00018790482477e-13
@@ -59,7 +61,10 @@ extension Float: NNScalar {
   /// `fastTanh` on eight lanes; identical to it lane by lane.
   @inlinable @inline(__always)
   public static func fastTanh(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    let x = v.clamped(lowerBound: SIMD8(repeating: -tanhClamp), upperBound: SIMD8(repeating: tanhClamp))
+    // Mask selects, not pointwiseMin/Max (which the stdlib scalarises).
+    let hi = SIMD8<Float>(repeating: tanhClamp), lo = SIMD8<Float>(repeating: -tanhClamp)
+    var x = v.replacing(with: hi, where: v .> hi)
+    x = x.replacing(with: lo, where: x .< lo)
     let x2 = x * x
     var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
     p = p * x2 + SIMD8(repeating: 2.00018790482477e-13)
