@@ -48,6 +48,9 @@ public final class MLP<Scalar: NNScalar> {
   /// Two batch × maxWidth scratch buffers (backward deltas, JVP tangents).
   @usableFromInline var scratchA: UnsafeMutablePointer<Scalar>
   @usableFromInline var scratchB: UnsafeMutablePointer<Scalar>
+  /// batch × outputSize: the result of `jvp` (kept apart from the scratch
+  /// buffers so that it can be fed straight into `backward`).
+  @usableFromInline var tangentOut: UnsafeMutablePointer<Scalar>
   /// Batch size of the last `forward`.
   @usableFromInline var lastBatch = 0
   /// Single-sample buffers for `predict` (2 × maxWidth).
@@ -84,6 +87,7 @@ public final class MLP<Scalar: NNScalar> {
     maxWidth = sizes.max() ?? 1
     scratchA = .allocate(capacity: 1)
     scratchB = .allocate(capacity: 1)
+    tangentOut = .allocate(capacity: 1)
     single = .allocate(capacity: 2 * maxWidth)
     single.initialize(repeating: 0, count: 2 * maxWidth)
   }
@@ -94,6 +98,7 @@ public final class MLP<Scalar: NNScalar> {
     for a in activations { a.deallocate() }
     scratchA.deallocate()
     scratchB.deallocate()
+    tangentOut.deallocate()
     single.deallocate()
   }
 
@@ -128,7 +133,9 @@ public final class MLP<Scalar: NNScalar> {
     for a in activations { a.deallocate() }
     activations = sizes.map { UnsafeMutablePointer<Scalar>.allocate(capacity: newCapacity * $0) }
     for (a, n) in zip(activations, sizes) { a.initialize(repeating: 0, count: newCapacity * n) }
-    scratchA.deallocate(); scratchB.deallocate()
+    scratchA.deallocate(); scratchB.deallocate(); tangentOut.deallocate()
+    tangentOut = .allocate(capacity: newCapacity * outputSize)
+    tangentOut.initialize(repeating: 0, count: newCapacity * outputSize)
     scratchA = .allocate(capacity: newCapacity * maxWidth)
     scratchA.initialize(repeating: 0, count: newCapacity * maxWidth)
     scratchB = .allocate(capacity: newCapacity * maxWidth)
@@ -260,7 +267,7 @@ public final class MLP<Scalar: NNScalar> {
     let last = sizes.count - 2
     // Tangent of layer l's output: ż = a_{l-1}·Ẇ + ḃ + ȧ_{l-1}·W; ȧ = σ'(z) ⊙ ż.
     for l in 0...last {
-      let t = bufs.0
+      let t = l == last ? tangentOut : bufs.0
       denseForward(
         x: activations[l], batch: batch, nIn: sizes[l],
         w: direction + weightOffsets[l], bias: direction + biasOffsets[l], nOut: sizes[l + 1],
@@ -276,7 +283,7 @@ public final class MLP<Scalar: NNScalar> {
       }
       bufs = (bufs.1, bufs.0)
     }
-    return UnsafeMutableBufferPointer(start: bufs.1, count: batch * outputSize)
+    return UnsafeMutableBufferPointer(start: tangentOut, count: batch * outputSize)
   }
 
   /// Array convenience for `jvp(input:batch:direction:)`.
