@@ -223,13 +223,8 @@ func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePo
     while i + L <= count { storeV(S.tanhVector(loadV(a + i)), a + i); i += L }
     while i < count { a[i] = S.tanhScalar(a[i]); i += 1 }
   case .relu:
-    let zero = V()
-    while i + L <= count {
-      let v: V = loadV(a + i)
-      storeV(zero.replacing(with: v, where: v .> zero), a + i)
-      i += L
-    }
-    while i < count { a[i] = a[i] > 0 ? a[i] : 0; i += 1 }
+    while i + L <= count { storeV(S.reluVector(loadV(a + i)), a + i); i += L }
+    while i < count { a[i] = 0.5 * (a[i] + a[i].magnitude); i += 1 }
   }
 }
 
@@ -252,10 +247,8 @@ func multiplyActivationDerivative<S: NNScalar>(
     }
     while i < count { g[i] = g[i] * (1 - a[i] * a[i]); i += 1 }
   case .relu:
-    let zero = V()
     while i + L <= count {
-      let av: V = loadV(a + i)
-      storeV(V(repeating: 0).replacing(with: loadV(g + i), where: av .> zero), g + i)
+      storeV(S.reluGradientVector(loadV(g + i), activated: loadV(a + i)), g + i)
       i += L
     }
     while i < count { g[i] = a[i] > 0 ? g[i] : 0; i += 1 }

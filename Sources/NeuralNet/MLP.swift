@@ -55,6 +55,10 @@ public final class MLP<Scalar: NNScalar> {
   @usableFromInline var lastBatch = 0
   /// Single-sample buffers for `predict` (2 × maxWidth).
   @usableFromInline let single: UnsafeMutablePointer<Scalar>
+  /// One layer's weights transposed to output-major (`backward` uses it so
+  /// that dLoss/dInput = dz·Wᵀ runs through the same vectorised kernel as the
+  /// forward pass instead of horizontal-sum dot products).
+  @usableFromInline let transposed: UnsafeMutablePointer<Scalar>
 
   /// Number of layers with weights (`sizes.count - 1`).
   public var layerCount: Int { sizes.count - 1 }
@@ -90,6 +94,9 @@ public final class MLP<Scalar: NNScalar> {
     tangentOut = .allocate(capacity: 1)
     single = .allocate(capacity: 2 * maxWidth)
     single.initialize(repeating: 0, count: 2 * maxWidth)
+    let maxWeights = (0..<(sizes.count - 1)).map { sizes[$0] * sizes[$0 + 1] }.max() ?? 1
+    transposed = .allocate(capacity: maxWeights)
+    transposed.initialize(repeating: 0, count: maxWeights)
   }
 
   deinit {
@@ -100,6 +107,7 @@ public final class MLP<Scalar: NNScalar> {
     scratchB.deallocate()
     tangentOut.deallocate()
     single.deallocate()
+    transposed.deallocate()
   }
 
   /// Offset of layer `l`'s weights in the flat vector.
@@ -228,14 +236,26 @@ public final class MLP<Scalar: NNScalar> {
         dW: g + weightOffsets[l], db: g + biasOffsets[l])
       if l > 0 {
         let dx = bufs.0
-        denseBackwardInput(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: dx)
+        inputGradientKernel(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: dx)
         multiplyActivationDerivative(activation, dx, activated: activations[l], count: batch * nIn)
         dz = UnsafePointer(dx)
         bufs = (bufs.1, bufs.0)
       } else if let inputGradient {
-        denseBackwardInput(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: inputGradient)
+        inputGradientKernel(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: inputGradient)
       }
     }
+  }
+
+  /// dx = dz · Wᵀ: transpose W (input-major → output-major), then the forward kernel.
+  @inlinable
+  func inputGradientKernel(dz: UnsafePointer<Scalar>, batch: Int, nIn: Int, nOut: Int,
+                           w: UnsafePointer<Scalar>, dx: UnsafeMutablePointer<Scalar>) {
+    let t = transposed
+    for k in 0..<nIn {
+      let row = w + k * nOut
+      for j in 0..<nOut { t[j * nIn + k] = row[j] }
+    }
+    denseForward(x: dz, batch: batch, nIn: nOut, w: t, bias: nil, nOut: nIn, y: dx, accumulate: false)
   }
 
   /// Array convenience for `backward`: accumulates parameter gradients and

@@ -16,6 +16,13 @@ public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
   static func tanhVector(_ x: Vector) -> Vector
   /// tanh of one value (see `Float.fastTanh` for the `Float` version's accuracy).
   static func tanhScalar(_ x: Self) -> Self
+  /// Elementwise max(x, 0), computed as ½(x + |x|) (exact) with |x| by
+  /// clearing the sign bit: no lane masks, which Swift's SIMD comparisons do
+  /// not reliably vectorise.
+  static func reluVector(_ x: Vector) -> Vector
+  /// Elementwise g where a > 0 else 0, for post-ReLU values a ≥ 0 (bit mask
+  /// from the sign of 0 − bits(a)).
+  static func reluGradientVector(_ g: Vector, activated a: Vector) -> Vector
   /// Natural exponential.
   static func nnExp(_ x: Self) -> Self
   /// Natural logarithm.
@@ -27,14 +34,15 @@ extension Float: NNScalar {
 
   /// Clamp bound: beyond ±7.90531110763549805 tanh rounds to ±1 in `Float`.
   @usableFromInline static let tanhClamp: Float = 7.90531110763549805
-  /// Below this magnitude `fastTanh(x)` returns x (as Eigen does).
-  @usableFromInline static let tinyBound: Float = 0.0004
 
   /// Fast, deterministic tanh: the odd 13/6 rational minimax approximation
   /// used by Eigen, XLA and ONNX Runtime (MLAS), evaluated in `Float` with
   /// separate multiplies and adds (no FMA), input clamped to ±7.9053.
   ///
-  /// For |x| < 4·10⁻⁴ it returns x (as Eigen does; exact to within an ulp).
+  /// Near 0 it returns x·α₁/β₀ = x·(1 − 1.3·10⁻⁷) (≈ 2 ulps; Eigen returns x
+  /// below 4·10⁻⁴, but a lane mask costs more than it is worth here: Swift's
+  /// SIMD comparisons combined with `.&` are scalarised). Below |x| ≈ 2·10⁻³⁶
+  /// x·α₁ is subnormal, so the relative error grows there (absolute < 10⁻⁴⁰).
   ///
   /// Accuracy (measured by `testFastTanhAccuracy` against libm's `tanh` in
   /// `Double` on 2·10⁶ points of [−10, 10] plus tiny arguments): maximum
@@ -61,16 +69,14 @@ extension Float: NNScalar {
     q = q * x2 + 1.18534705686654e-04
     q = q * x2 + 2.26843463243900e-03
     q = q * x2 + 4.89352518554385e-03
-    // |x| < 4e-4: tanh x = x(1 − x²/3 + ...) rounds to x within an ulp, while
-    // the rational form is off by α₁/β₀ − 1 = −1.3e-7 (and loses precision
-    // when x·α₁ is subnormal).
-    return (v < tinyBound && v > -tinyBound) ? v : p / q
+    return p / q
   }
 
   /// `fastTanh` on eight lanes; identical to it lane by lane.
   @inlinable @inline(__always)
   public static func fastTanh(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    // Mask selects, not pointwiseMin/Max (which the stdlib scalarises).
+    // Mask selects, not pointwiseMin/Max (which the stdlib scalarises because
+    // of their NaN rules); this form compiles to cmpltps/and/andn/or.
     let hi = SIMD8<Float>(repeating: tanhClamp), lo = SIMD8<Float>(repeating: -tanhClamp)
     var x = v.replacing(with: hi, where: v .> hi)
     x = x.replacing(with: lo, where: x .< lo)
@@ -87,14 +93,23 @@ extension Float: NNScalar {
     q = q * x2 + SIMD8(repeating: 1.18534705686654e-04)
     q = q * x2 + SIMD8(repeating: 2.26843463243900e-03)
     q = q * x2 + SIMD8(repeating: 4.89352518554385e-03)
-    let tiny = (v .< SIMD8(repeating: tinyBound)) .& (v .> SIMD8(repeating: -tinyBound))
-    return (p / q).replacing(with: v, where: tiny)
+    return p / q
   }
 
   @inlinable @inline(__always)
   public static func tanhVector(_ x: SIMD8<Float>) -> SIMD8<Float> { fastTanh(x) }
   @inlinable @inline(__always)
   public static func tanhScalar(_ x: Float) -> Float { fastTanh(x) }
+  @inlinable @inline(__always)
+  public static func reluVector(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & SIMD8(repeating: 0x7fff_ffff), to: SIMD8<Float>.self)
+    return 0.5 * (x + magnitude)
+  }
+  @inlinable @inline(__always)
+  public static func reluGradientVector(_ g: SIMD8<Float>, activated a: SIMD8<Float>) -> SIMD8<Float> {
+    let mask = (SIMD8<Int32>() &- unsafeBitCast(a, to: SIMD8<Int32>.self)) &>> 31
+    return unsafeBitCast(unsafeBitCast(g, to: SIMD8<Int32>.self) & mask, to: SIMD8<Float>.self)
+  }
   @inlinable @inline(__always)
   public static func nnExp(_ x: Float) -> Float { expf(x) }
   @inlinable @inline(__always)
@@ -112,6 +127,16 @@ extension Double: NNScalar {
   }
   @inlinable @inline(__always)
   public static func tanhScalar(_ x: Double) -> Double { tanh(x) }
+  @inlinable @inline(__always)
+  public static func reluVector(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & SIMD4(repeating: 0x7fff_ffff_ffff_ffff), to: SIMD4<Double>.self)
+    return 0.5 * (x + magnitude)
+  }
+  @inlinable @inline(__always)
+  public static func reluGradientVector(_ g: SIMD4<Double>, activated a: SIMD4<Double>) -> SIMD4<Double> {
+    let mask = (SIMD4<Int64>() &- unsafeBitCast(a, to: SIMD4<Int64>.self)) &>> 63
+    return unsafeBitCast(unsafeBitCast(g, to: SIMD4<Int64>.self) & mask, to: SIMD4<Double>.self)
+  }
   @inlinable @inline(__always)
   public static func nnExp(_ x: Double) -> Double { exp(x) }
   @inlinable @inline(__always)
