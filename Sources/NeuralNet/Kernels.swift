@@ -96,8 +96,9 @@ func denseBackwardWeights<S: NNScalar>(
   var j = 0
   while j + L <= nOut {
     var k = 0
-    while k + 4 <= nIn {
-      var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+    // Three inputs per tile: six accumulator registers; four spilled one.
+    while k + 3 <= nIn {
+      var a0 = V(), a1 = V(), a2 = V()
       var xp = x + k
       var dp = dz + j
       for _ in 0..<batch {
@@ -105,14 +106,12 @@ func denseBackwardWeights<S: NNScalar>(
         a0 += V(repeating: xp[0]) * d
         a1 += V(repeating: xp[1]) * d
         a2 += V(repeating: xp[2]) * d
-        a3 += V(repeating: xp[3]) * d
         xp += nIn
         dp += nOut
       }
-      let w0 = dW + k * nOut + j, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut
-      storeV(loadV(w0) + a0, w0); storeV(loadV(w1) + a1, w1)
-      storeV(loadV(w2) + a2, w2); storeV(loadV(w3) + a3, w3)
-      k += 4
+      let w0 = dW + k * nOut + j, w1 = w0 + nOut, w2 = w1 + nOut
+      storeV(loadV(w0) + a0, w0); storeV(loadV(w1) + a1, w1); storeV(loadV(w2) + a2, w2)
+      k += 3
     }
     while k < nIn {
       var a0 = V()
