@@ -145,6 +145,13 @@ public final class GaussianPolicy<Scalar: NNScalar> {
     network = MLP(sizes: [observationSize] + hiddenSizes + [actionSize], activation: activation, extraParameters: actionSize)
   }
 
+  /// A policy with a copy of this one's parameters (log-std included).
+  public func copy() -> GaussianPolicy {
+    GaussianPolicy(network: network.copy())
+  }
+
+  init(network: MLP<Scalar>) { self.network = network }
+
   /// Orthogonal init (gain `hiddenGain` on hidden layers, `headGain` on the
   /// mean head, biases 0), log-std 0.
   public func initializeOrthogonal(hiddenGain: Double = 2.0.squareRoot(), headGain: Double = 0.01, rng: inout Xoshiro256) {

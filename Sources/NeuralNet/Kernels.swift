@@ -25,14 +25,16 @@ func denseForward<S: NNScalar>(
       var a1 = accumulate ? loadV(y1) : initial
       var a2 = accumulate ? loadV(y2) : initial
       var a3 = accumulate ? loadV(y3) : initial
-      let x0 = x + b * nIn, x1 = x0 + nIn, x2 = x1 + nIn, x3 = x2 + nIn
+      var xp = x + b * nIn
       var wp = w + j
-      for k in 0..<nIn {
+      let end = xp + nIn
+      while xp < end {
         let wv: V = loadV(wp)
-        a0 += V(repeating: x0[k]) * wv
-        a1 += V(repeating: x1[k]) * wv
-        a2 += V(repeating: x2[k]) * wv
-        a3 += V(repeating: x3[k]) * wv
+        a0 = a0 + V(repeating: xp[0]) * wv
+        a1 = a1 + V(repeating: xp[nIn]) * wv
+        a2 = a2 + V(repeating: xp[2 * nIn]) * wv
+        a3 = a3 + V(repeating: xp[3 * nIn]) * wv
+        xp += 1
         wp += nOut
       }
       storeV(a0, y0); storeV(a1, y1); storeV(a2, y2); storeV(a3, y3)

@@ -110,6 +110,14 @@ public final class MLP<Scalar: NNScalar> {
     transposed.deallocate()
   }
 
+  /// A new network with the same shape and a copy of the parameters
+  /// (gradients zero, fresh workspace), e.g. an "old policy" snapshot.
+  public func copy() -> MLP {
+    let other = MLP(sizes: sizes, activation: activation, extraParameters: extraParameterCount)
+    _ = other.parameters.update(fromContentsOf: parameters)
+    return other
+  }
+
   /// Offset of layer `l`'s weights in the flat vector.
   public func weightOffset(layer l: Int) -> Int { weightOffsets[l] }
   /// Offset of layer `l`'s biases in the flat vector.

@@ -157,6 +157,16 @@ final class GaussianTests: XCTestCase {
     }
   }
 
+  func testCopyIsIndependent() {
+    let policy = makePolicy(seed: 17)
+    let old = policy.copy()
+    XCTAssertEqual(Array(old.parameters), Array(policy.parameters))
+    policy.parameters[0] += 1
+    policy.logStd[0] = 5
+    XCTAssertNotEqual(Array(old.parameters), Array(policy.parameters))
+    XCTAssertEqual(old.logStd[0], 0.2)
+  }
+
   func testSamplingIsMeanPlusStdTimesNormal() {
     let policy = makePolicy(seed: 16)
     var rng = Xoshiro256(seed: 16, stream: "actions")
