@@ -166,53 +166,6 @@ func denseBackwardWeights<S: NNScalar>(
   }
 }
 
-/// dx[b, k] = Σ_j dz[b, j] · w[k, j]  (overwrites dx).
-@inlinable
-func denseBackwardInput<S: NNScalar>(
-  dz: UnsafePointer<S>, batch: Int, nIn: Int, nOut: Int,
-  w: UnsafePointer<S>, dx: UnsafeMutablePointer<S>
-) {
-  typealias V = S.Vector
-  let L = V.scalarCount
-  let vecEnd = nOut - nOut % L
-  for b in 0..<batch {
-    let d = dz + b * nOut
-    let out = dx + b * nIn
-    var k = 0
-    while k + 4 <= nIn {
-      let w0 = w + k * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut
-      var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-      var j = 0
-      while j < vecEnd {
-        let dv: V = loadV(d + j)
-        a0 += dv * loadV(w0 + j)
-        a1 += dv * loadV(w1 + j)
-        a2 += dv * loadV(w2 + j)
-        a3 += dv * loadV(w3 + j)
-        j += L
-      }
-      var s0 = laneSum(a0), s1 = laneSum(a1), s2 = laneSum(a2), s3 = laneSum(a3)
-      while j < nOut {
-        let dj = d[j]
-        s0 += dj * w0[j]; s1 += dj * w1[j]; s2 += dj * w2[j]; s3 += dj * w3[j]
-        j += 1
-      }
-      out[k] = s0; out[k + 1] = s1; out[k + 2] = s2; out[k + 3] = s3
-      k += 4
-    }
-    while k < nIn {
-      let w0 = w + k * nOut
-      var a0 = V()
-      var j = 0
-      while j < vecEnd { a0 += loadV(d + j) * loadV(w0 + j); j += L }
-      var s0 = laneSum(a0)
-      while j < nOut { s0 += d[j] * w0[j]; j += 1 }
-      out[k] = s0
-      k += 1
-    }
-  }
-}
-
 /// In place: a = act(a) over `count` values.
 @inlinable
 func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePointer<S>, count: Int) {

@@ -159,11 +159,3 @@ func loadV<S: NNScalar>(_ p: UnsafeMutablePointer<S>) -> S.Vector {
 func storeV<S: NNScalar>(_ v: S.Vector, _ p: UnsafeMutablePointer<S>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: S.Vector.self)
 }
-
-/// Sum of the lanes in lane order (fixed order: deterministic).
-@inlinable @inline(__always)
-func laneSum<V: SIMD>(_ v: V) -> V.Scalar where V.Scalar: FloatingPoint {
-  var s = v[0]
-  for i in 1..<V.scalarCount { s += v[i] }
-  return s
-}
