@@ -43,6 +43,26 @@ public enum NeuralNetBenchmark {
     }
   }
 
+  /// Median µs of one backward pass only (after one forward), with `zeroGradients`.
+  @inlinable
+  public static func backwardOnly<Scalar: NNScalar>(
+    _ type: Scalar.Type, sizes: [Int] = [11, 64, 64, 3], activation: Activation = .tanh,
+    batch: Int = 64, iterations: Int = 200, repetitions: Int = 15
+  ) -> Result {
+    let net = MLP<Scalar>(sizes: sizes, activation: activation)
+    var rng = Xoshiro256(seed: 1, stream: "benchmark")
+    net.initializePyTorchDefault(rng: &rng)
+    let input = (0..<(batch * sizes[0])).map { _ in Scalar(rng.nextNormal()) }
+    let dOut = (0..<(batch * sizes[sizes.count - 1])).map { _ in Scalar(rng.nextNormal()) }
+    _ = net.forward(input, batch: batch)
+    return time("\(Scalar.self) \(activation) \(sizes) batch \(batch) backward", iterations: iterations, repetitions: repetitions) {
+      dOut.withUnsafeBufferPointer { d in
+        net.zeroGradients()
+        net.backward(outputGradient: d.baseAddress!)
+      }
+    }
+  }
+
   /// Median µs of one forward pass only.
   @inlinable
   public static func forwardOnly<Scalar: NNScalar>(

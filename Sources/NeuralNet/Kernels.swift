@@ -25,14 +25,16 @@ func denseForward<S: NNScalar>(
       var a1 = accumulate ? loadV(y1) : initial
       var a2 = accumulate ? loadV(y2) : initial
       var a3 = accumulate ? loadV(y3) : initial
-      let x0 = x + b * nIn, x1 = x0 + nIn, x2 = x1 + nIn, x3 = x2 + nIn
+      var xp = x + b * nIn
       var wp = w + j
-      for k in 0..<nIn {
+      let end = xp + nIn
+      while xp < end {
         let wv: V = loadV(wp)
-        a0 += V(repeating: x0[k]) * wv
-        a1 += V(repeating: x1[k]) * wv
-        a2 += V(repeating: x2[k]) * wv
-        a3 += V(repeating: x3[k]) * wv
+        a0 = a0 + V(repeating: xp[0]) * wv
+        a1 = a1 + V(repeating: xp[nIn]) * wv
+        a2 = a2 + V(repeating: xp[2 * nIn]) * wv
+        a3 = a3 + V(repeating: xp[3 * nIn]) * wv
+        xp += 1
         wp += nOut
       }
       storeV(a0, y0); storeV(a1, y1); storeV(a2, y2); storeV(a3, y3)
@@ -96,8 +98,9 @@ func denseBackwardWeights<S: NNScalar>(
   var j = 0
   while j + L <= nOut {
     var k = 0
-    while k + 4 <= nIn {
-      var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+    // Three inputs per tile: six accumulator registers; four spilled one.
+    while k + 3 <= nIn {
+      var a0 = V(), a1 = V(), a2 = V()
       var xp = x + k
       var dp = dz + j
       for _ in 0..<batch {
@@ -105,14 +108,12 @@ func denseBackwardWeights<S: NNScalar>(
         a0 += V(repeating: xp[0]) * d
         a1 += V(repeating: xp[1]) * d
         a2 += V(repeating: xp[2]) * d
-        a3 += V(repeating: xp[3]) * d
         xp += nIn
         dp += nOut
       }
-      let w0 = dW + k * nOut + j, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut
-      storeV(loadV(w0) + a0, w0); storeV(loadV(w1) + a1, w1)
-      storeV(loadV(w2) + a2, w2); storeV(loadV(w3) + a3, w3)
-      k += 4
+      let w0 = dW + k * nOut + j, w1 = w0 + nOut, w2 = w1 + nOut
+      storeV(loadV(w0) + a0, w0); storeV(loadV(w1) + a1, w1); storeV(loadV(w2) + a2, w2)
+      k += 3
     }
     while k < nIn {
       var a0 = V()
@@ -165,53 +166,6 @@ func denseBackwardWeights<S: NNScalar>(
   }
 }
 
-/// dx[b, k] = Σ_j dz[b, j] · w[k, j]  (overwrites dx).
-@inlinable
-func denseBackwardInput<S: NNScalar>(
-  dz: UnsafePointer<S>, batch: Int, nIn: Int, nOut: Int,
-  w: UnsafePointer<S>, dx: UnsafeMutablePointer<S>
-) {
-  typealias V = S.Vector
-  let L = V.scalarCount
-  let vecEnd = nOut - nOut % L
-  for b in 0..<batch {
-    let d = dz + b * nOut
-    let out = dx + b * nIn
-    var k = 0
-    while k + 4 <= nIn {
-      let w0 = w + k * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut
-      var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-      var j = 0
-      while j < vecEnd {
-        let dv: V = loadV(d + j)
-        a0 += dv * loadV(w0 + j)
-        a1 += dv * loadV(w1 + j)
-        a2 += dv * loadV(w2 + j)
-        a3 += dv * loadV(w3 + j)
-        j += L
-      }
-      var s0 = laneSum(a0), s1 = laneSum(a1), s2 = laneSum(a2), s3 = laneSum(a3)
-      while j < nOut {
-        let dj = d[j]
-        s0 += dj * w0[j]; s1 += dj * w1[j]; s2 += dj * w2[j]; s3 += dj * w3[j]
-        j += 1
-      }
-      out[k] = s0; out[k + 1] = s1; out[k + 2] = s2; out[k + 3] = s3
-      k += 4
-    }
-    while k < nIn {
-      let w0 = w + k * nOut
-      var a0 = V()
-      var j = 0
-      while j < vecEnd { a0 += loadV(d + j) * loadV(w0 + j); j += L }
-      var s0 = laneSum(a0)
-      while j < nOut { s0 += d[j] * w0[j]; j += 1 }
-      out[k] = s0
-      k += 1
-    }
-  }
-}
-
 /// In place: a = act(a) over `count` values.
 @inlinable
 func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePointer<S>, count: Int) {
@@ -223,9 +177,8 @@ func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePo
     while i + L <= count { storeV(S.tanhVector(loadV(a + i)), a + i); i += L }
     while i < count { a[i] = S.tanhScalar(a[i]); i += 1 }
   case .relu:
-    let zero = V()
-    while i + L <= count { storeV(pointwiseMax(loadV(a + i), zero), a + i); i += L }
-    while i < count { a[i] = a[i] > 0 ? a[i] : 0; i += 1 }
+    while i + L <= count { storeV(S.reluVector(loadV(a + i)), a + i); i += L }
+    while i < count { a[i] = 0.5 * (a[i] + a[i].magnitude); i += 1 }
   }
 }
 
@@ -248,10 +201,8 @@ func multiplyActivationDerivative<S: NNScalar>(
     }
     while i < count { g[i] = g[i] * (1 - a[i] * a[i]); i += 1 }
   case .relu:
-    let zero = V()
     while i + L <= count {
-      let av: V = loadV(a + i)
-      storeV(V(repeating: 0).replacing(with: loadV(g + i), where: av .> zero), g + i)
+      storeV(S.reluGradientVector(loadV(g + i), activated: loadV(a + i)), g + i)
       i += L
     }
     while i < count { g[i] = a[i] > 0 ? g[i] : 0; i += 1 }

@@ -48,10 +48,17 @@ public final class MLP<Scalar: NNScalar> {
   /// Two batch × maxWidth scratch buffers (backward deltas, JVP tangents).
   @usableFromInline var scratchA: UnsafeMutablePointer<Scalar>
   @usableFromInline var scratchB: UnsafeMutablePointer<Scalar>
+  /// batch × outputSize: the result of `jvp` (kept apart from the scratch
+  /// buffers so that it can be fed straight into `backward`).
+  @usableFromInline var tangentOut: UnsafeMutablePointer<Scalar>
   /// Batch size of the last `forward`.
   @usableFromInline var lastBatch = 0
   /// Single-sample buffers for `predict` (2 × maxWidth).
   @usableFromInline let single: UnsafeMutablePointer<Scalar>
+  /// One layer's weights transposed to output-major (`backward` uses it so
+  /// that dLoss/dInput = dz·Wᵀ runs through the same vectorised kernel as the
+  /// forward pass instead of horizontal-sum dot products).
+  @usableFromInline let transposed: UnsafeMutablePointer<Scalar>
 
   /// Number of layers with weights (`sizes.count - 1`).
   public var layerCount: Int { sizes.count - 1 }
@@ -84,8 +91,12 @@ public final class MLP<Scalar: NNScalar> {
     maxWidth = sizes.max() ?? 1
     scratchA = .allocate(capacity: 1)
     scratchB = .allocate(capacity: 1)
+    tangentOut = .allocate(capacity: 1)
     single = .allocate(capacity: 2 * maxWidth)
     single.initialize(repeating: 0, count: 2 * maxWidth)
+    let maxWeights = (0..<(sizes.count - 1)).map { sizes[$0] * sizes[$0 + 1] }.max() ?? 1
+    transposed = .allocate(capacity: maxWeights)
+    transposed.initialize(repeating: 0, count: maxWeights)
   }
 
   deinit {
@@ -94,7 +105,17 @@ public final class MLP<Scalar: NNScalar> {
     for a in activations { a.deallocate() }
     scratchA.deallocate()
     scratchB.deallocate()
+    tangentOut.deallocate()
     single.deallocate()
+    transposed.deallocate()
+  }
+
+  /// A new network with the same shape and a copy of the parameters
+  /// (gradients zero, fresh workspace), e.g. an "old policy" snapshot.
+  public func copy() -> MLP {
+    let other = MLP(sizes: sizes, activation: activation, extraParameters: extraParameterCount)
+    _ = other.parameters.update(fromContentsOf: parameters)
+    return other
   }
 
   /// Offset of layer `l`'s weights in the flat vector.
@@ -128,7 +149,9 @@ public final class MLP<Scalar: NNScalar> {
     for a in activations { a.deallocate() }
     activations = sizes.map { UnsafeMutablePointer<Scalar>.allocate(capacity: newCapacity * $0) }
     for (a, n) in zip(activations, sizes) { a.initialize(repeating: 0, count: newCapacity * n) }
-    scratchA.deallocate(); scratchB.deallocate()
+    scratchA.deallocate(); scratchB.deallocate(); tangentOut.deallocate()
+    tangentOut = .allocate(capacity: newCapacity * outputSize)
+    tangentOut.initialize(repeating: 0, count: newCapacity * outputSize)
     scratchA = .allocate(capacity: newCapacity * maxWidth)
     scratchA.initialize(repeating: 0, count: newCapacity * maxWidth)
     scratchB = .allocate(capacity: newCapacity * maxWidth)
@@ -221,14 +244,26 @@ public final class MLP<Scalar: NNScalar> {
         dW: g + weightOffsets[l], db: g + biasOffsets[l])
       if l > 0 {
         let dx = bufs.0
-        denseBackwardInput(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: dx)
+        inputGradientKernel(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: dx)
         multiplyActivationDerivative(activation, dx, activated: activations[l], count: batch * nIn)
         dz = UnsafePointer(dx)
         bufs = (bufs.1, bufs.0)
       } else if let inputGradient {
-        denseBackwardInput(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: inputGradient)
+        inputGradientKernel(dz: dz, batch: batch, nIn: nIn, nOut: nOut, w: p + weightOffsets[l], dx: inputGradient)
       }
     }
+  }
+
+  /// dx = dz · Wᵀ: transpose W (input-major → output-major), then the forward kernel.
+  @inlinable
+  func inputGradientKernel(dz: UnsafePointer<Scalar>, batch: Int, nIn: Int, nOut: Int,
+                           w: UnsafePointer<Scalar>, dx: UnsafeMutablePointer<Scalar>) {
+    let t = transposed
+    for k in 0..<nIn {
+      let row = w + k * nOut
+      for j in 0..<nOut { t[j * nIn + k] = row[j] }
+    }
+    denseForward(x: dz, batch: batch, nIn: nOut, w: t, bias: nil, nOut: nIn, y: dx, accumulate: false)
   }
 
   /// Array convenience for `backward`: accumulates parameter gradients and
@@ -260,7 +295,7 @@ public final class MLP<Scalar: NNScalar> {
     let last = sizes.count - 2
     // Tangent of layer l's output: ż = a_{l-1}·Ẇ + ḃ + ȧ_{l-1}·W; ȧ = σ'(z) ⊙ ż.
     for l in 0...last {
-      let t = bufs.0
+      let t = l == last ? tangentOut : bufs.0
       denseForward(
         x: activations[l], batch: batch, nIn: sizes[l],
         w: direction + weightOffsets[l], bias: direction + biasOffsets[l], nOut: sizes[l + 1],
@@ -276,7 +311,7 @@ public final class MLP<Scalar: NNScalar> {
       }
       bufs = (bufs.1, bufs.0)
     }
-    return UnsafeMutableBufferPointer(start: bufs.1, count: batch * outputSize)
+    return UnsafeMutableBufferPointer(start: tangentOut, count: batch * outputSize)
   }
 
   /// Array convenience for `jvp(input:batch:direction:)`.

@@ -1,5 +1,6 @@
 import XCTest
 import NeuralNet
+import Foundation
 
 /// Prints kernel timings (no assertion on speed: shared machines vary).
 /// Run: swift test -c release --scratch-path .build-nn --filter NeuralNetTests.BenchmarkTests
@@ -12,6 +13,8 @@ final class BenchmarkTests: XCTestCase {
       NeuralNetBenchmark.forwardBackward(Double.self, activation: .relu),
       NeuralNetBenchmark.forwardOnly(Float.self),
       NeuralNetBenchmark.forwardOnly(Double.self),
+      NeuralNetBenchmark.backwardOnly(Float.self),
+      NeuralNetBenchmark.backwardOnly(Double.self),
       NeuralNetBenchmark.predict(Float.self),
       NeuralNetBenchmark.predict(Double.self),
     ]
@@ -19,5 +22,22 @@ final class BenchmarkTests: XCTestCase {
       print("BENCH \(r)")
       XCTAssertGreaterThan(r.medianMicroseconds, 0)
     }
+  }
+}
+
+/// One configuration for profiling with hardware counters, e.g.
+/// `NN_BENCH=fb perf stat -e cycles:u,instructions:u .build-nn/.../ReproPackageTests.xctest NeuralNetTests.SingleBenchmarkTests`
+/// (fb = Float tanh 11-64-64-3 forward+backward, f = forward, b = backward;
+/// 20 000 passes). Does nothing unless NN_BENCH is set.
+final class SingleBenchmarkTests: XCTestCase {
+  func testSingleConfiguration() {
+    guard let which = ProcessInfo.processInfo.environment["NN_BENCH"] else { return }
+    let r: NeuralNetBenchmark.Result
+    switch which {
+    case "f": r = NeuralNetBenchmark.forwardOnly(Float.self, iterations: 2000, repetitions: 10)
+    case "b": r = NeuralNetBenchmark.backwardOnly(Float.self, iterations: 2000, repetitions: 10)
+    default: r = NeuralNetBenchmark.forwardBackward(Float.self, iterations: 2000, repetitions: 10)
+    }
+    print("BENCH \(r)")
   }
 }
