@@ -8,7 +8,10 @@ import ReproRandom
 /// Networks compute in `Float` (see the NeuralNet module for the measurement
 /// behind that choice); losses, advantages and statistics are `Double`.
 public final class Agent {
-  public let policy: MLP<Float>
+  /// The Gaussian policy (NeuralNet's `GaussianPolicy`: mean MLP, then log-std, one flat vector).
+  public let gaussian: GaussianPolicy<Float>
+  /// Its mean network, whose flat parameters include the log-std as trailing extras.
+  public var policy: MLP<Float> { gaussian.network }
   public let valueNet: MLP<Float>
   var policyAdam: Adam<Float>
   var valueAdam: Adam<Float>
@@ -20,22 +23,21 @@ public final class Agent {
     self.observationSize = observationSize
     self.actionSize = actionSize
     let act: Activation = config.activation == .tanh ? .tanh : .relu
-    policy = MLP(sizes: [observationSize] + config.hiddenSizes + [actionSize], activation: act, extraParameters: actionSize)
+    gaussian = GaussianPolicy(observationSize: observationSize, actionSize: actionSize,
+                              hiddenSizes: config.hiddenSizes, activation: act)
     valueNet = MLP(sizes: [observationSize] + config.hiddenSizes + [1], activation: act)
     var rng = Xoshiro256(seed: seed, stream: "init")
     let hidden = [Double](repeating: 2.0.squareRoot(), count: config.hiddenSizes.count)
     switch config.initialization {
     case .orthogonal:
-      // Section 3, optimization 3: orthogonal init with layer scaling.
-      policy.initializeOrthogonal(gains: hidden + [0.01], rng: &rng)
+      // Section 3, optimization 3: orthogonal init with layer scaling (√2 hidden, 0.01 policy head, 1 value head).
+      gaussian.initializeOrthogonal(hiddenGain: 2.0.squareRoot(), headGain: 0.01, rng: &rng)
       valueNet.initializeOrthogonal(gains: hidden + [1.0], rng: &rng)
     case .default:
-      policy.initializePyTorchDefault(rng: &rng)
+      gaussian.initializePyTorchDefault(rng: &rng)
       valueNet.initializePyTorchDefault(rng: &rng)
     }
-    // log-std starts at 0.
-    for i in 0..<actionSize { policy.parameters[policy.networkParameterCount + i] = 0 }
-    policyAdam = Adam(parameterCount: policy.parameterCount, epsilon: config.adamEpsilon)
+    policyAdam = Adam(parameterCount: gaussian.parameterCount, epsilon: config.adamEpsilon)
     valueAdam = Adam(parameterCount: valueNet.parameterCount, epsilon: config.adamEpsilon)
     single = [Float](repeating: 0, count: max(actionSize, 1))
   }

@@ -1,39 +1,29 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
+import NeuralNet
 
-/// log(2π) / 2.
-let halfLog2Pi = 0.5 * log(2 * Double.pi)
+// Double-precision conveniences over NeuralNet's `DiagonalGaussian` for the
+// bookkeeping done outside the networks (rollout log-probabilities, KL and ratio
+// diagnostics, entropy metrics).
 
-/// log N(a; mean, diag(exp(logStd)^2)), summed over action dimensions.
-public func gaussianLogProb(action: [Double], mean: [Double], logStd: [Double]) -> Double {
-  var s = 0.0
-  for i in 0..<action.count {
-    let z = (action[i] - mean[i]) / exp(logStd[i])
-    s += -0.5 * z * z - logStd[i] - halfLog2Pi
+/// log N(a; mean, diag(exp(logStd)²)), summed over action dimensions.
+public func gaussianLogProb(action: ArraySlice<Double>, mean: ArraySlice<Double>, logStd: [Double]) -> Double {
+  action.withUnsafeBufferPointer { a in
+    mean.withUnsafeBufferPointer { m in
+      DiagonalGaussian<Double>.logProb(action: a.baseAddress!, mean: m.baseAddress!, logStd: logStd, dim: logStd.count)
+    }
   }
-  return s
 }
 
-/// Entropy of a diagonal Gaussian: sum(logStd + 0.5 log(2πe)).
+/// Entropy of a diagonal Gaussian: Σ (logStd + ½ log(2πe)).
 public func gaussianEntropy(logStd: [Double]) -> Double {
-  var s = 0.0
-  for l in logStd { s += l + 0.5 + halfLog2Pi }
-  return s
+  DiagonalGaussian<Double>.entropy(logStd: logStd)
 }
 
-/// KL(old || new) between diagonal Gaussians of one state.
+/// KL(old ‖ new) between diagonal Gaussians of one state.
 public func gaussianKL(oldMean: ArraySlice<Double>, oldLogStd: [Double], newMean: ArraySlice<Double>, newLogStd: [Double]) -> Double {
-  var s = 0.0
-  var o = oldMean.startIndex, n = newMean.startIndex
-  for i in 0..<oldLogStd.count {
-    let varOld = exp(2 * oldLogStd[i]), varNew = exp(2 * newLogStd[i])
-    let d = oldMean[o] - newMean[n]
-    s += newLogStd[i] - oldLogStd[i] + (varOld + d * d) / (2 * varNew) - 0.5
-    o += 1
-    n += 1
+  oldMean.withUnsafeBufferPointer { o in
+    newMean.withUnsafeBufferPointer { n in
+      DiagonalGaussian<Double>.kl(oldMean: o.baseAddress!, oldLogStd: oldLogStd, newMean: n.baseAddress!,
+                                  newLogStd: newLogStd, dim: oldLogStd.count)
+    }
   }
-  return s
 }

@@ -79,7 +79,7 @@ func trustRegionStats(agent: Agent, batch: RolloutBatch, clipEpsilon: Double? = 
     let kl = gaussianKL(oldMean: batch.means[r], oldLogStd: batch.logStd, newMean: newMeans[r], newLogStd: newLogStd)
     sumKL += kl
     maxKL = max(maxKL, kl)
-    let lp = gaussianLogProb(action: Array(batch.actions[r]), mean: Array(newMeans[r]), logStd: newLogStd)
+    let lp = gaussianLogProb(action: batch.actions[r], mean: newMeans[r], logStd: newLogStd)
     let ratio = exp(lp - batch.logProbs[s])
     maxRatio = max(maxRatio, ratio)
     if let e = clipEpsilon, abs(ratio - 1) > e { clipped += 1 }
@@ -115,32 +115,31 @@ public func policyLossAndGradient<S: NNScalar>(
   let actSize = net.outputSize
   let stdOffset = net.networkParameterCount
   let logStd = (0..<actSize).map { Double(net.parameters[stdOffset + $0]) }
-  let invVar = logStd.map { exp(-2 * $0) }
   let out = observations.withUnsafeBufferPointer { net.forward(input: $0.baseAddress!, batch: n) }
-  var logpNew = [Double](repeating: 0, count: n)
-  for s in 0..<n {
-    var lp = 0.0
-    for j in 0..<actSize {
-      let d = actions[s * actSize + j] - Double(out[s * actSize + j])
-      lp += -0.5 * d * d * invVar[j] - logStd[j] - halfLog2Pi
-    }
-    logpNew[s] = lp
+  let means = out.map { Double($0) }
+  let logpNew = (0..<n).map { s in
+    gaussianLogProb(action: actions[(s * actSize)..<((s + 1) * actSize)], mean: means[(s * actSize)..<((s + 1) * actSize)],
+                    logStd: logStd)
   }
   let surrogate = meanSurrogateLoss(logProbsNew: logpNew, logProbsOld: logProbsOld, advantages: advantages,
                                     clipEpsilon: config.clipEpsilon, normalize: config.advantageNormalization)
   // Loss = surrogate − entropyCoefficient · entropy; the entropy depends on the log-std only.
   let loss = surrogate.loss - config.entropyCoefficient * gaussianEntropy(logStd: logStd)
-  var meanGrad = [S](repeating: 0, count: n * actSize)
+  // Chain rule through log N(a; μ, σ): dL/dμ and dL/dlogσ, scaled by dL/dlogp per sample.
+  var meanGradient = [Double](repeating: 0, count: n * actSize)
   var stdGrad = [Double](repeating: -config.entropyCoefficient, count: actSize)
-  for s in 0..<n {
-    let g = surrogate.derivatives[s]  // dL/dlogp
-    if g == 0 { continue }
-    for j in 0..<actSize {
-      let d = actions[s * actSize + j] - Double(out[s * actSize + j])
-      meanGrad[s * actSize + j] = S(g * d * invVar[j])  // dlogp/dmean = (a − μ)/σ²
-      stdGrad[j] += g * (d * d * invVar[j] - 1)          // dlogp/dlogσ = (a − μ)²/σ² − 1
+  actions.withUnsafeBufferPointer { a in
+    means.withUnsafeBufferPointer { m in
+      meanGradient.withUnsafeMutableBufferPointer { dm in
+        for s in 0..<n where surrogate.derivatives[s] != 0 {
+          DiagonalGaussian<Double>.addLogProbGradient(
+            action: a.baseAddress! + s * actSize, mean: m.baseAddress! + s * actSize, logStd: logStd, dim: actSize,
+            scale: surrogate.derivatives[s], dMean: dm.baseAddress! + s * actSize, dLogStd: &stdGrad)
+        }
+      }
     }
   }
+  let meanGrad = meanGradient.map { S($0) }
   net.zeroGradients()
   meanGrad.withUnsafeBufferPointer { net.backward(outputGradient: $0.baseAddress!) }
   for j in 0..<actSize { net.gradients[stdOffset + j] = S(stdGrad[j]) }

@@ -125,7 +125,7 @@ final class Actor {
       agent.policyMean(obsF, into: &mean)
       let value = agent.value(obsF)
       for i in 0..<actSize { action[i] = mean[i] + std[i] * actionRNG.nextNormal() }
-      let logp = gaussianLogProb(action: action, mean: mean, logStd: logStd)
+      let logp = gaussianLogProb(action: action[...], mean: mean[...], logStd: logStd)
       if config.clipActions {
         for i in 0..<actSize { envAction[i] = min(max(action[i], env.actionLow[i]), env.actionHigh[i]) }
       } else {

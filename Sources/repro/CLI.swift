@@ -93,3 +93,10 @@ func formatDuration(_ s: Double) -> String {
   if t >= 60 { return String(format: "%dm%02ds", t / 60, t % 60) }
   return "\(t)s"
 }
+
+/// Prints a line and flushes standard output at once, so that long-running
+/// commands show their lines as they happen even when piped to a file.
+func printNow(_ s: String) {
+  print(s)
+  fflush(nil)
+}

@@ -71,7 +71,7 @@ enum BenchCommand {
       for r in 0..<repeats {
         let rate = try measure(env, steps: steps, seed: seed &+ UInt64(r))
         rates.append(rate)
-        print(String(format: "%@ repeat %d: %.0f steps/s", env.name, r + 1, rate))
+        printNow(String(format: "%@ repeat %d: %.0f steps/s", env.name, r + 1, rate))
       }
       let sorted = rates.sorted()
       let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -131,13 +131,13 @@ enum BenchTrainCommand {
     try args.checkAllUsed()
     let problems = config.problems()
     if !problems.isEmpty { throw UsageError(problems.map(\.description).joined(separator: "; ")) }
-    print("\(task.gymnasiumID) \(preset.rawValue): \(seeds) seeds × \(config.iterations) iterations × \(config.stepsPerIteration) steps, \(jobs) at a time")
+    printNow("\(task.gymnasiumID) \(preset.rawValue): \(seeds) seeds × \(config.iterations) iterations × \(config.stepsPerIteration) steps, \(jobs) at a time")
     let cfg = config
     let results = try runParallel(count: seeds, jobs: jobs) { i in
       let r = try Trainer(task: task.gymnasiumID, algorithmLabel: preset.rawValue, seed: UInt64(base + i), config: cfg).run()
       let score = r.score.map { String(format: "%.1f", $0) } ?? "none"
       let status = r.diverged.map { " DIVERGED at \($0.iteration): \($0.reason)" } ?? ""
-      print(String(format: "seed %d: score %@  %.1f s  %.0f steps/s%@", base + i, score, r.wallSeconds,
+      printNow(String(format: "seed %d: score %@  %.1f s  %.0f steps/s%@", base + i, score, r.wallSeconds,
                    Double(r.totalSteps) / r.wallSeconds, status))
       return r
     }

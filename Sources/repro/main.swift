@@ -15,8 +15,6 @@ let topUsage = """
   """
 
 func runMain() -> Int32 {
-  // Line-buffered standard output, so that piped progress and results appear as they happen.
-  setvbuf(stdout, nil, _IOLBF, 0)
   var argv = Array(CommandLine.arguments.dropFirst())
   guard let command = argv.first else {
     print(topUsage)

@@ -46,9 +46,12 @@ final class GradientCheckTests: XCTestCase {
     // Old log-probs offset so that some ratios fall outside [0.8, 1.2] (the clip binds there).
     let means = net.forward(obs, batch: n)
     let logStd = (0..<act).map { net.parameters[net.networkParameterCount + $0] }
-    let logpOld = (0..<n).map { s in
-      gaussianLogProb(action: Array(actions[(s * act)..<((s + 1) * act)]), mean: Array(means[(s * act)..<((s + 1) * act)]),
-                      logStd: logStd) + (s % 3 == 0 ? 0.4 : (s % 3 == 1 ? -0.4 : 0.05))
+    let offsets: [Double] = [0.4, -0.4, 0.05]
+    var logpOld: [Double] = []
+    for s in 0..<n {
+      let rows = (s * act)..<((s + 1) * act)
+      let lp: Double = gaussianLogProb(action: actions[rows], mean: means[rows], logStd: logStd)
+      logpOld.append(lp + offsets[s % 3])
     }
     var config = TrainerConfig()
     config.entropyCoefficient = 0.01
@@ -80,7 +83,7 @@ final class GradientCheckTests: XCTestCase {
     }
   }
 
-  /// The Fisher-vector product equals the explicit Fisher matrix (1/n) Σ Jᵀ M J,
+  /// The Fisher-vector product TRPO uses (NeuralNet's `GaussianPolicy`) equals the explicit Fisher matrix (1/n) Σ Jᵀ M J,
   /// with J built by brute force (central differences of the policy mean and the
   /// log-std, one parameter at a time), times a vector. Tolerance 1e-6 absolute
   /// (entries are O(1); J by differences is accurate to ~1e-9).
@@ -119,7 +122,9 @@ final class GradientCheckTests: XCTestCase {
     }
     let v = (0..<p).map { _ in rng.nextNormal() }
     let damping = 0.1
-    let fvp = fisherVectorProduct(policy: net, observations: obs, count: n, actionSize: act, vector: v, damping: damping)
+    let policy = GaussianPolicy<Double>(observationSize: obsSize, actionSize: act, hiddenSizes: [5, 4])
+    policy.network.parameterArray = net.parameterArray
+    let fvp = policy.fisherVectorProduct(observations: obs, batch: n, vector: v, damping: damping)
     for a in 0..<p {
       var expected = damping * v[a]
       for b in 0..<p { expected += F[a][b] * v[b] }
