@@ -57,7 +57,7 @@ enum ReportCommand {
       expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
       context: context, invalidFiles: loaded.invalid.count)
     for (name, text) in renderReportFiles(report) {
-      let target = URL(fileURLWithPath: outDir, isDirectory: true).appendingPathComponent(name).path
+      let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
       try writeAtomically(text, to: target)
       print("wrote \(target)")
     }
