@@ -1,16 +1,20 @@
 # Repro: every target depends on `deps`, so a fresh clone needs no manual step.
 #   make test                 build (release) and run the whole test suite
-#   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick)
+#   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
+#   make reproduce-table3     the paper's Table 3, likewise
+#   make check-smoke          rerun experiments/smoke.json, compare bit for bit with reports/golden/smoke.json
 #   make bench-env            environment steps/s (median of 5)
-#   make bench-ppo            PPO on Hopper-v5, paper budget, 5 seeds
+#   make bench-ppo            PPO on Hopper-v5, paper budget, 5 seeds (bench-trpo likewise)
 SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
-REPRO := .build/$(CONFIG)/repro
+# Build folder (SwiftPM's --scratch-path); several checkouts or agents can keep their own.
+BUILD_DIR ?= .build
+REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-ppo bench-trpo clean
+.PHONY: all deps build test bench-env bench-ppo bench-trpo clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -18,10 +22,24 @@ deps:
 	@bash scripts/deps.sh
 
 build: deps
-	$(SWIFT) build -c $(CONFIG) --product repro
+	$(SWIFT) build -c $(CONFIG) --scratch-path $(BUILD_DIR) --product repro
 
 test: deps
-	$(SWIFT) test -c $(CONFIG)
+	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR)
+
+# Runs every missing run (finished ones are skipped, so rerunning resumes), then
+# writes reports/<table>-<scale>.md, .tex, .json, .svg from the results.
+reproduce-table2: build
+	$(REPRO) run experiments/table2.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) report experiments/table2.json --scale $(SCALE) --command "make reproduce-table2 SCALE=$(SCALE)"
+
+reproduce-table3: build
+	$(REPRO) run experiments/table3.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) report experiments/table3.json --scale $(SCALE) --command "make reproduce-table3 SCALE=$(SCALE)"
+
+# Regression check: seconds; fails on any bit that moved.
+check-smoke: build
+	$(REPRO) check experiments/smoke.json --golden reports/golden/smoke.json
 
 bench-env: build
 	$(REPRO) bench env --repeats 5
@@ -36,6 +54,6 @@ bench-trpo: build
 	$(REPRO) bench train --task Hopper --algorithm TRPO --seeds 5 --jobs $(BENCH_JOBS)
 
 clean:
-	rm -rf .build
+	rm -rf $(BUILD_DIR)
 
 include scripts/parity/parity.mk

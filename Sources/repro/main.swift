@@ -9,6 +9,9 @@ let topUsage = """
 
   commands:
     train          train one agent (PPO, PPO-M, PPO-NoClip, TRPO, TRPO+)
+    run            train every missing run of a manifest (resumable, --shard i/n)
+    report         build a manifest's table from its results (Markdown, LaTeX, JSON, SVG)
+    check          rerun a small manifest and compare it bit for bit with a golden file
     env list       list the tasks, their sizes and bounds
     bench env      environment steps per second (single thread)
     bench train    train several seeds at the paper's budget; scores and speed
@@ -26,6 +29,9 @@ func runMain() -> Int32 {
     case "env": try EnvCommand.run(argv)
     case "train": try TrainCommand.run(argv)
     case "bench": try BenchCommand.run(argv)
+    case "run": return try RunCommand.run(argv)
+    case "report": return try ReportCommand.run(argv)
+    case "check": return try CheckCommand.run(argv)
     case "-h", "--help", "help": print(topUsage)
     default: throw UsageError("unknown command '\(command)'")
     }

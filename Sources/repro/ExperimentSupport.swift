@@ -1,0 +1,96 @@
+import Algorithms
+import Environments
+import Experiments
+import Foundation
+import Reports
+
+/// Loads and validates a manifest and expands it at `scale`. A mistake throws
+/// `ManifestError` (file and JSON path), before anything runs or is written.
+func loadExpansion(_ path: String, scale: String?) throws -> (manifest: Manifest, expansion: Expansion) {
+  let manifest = try Manifest.load(path: path)
+  return (manifest, try manifest.expand(scale: scale))
+}
+
+/// The training function the runner calls: the Trainer on the spec's task
+/// (its Gymnasium id), label, seed and config, reporting each finished iteration.
+func trainerFunction(assets: String?) -> TrainFunction {
+  return { spec, progress in
+    let trainer = Trainer(task: spec.task.gymnasiumID, algorithmLabel: spec.algorithm, seed: spec.seed,
+                          config: spec.config, assetsDirectory: assets)
+    var result = try withoutActuallyEscaping(progress) { report in
+      try trainer.run { m in report(m.iteration + 1) }
+    }
+    // Runs are stored and hashed under the manifest's task name ("Hopper"), not the environment id.
+    result.task = spec.task.rawValue
+    return result
+  }
+}
+
+/// `repro <command> ...` as typed, each argument shell-quoted when needed.
+func commandLineText(_ command: String, _ args: [String]) -> String {
+  (["repro", command] + args).map(shellQuote).joined(separator: " ")
+}
+
+func shellQuote(_ s: String) -> String {
+  let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%_+=:,./-")
+  if !s.isEmpty && s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+  return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// Runs a program and returns its standard output (nil when it cannot run or fails).
+func runProgram(_ path: String, _ args: [String]) -> String? {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: path)
+  p.arguments = args
+  let out = Pipe()
+  p.standardOutput = out
+  p.standardError = FileHandle.nullDevice
+  do { try p.run() } catch { return nil }
+  let data = out.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  guard p.terminationStatus == 0 else { return nil }
+  return String(decoding: data, as: UTF8.self)
+}
+
+/// `git rev-parse --short HEAD`, plus "-dirty" when `git status --porcelain` lists anything; "unknown" without git.
+func gitCommitDescription() -> String {
+  let env = "/usr/bin/env"
+  guard let head = runProgram(env, ["git", "rev-parse", "--short", "HEAD"])?
+    .trimmingCharacters(in: .whitespacesAndNewlines), !head.isEmpty else { return "unknown" }
+  guard let status = runProgram(env, ["git", "status", "--porcelain"]) else { return head }
+  return status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? head : head + "-dirty"
+}
+
+/// CPU model (from /proc/cpuinfo), logical cores, and the system.
+func currentMachine() -> Machine {
+  var model = "unknown CPU"
+  if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
+    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+      if let colon = line.firstIndex(of: ":") {
+        model = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        break
+      }
+    }
+  }
+  var u = utsname()
+  uname(&u)
+  func field<T>(_ t: T) -> String {
+    withUnsafeBytes(of: t) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+  }
+  return Machine(cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+                 system: "\(field(u.sysname)) \(field(u.machine))")
+}
+
+/// Now, UTC, ISO 8601 to the second.
+func utcNow() -> String {
+  let f = ISO8601DateFormatter()
+  f.timeZone = TimeZone(identifier: "UTC")
+  f.formatOptions = [.withInternetDateTime]
+  return f.string(from: Date())
+}
+
+/// SHA-256 (hex) of a file's bytes.
+func sha256OfFile(_ path: String) throws -> String {
+  let data = try Data(contentsOf: URL(fileURLWithPath: path))
+  return SHA256.hex([UInt8](data))
+}

@@ -1,0 +1,168 @@
+import Algorithms
+import Experiments
+import Foundation
+import Reports
+import Statistics
+import XCTest
+
+// The glue from a manifest and stored results to a report (`buildTableReport`),
+// on hand-made results: no training, no MuJoCo.
+
+/// A small Table-2-like manifest: four algorithms on two tasks, 4 seeds,
+/// AAI/ACLI, paper values, a reference row and claims.
+let glueManifest = """
+{
+  "name": "glue",
+  "citation": "Glue test (hand-made results)",
+  "tasks": ["Hopper", "Walker2d"],
+  "algorithms": {
+    "PPO": {"preset": "PPO"},
+    "PPO-M": {"preset": "PPO-M"},
+    "TRPO": {"preset": "TRPO"},
+    "TRPO+": {"preset": "TRPO+"}
+  },
+  "seeds": {"count": 4, "base": 1},
+  "scales": {"tiny": {"iterations": 3, "stepsPerIteration": 64, "note": "hand-made numbers"}},
+  "defaultScale": "tiny",
+  "score": {"method": "lastMean", "iterations": 2},
+  "references": {"PPO (baselines)": "reference only"},
+  "derived": {
+    "AAI": "max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))",
+    "ACLI": "max(abs([PPO] - [PPO-M]), abs([TRPO+] - [TRPO]))"
+  },
+  "paper": {
+    "PPO": {"Hopper": {"mean": 2513, "low": 2391, "high": 2632}, "Walker2d": {"mean": 3292, "low": 3157, "high": 3426}},
+    "PPO (baselines)": {"Hopper": {"mean": 2316}},
+    "AAI": {"Hopper": {"mean": 99}, "Walker2d": {"mean": 242}}
+  },
+  "claims": [
+    {"name": "ACLI > AAI", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"},
+    {"name": "PPO >= PPO-M", "left": "PPO", "op": ">=", "right": "PPO-M", "tasks": ["Hopper"]}
+  ]
+}
+"""
+
+func glueExpansion() throws -> Expansion {
+  try Manifest.decode(glueManifest, file: "experiments/glue.json").expand()
+}
+
+/// A hand-made result: score from the algorithm, task and seed; one metric row per iteration.
+func handMadeResult(_ spec: RunSpec) -> RunResult {
+  let base: [String: Double] = ["PPO": 2500, "PPO-M": 2100, "TRPO": 2000, "TRPO+": 2450]
+  let taskShift = spec.task == .hopper ? 0.0 : 700.0
+  var r = RunResult(task: spec.task.rawValue, algorithm: spec.algorithm, seed: spec.seed, config: spec.config)
+  let s = (base[spec.algorithm] ?? 0) + taskShift + Double((spec.seed * 37) % 11) * 12.25 - 60
+  for i in 0..<spec.config.iterations {
+    var m = IterationMetrics(iteration: i)
+    m.meanReturn = s + Double(i - 1) * 3
+    m.episodes = 2
+    r.iterations.append(m)
+  }
+  r.score = RunResult.score(of: r.iterations, config: spec.config)
+  r.totalSteps = spec.config.iterations * spec.config.stepsPerIteration
+  r.wallSeconds = 450
+  return r
+}
+
+let pinnedContext = ReportContext(
+  gitCommit: "abc1234", mujocoVersion: "3.3.7",
+  machine: Machine(cpuModel: "Test CPU", cores: 2, system: "Linux x86_64"),
+  date: "2026-11-23T12:00:00Z", command: "make reproduce-table2", bootstrapSeed: 7)
+
+final class FromResultsTests: XCTestCase {
+  /// Hand-made results with PPO/Hopper seed 4 missing and TRPO+/Walker2d seed 2 diverged.
+  func handMadeResults(_ e: Expansion) -> [String: RunResult] {
+    var results: [String: RunResult] = [:]
+    for spec in e.specs {
+      if spec.algorithm == "PPO" && spec.task == .hopper && spec.seed == 4 { continue }
+      var r = handMadeResult(spec)
+      if spec.algorithm == "TRPO+" && spec.task == .walker2d && spec.seed == 2 {
+        r.diverged = Divergence(iteration: 1, reason: "value loss is nan")
+        r.score = nil
+      }
+      results[spec.hash] = r
+    }
+    return results
+  }
+
+  func testSnapshotOfAReportFromHandMadeResults() throws {
+    let e = try glueExpansion()
+    let report = try buildTableReport(
+      expansion: e, results: handMadeResults(e), manifestHash: String(repeating: "ab", count: 32),
+      context: pinnedContext)
+    try assertSnapshot(renderMarkdown(report), named: "glue-tiny.md")
+    try assertSnapshot(renderLaTeX(report), named: "glue-tiny.tex")
+  }
+
+  func testCellsCountMissingAndDivergedRunsAndLeaveThemOutOfTheMean() throws {
+    let e = try glueExpansion()
+    let results = handMadeResults(e)
+    let report = try buildTableReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
+    XCTAssertEqual(report.columns, ["Hopper", "Walker2d"])
+    XCTAssertEqual(report.rows.map(\.name), ["PPO", "PPO-M", "TRPO", "TRPO+", "PPO (baselines)", "AAI", "ACLI"])
+    let ppo = report.rows[0]
+    XCTAssertEqual(ppo.cells[0].runs, RunCounts(expected: 4, finished: 3, missing: 1, diverged: 0))
+    let hopperScores = e.specs(algorithm: "PPO", task: .hopper).compactMap { results[$0.hash]?.score }
+    XCTAssertEqual(hopperScores.count, 3)
+    XCTAssertEqual(ppo.cells[0].ours?.estimate, hopperScores.reduce(0, +) / 3)
+    var b = Bootstrap(seed: 7, stream: "bootstrap/Hopper/PPO")
+    XCTAssertEqual(ppo.cells[0].ours, try b.meanCI(hopperScores), "one named stream per cell")
+    XCTAssertEqual(ppo.cells[0].paper, Reports.PaperValue(2513, 2391, 2632))
+    let trpoPlus = report.rows[3]
+    XCTAssertEqual(trpoPlus.cells[1].runs, RunCounts(expected: 4, finished: 3, missing: 0, diverged: 1))
+    XCTAssertEqual(report.provenance.computeHours, 450 * 31 / 3600, "wall seconds of the 31 results present")
+    XCTAssertEqual(report.provenance.seeds, [1, 2, 3, 4])
+    XCTAssertEqual(report.provenance.iterations, 3)
+    XCTAssertEqual(report.provenance.stepsPerIteration, 64)
+    // Claims: 2 tasks × ACLI > AAI, then PPO >= PPO-M on Hopper (judged as >).
+    XCTAssertEqual(report.claims.map(\.task), ["Hopper", "Walker2d", "Hopper"])
+    XCTAssertEqual(report.claims[2].reason, "claimed >=, judged as >")
+    XCTAssertNotNil(report.claims[0].verdict)
+    XCTAssertEqual(report.robust?.improvements.map { "\($0.x)>\($0.y)" }, ["PPO>PPO-M", "TRPO+>TRPO"])
+  }
+
+  func testNoResultsGivesEmptyCellsAndUnjudgedClaims() throws {
+    let e = try glueExpansion()
+    let report = try buildTableReport(expansion: e, results: [:], manifestHash: "h", context: pinnedContext)
+    XCTAssertEqual(report.rows[0].cells[0].runs, RunCounts(expected: 4, finished: 0, missing: 4, diverged: 0))
+    XCTAssertNil(report.rows[0].cells[0].ours)
+    XCTAssertNil(report.rows.first { $0.name == "AAI" }?.cells[0].ours)
+    XCTAssertTrue(report.claims.allSatisfy { $0.verdict == nil })
+    XCTAssertEqual(report.claims[0].reason, "no finished runs of PPO")
+  }
+
+  /// Shards 1/3, 2/3, 3/3 written into one folder give the same report as one unsharded run.
+  func testShardedRunsGiveTheUnshardedReport() throws {
+    let manifest = try Manifest.decode(glueManifest, file: "experiments/glue.json")
+    let e = try manifest.expand()
+    let train: TrainFunction = { spec, progress in
+      let r = handMadeResult(spec)
+      for i in 0..<spec.config.iterations { progress(i + 1) }
+      return r
+    }
+    let silent = ProgressDisplay(mode: .silent) { _ in }
+    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("repro-glue-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let sharded = tmp.appendingPathComponent("sharded"), whole = tmp.appendingPathComponent("whole")
+    var total = 0
+    for i in 1...3 {
+      let s = try Runner.run(manifest: manifest, jobs: 2, shard: try Shard(index: i, count: 3), resultsRoot: sharded,
+                             display: silent, train: train)
+      XCTAssertTrue(s.succeeded)
+      total += s.total
+    }
+    XCTAssertEqual(total, e.uniqueSpecs.count)
+    XCTAssertTrue(try Runner.run(manifest: manifest, jobs: 2, resultsRoot: whole, display: silent, train: train).succeeded)
+
+    func report(_ root: URL) throws -> TableReport {
+      let loaded = ResultStore(root: root, manifest: manifest.name).loadAll(e)
+      XCTAssertEqual(loaded.results.count, e.uniqueSpecs.count)
+      return try buildTableReport(expansion: e, results: loaded.results, manifestHash: "h", context: pinnedContext)
+    }
+    let a = try report(sharded), b = try report(whole)
+    XCTAssertEqual(a, b)
+    XCTAssertEqual(renderMarkdown(a), renderMarkdown(b))
+    XCTAssertEqual(renderLaTeX(a), renderLaTeX(b))
+    XCTAssertEqual(renderJSON(a), renderJSON(b))
+  }
+}
