@@ -52,12 +52,12 @@ func runProgram(_ path: String, _ args: [String]) -> String? {
   return String(decoding: data, as: UTF8.self)
 }
 
-/// `git rev-parse --short HEAD`, plus "-dirty" when `git status --porcelain` lists anything; "unknown" without git.
+/// `git rev-parse --short HEAD`, plus "-dirty" when `git status --porcelain --untracked-files=no` lists a changed tracked file; "unknown" without git.
 func gitCommitDescription() -> String {
   let env = "/usr/bin/env"
   guard let head = runProgram(env, ["git", "rev-parse", "--short", "HEAD"])?
     .trimmingCharacters(in: .whitespacesAndNewlines), !head.isEmpty else { return "unknown" }
-  guard let status = runProgram(env, ["git", "status", "--porcelain"]) else { return head }
+  guard let status = runProgram(env, ["git", "status", "--porcelain", "--untracked-files=no"]) else { return head }
   return status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? head : head + "-dirty"
 }
 
