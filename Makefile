@@ -14,7 +14,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-ppo bench-trpo clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test bench-env bench-ppo bench-trpo bench-parallel clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -52,6 +52,13 @@ bench-ppo: build
 
 bench-trpo: build
 	$(REPRO) bench train --task Hopper --algorithm TRPO --seeds 5 --jobs $(BENCH_JOBS)
+
+# The runner's parallel speed-up: the same eight equal runs with --jobs 1, then --jobs 2,
+# each into a fresh temporary results folder.
+bench-parallel: build
+	@set -e; for j in 1 2; do d=$$(mktemp -d); s=$$(date +%s.%N); \
+	  $(REPRO) run experiments/bench-parallel.json --jobs $$j --results $$d > /dev/null 2>&1; \
+	  e=$$(date +%s.%N); rm -rf $$d; awk -v j=$$j -v s=$$s -v e=$$e 'BEGIN { printf "jobs %d: %.1f s\n", j, e - s }'; done
 
 clean:
 	rm -rf $(BUILD_DIR)
