@@ -71,6 +71,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
   /// PPO clipping epsilon (paper: 0.2; PPO-NoClip: 1e32). Also the value-clipping range.
   public var clipEpsilon: Double = 0.2
   /// Entropy bonus coefficient (added to the objective; negative values penalise entropy).
+  /// PPO only: TRPO's step maximises the plain surrogate.
   public var entropyCoefficient: Double = 0
   /// PPO policy epochs per iteration.
   public var policyEpochs: Int = 10

@@ -81,7 +81,7 @@ public func renderLaTeX(_ report: TableReport) -> String {
   out.append("\\begin{document}")
   out.append("\\sloppy")
   out.append("\\section*{\(escapeLaTeX(report.title))}")
-  out.append("\\noindent Reproduction of \(escapeLaTeX(report.citation)): our numbers beside the paper's. "
+  out.append("\\noindent Reproduction of \(escapeLaTeX(report.citationWithoutFinalPeriod)): our numbers beside the paper's. "
     + "Manifest \(latexCode(report.manifestName)) at scale \\textbf{\(escapeLaTeX(report.scale))}.")
   out.append("")
   out.append("\\begin{table}[ht]")

@@ -16,7 +16,7 @@ public func renderMarkdown(_ report: TableReport) -> String {
 
   out.append("# \(escapeMarkdown(report.title))")
   out.append("")
-  out.append("Reproduction of \(escapeMarkdown(report.citation)): our numbers beside the paper's.")
+  out.append("Reproduction of \(escapeMarkdown(report.citationWithoutFinalPeriod)): our numbers beside the paper's.")
   out.append("Manifest \(markdownCode(report.manifestName)) at scale **\(escapeMarkdown(report.scale))**; "
     + "reproduce with \(markdownCode(p.command)).")
   out.append("")

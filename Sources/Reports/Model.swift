@@ -432,3 +432,10 @@ extension TableReport {
     return t
   }
 }
+
+extension TableReport {
+  /// The citation without a trailing period, for "Reproduction of <citation>: ...".
+  var citationWithoutFinalPeriod: String {
+    citation.hasSuffix(".") ? String(citation.dropLast()) : citation
+  }
+}

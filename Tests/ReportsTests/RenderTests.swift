@@ -181,3 +181,15 @@ final class JSONAndCSVTests: XCTestCase {
     XCTAssertEqual(lines[21], "PPO (baselines),reference,Humanoid,,,,,,,,,,,,,")
   }
 }
+
+final class CitationPunctuationTests: XCTestCase {
+  /// A citation that ends in a period is not followed by ".:" in the report's opening line.
+  func testCitationEndingInPeriodIsNotDoublePunctuated() {
+    var report = Fixtures.table2
+    report.citation = "Engstrom et al. ICLR 2020. Table 2."
+    let md = renderMarkdown(report)
+    XCTAssertTrue(md.contains("Reproduction of Engstrom et al. ICLR 2020. Table 2: our numbers"), md)
+    XCTAssertFalse(md.contains("Table 2.:"))
+    XCTAssertFalse(renderLaTeX(report).contains("Table 2.:"))
+  }
+}
