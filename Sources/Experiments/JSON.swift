@@ -322,7 +322,8 @@ extension JSONValue {
     return "\(v)"
   }
 
-  static func writeString(_ s: String, into out: inout String) {
+  /// Appends `s` as a JSON string literal: quotes, backslash and control characters escaped.
+  public static func writeString(_ s: String, into out: inout String) {
     out += "\""
     for u in s.unicodeScalars {
       switch u {

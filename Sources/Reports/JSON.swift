@@ -6,6 +6,7 @@
 // round-tripping form, two-space indentation (arrays of scalars on one line),
 // a final newline.
 
+import Experiments
 import Statistics
 
 /// A JSON value; objects keep their keys sorted when written.
@@ -75,26 +76,11 @@ func jsonNumber(_ d: Double) -> String {
   return d.description
 }
 
-/// A JSON string literal: quotes, backslash and control characters escaped.
+/// A JSON string literal (the Experiments module's escaping, so both write strings alike).
 func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        let hex = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
+  var out = ""
+  Experiments.JSONValue.writeString(s, into: &out)
+  return out
 }
 
 private func opt<T>(_ x: T?, _ f: (T) -> JSONValue) -> JSONValue { x.map(f) ?? .null }

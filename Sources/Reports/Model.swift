@@ -417,8 +417,8 @@ extension TableReport {
     return n
   }
 
-  /// Totals over all algorithm cells.
-  var totals: RunCounts {
+  /// Run counts summed over all algorithm cells.
+  public var totals: RunCounts {
     var t = RunCounts(expected: 0, finished: 0, missing: 0, diverged: 0)
     for r in rows where r.kind == .algorithm {
       for c in r.cells {

@@ -61,25 +61,8 @@ enum ReportCommand {
       try writeAtomically(text, to: target)
       print("wrote \(target)")
     }
-    let t = report.totalsForSummary
+    let t = report.totals
     print("\(manifest.name) (\(expansion.scale.name)): \(t.finished) of \(t.expected) runs finished, \(t.missing) missing, \(t.diverged) diverged")
     return 0
-  }
-}
-
-extension TableReport {
-  /// Run counts summed over the algorithm cells.
-  var totalsForSummary: RunCounts {
-    var t = RunCounts(expected: 0, finished: 0, missing: 0, diverged: 0)
-    for r in rows where r.kind == .algorithm {
-      for c in r.cells {
-        guard let k = c.runs else { continue }
-        t.expected += k.expected
-        t.finished += k.finished
-        t.missing += k.missing
-        t.diverged += k.diverged
-      }
-    }
-    return t
   }
 }
