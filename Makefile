@@ -2,6 +2,7 @@
 #   make test                 build (release) and run the whole test suite
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
+#   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-smoke          rerun experiments/smoke.json, compare bit for bit with reports/golden/smoke.json
 #   make bench-env            environment steps/s (median of 5)
 #   make bench-ppo            PPO on Hopper-v5, paper budget, 5 seeds (bench-trpo likewise)
@@ -14,7 +15,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-ppo bench-trpo bench-parallel clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test bench-env bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -59,6 +60,13 @@ bench-parallel: build
 	@set -e; for j in 1 2; do d=$$(mktemp -d); s=$$(date +%s.%N); \
 	  $(REPRO) run experiments/bench-parallel.json --jobs $$j --results $$d > /dev/null 2>&1; \
 	  e=$$(date +%s.%N); rm -rf $$d; awk -v j=$$j -v s=$$s -v e=$$e 'BEGIN { printf "jobs %d: %.1f s\n", j, e - s }'; done
+
+# Compiles the LaTeX reports with pdflatex (installs Debian's texlive-latex-recommended
+# when pdflatex is missing; needs root), then runs the compile tests, which skip without it.
+check-latex: deps
+	@command -v pdflatex >/dev/null || { apt-get update -qq && apt-get install -y -qq texlive-latex-recommended >/dev/null; }
+	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) --filter LaTeXCompileTests
+	@d=$$(mktemp -d) && cp reports/table2-quick.tex $$d/ && (cd $$d && pdflatex -interaction=nonstopmode -halt-on-error table2-quick.tex >/dev/null) && echo "reports/table2-quick.tex compiles" && rm -rf $$d
 
 clean:
 	rm -rf $(BUILD_DIR)
