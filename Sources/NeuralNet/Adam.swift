@@ -49,16 +49,37 @@ public struct Adam<Scalar: NNScalar>: Sendable {
     let b1 = Scalar(beta1), b2 = Scalar(beta2)
     let c1 = Scalar(1 - beta1), c2 = Scalar(1 - beta2)
     let eps = Scalar(epsilon)
+    let n = parameters.count
+    let width = Scalar.Vector.scalarCount
     m.withUnsafeMutableBufferPointer { m in
       v.withUnsafeMutableBufferPointer { v in
-        for i in 0..<parameters.count {
-          let g = gradients[i]
-          let mi = b1 * m[i] + c1 * g
-          let vi = b2 * v[i] + c2 * g * g
-          m[i] = mi
-          v[i] = vi
+        let p = parameters.baseAddress!, gp = gradients.baseAddress!
+        let mp = m.baseAddress!, vp = v.baseAddress!
+        // Whole SIMD vectors first: the same IEEE operations in the same order as the
+        // scalar tail below (sqrt and division are correctly rounded per lane), so the
+        // result is bit-identical to the plain loop, only faster.
+        var i = 0
+        while i + width <= n {
+          let g = UnsafeRawPointer(gp + i).loadUnaligned(as: Scalar.Vector.self)
+          let mi = b1 * UnsafeRawPointer(mp + i).loadUnaligned(as: Scalar.Vector.self) + c1 * g
+          let vi = b2 * UnsafeRawPointer(vp + i).loadUnaligned(as: Scalar.Vector.self) + c2 * g * g
+          UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: Scalar.Vector.self)
+          UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: Scalar.Vector.self)
           let denom = vi.squareRoot() / bc2Sqrt + eps
-          parameters[i] -= stepSize * (mi / denom)
+          let step = stepSize * (mi / denom)
+          let old = UnsafeRawPointer(p + i).loadUnaligned(as: Scalar.Vector.self)
+          UnsafeMutableRawPointer(p + i).storeBytes(of: old - step, as: Scalar.Vector.self)
+          i += width
+        }
+        while i < n {
+          let g = gp[i]
+          let mi = b1 * mp[i] + c1 * g
+          let vi = b2 * vp[i] + c2 * g * g
+          mp[i] = mi
+          vp[i] = vi
+          let denom = vi.squareRoot() / bc2Sqrt + eps
+          p[i] -= stepSize * (mi / denom)
+          i += 1
         }
       }
     }
