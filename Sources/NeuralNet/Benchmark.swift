@@ -27,11 +27,7 @@ public enum NeuralNetBenchmark {
     _ type: Scalar.Type, sizes: [Int] = [11, 64, 64, 3], activation: Activation = .tanh,
     batch: Int = 64, iterations: Int = 200, repetitions: Int = 15
   ) -> Result {
-    let net = MLP<Scalar>(sizes: sizes, activation: activation)
-    var rng = Xoshiro256(seed: 1, stream: "benchmark")
-    net.initializeOrthogonal(gains: Array(repeating: 2.0.squareRoot(), count: sizes.count - 2) + [0.01], rng: &rng)
-    let input = (0..<(batch * sizes[0])).map { _ in Scalar(rng.nextNormal()) }
-    let dOut = (0..<(batch * sizes[sizes.count - 1])).map { _ in Scalar(rng.nextNormal()) }
+    let (net, input, dOut) = workload(Scalar.self, sizes: sizes, activation: activation, batch: batch, orthogonal: true)
     return time("\(Scalar.self) \(activation) \(sizes) batch \(batch) forward+backward", iterations: iterations, repetitions: repetitions) {
       input.withUnsafeBufferPointer { i in
         dOut.withUnsafeBufferPointer { d in
@@ -49,11 +45,7 @@ public enum NeuralNetBenchmark {
     _ type: Scalar.Type, sizes: [Int] = [11, 64, 64, 3], activation: Activation = .tanh,
     batch: Int = 64, iterations: Int = 200, repetitions: Int = 15
   ) -> Result {
-    let net = MLP<Scalar>(sizes: sizes, activation: activation)
-    var rng = Xoshiro256(seed: 1, stream: "benchmark")
-    net.initializePyTorchDefault(rng: &rng)
-    let input = (0..<(batch * sizes[0])).map { _ in Scalar(rng.nextNormal()) }
-    let dOut = (0..<(batch * sizes[sizes.count - 1])).map { _ in Scalar(rng.nextNormal()) }
+    let (net, input, dOut) = workload(Scalar.self, sizes: sizes, activation: activation, batch: batch, orthogonal: false)
     _ = net.forward(input, batch: batch)
     return time("\(Scalar.self) \(activation) \(sizes) batch \(batch) backward", iterations: iterations, repetitions: repetitions) {
       dOut.withUnsafeBufferPointer { d in
@@ -69,10 +61,7 @@ public enum NeuralNetBenchmark {
     _ type: Scalar.Type, sizes: [Int] = [11, 64, 64, 3], activation: Activation = .tanh,
     batch: Int = 64, iterations: Int = 200, repetitions: Int = 15
   ) -> Result {
-    let net = MLP<Scalar>(sizes: sizes, activation: activation)
-    var rng = Xoshiro256(seed: 1, stream: "benchmark")
-    net.initializePyTorchDefault(rng: &rng)
-    let input = (0..<(batch * sizes[0])).map { _ in Scalar(rng.nextNormal()) }
+    let (net, input, _) = workload(Scalar.self, sizes: sizes, activation: activation, batch: batch, orthogonal: false)
     return time("\(Scalar.self) \(activation) \(sizes) batch \(batch) forward", iterations: iterations, repetitions: repetitions) {
       input.withUnsafeBufferPointer { i in _ = net.forward(input: i.baseAddress!, batch: batch) }
     }
@@ -93,6 +82,23 @@ public enum NeuralNetBenchmark {
         output.withUnsafeMutableBufferPointer { o in net.predict(input: i.baseAddress!, output: o.baseAddress!) }
       }
     }
+  }
+
+  /// A seeded network and a minibatch of inputs and output gradients for the timings.
+  @inlinable
+  static func workload<Scalar: NNScalar>(
+    _ type: Scalar.Type, sizes: [Int], activation: Activation, batch: Int, orthogonal: Bool
+  ) -> (MLP<Scalar>, [Scalar], [Scalar]) {
+    let net = MLP<Scalar>(sizes: sizes, activation: activation)
+    var rng = Xoshiro256(seed: 1, stream: "benchmark")
+    if orthogonal {
+      net.initializeOrthogonal(gains: Array(repeating: 2.0.squareRoot(), count: sizes.count - 2) + [0.01], rng: &rng)
+    } else {
+      net.initializePyTorchDefault(rng: &rng)
+    }
+    let input = (0..<(batch * sizes[0])).map { _ in Scalar(rng.nextNormal()) }
+    let dOut = (0..<(batch * sizes[sizes.count - 1])).map { _ in Scalar(rng.nextNormal()) }
+    return (net, input, dOut)
   }
 
   @usableFromInline
