@@ -3,7 +3,7 @@
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
-#   make check-smoke          rerun experiments/smoke.json, compare bit for bit with reports/golden/smoke.json
+#   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
 #   make bench-ppo            PPO on Hopper-v5, paper budget, 5 seeds (bench-trpo likewise)
 SHELL := /bin/bash
@@ -38,9 +38,11 @@ reproduce-table3: build
 	$(REPRO) run experiments/table3.json --scale $(SCALE) --jobs $(JOBS)
 	$(REPRO) report experiments/table3.json --scale $(SCALE) --command "make reproduce-table3 SCALE=$(SCALE)"
 
-# Regression check: seconds; fails on any bit that moved.
+# Regression check: seconds; fails on any bit that moved. regression.json runs every
+# preset on every task (2 x 2048 steps), a TRPO whose line search rejects and a run that diverges.
 check-smoke: build
 	$(REPRO) check experiments/smoke.json --golden reports/golden/smoke.json
+	$(REPRO) check experiments/regression.json --golden reports/golden/regression.json
 
 bench-env: build
 	$(REPRO) bench env --repeats 5

@@ -126,6 +126,9 @@ final class Actor {
       let value = agent.value(obsF)
       for i in 0..<actSize { action[i] = mean[i] + std[i] * actionRNG.nextNormal() }
       let logp = gaussianLogProb(action: action[...], mean: mean[...], logStd: logStd)
+      // A policy that has blown up samples non-finite actions: that is a divergence of
+      // the run (recorded as a result), not a failure of the environment.
+      if let bad = firstNonFinite(action, name: "action") { throw RolloutDivergence(reason: "\(bad) sampled by the policy") }
       if config.clipActions {
         for i in 0..<actSize { envAction[i] = min(max(action[i], env.actionLow[i]), env.actionHigh[i]) }
       } else {
