@@ -34,6 +34,9 @@ let package = Package(
     ),
     // Seeded random streams (SplitMix64 seeding, xoshiro256**): no global RNG anywhere.
     .target(name: "ReproRandom"),
+    // The vocabulary every stage shares, MuJoCo-free: the settings table, presets,
+    // tasks, run results and identity, JSON, SHA-256, atomic files.
+    .target(name: "RunModel"),
     .target(
       name: "Environments",
       dependencies: ["CMuJoCo", "ReproRandom"],
@@ -43,27 +46,28 @@ let package = Package(
     .target(name: "NeuralNet", dependencies: ["ReproRandom"]),
     .target(
       name: "Algorithms",
-      dependencies: ["Environments", "NeuralNet", "ReproRandom"],
-      swiftSettings: mujocoInclude
-    ),
-    .target(
-      name: "Experiments",
-      dependencies: ["Algorithms"],
+      dependencies: ["RunModel", "Environments", "NeuralNet", "ReproRandom"],
       swiftSettings: mujocoInclude
     ),
     .target(name: "Statistics", dependencies: ["ReproRandom"]),
+    .target(name: "Reports", dependencies: ["Statistics", "RunModel"]),
+    // Manifests, expansion, the result store, the runner and report assembly: no MuJoCo.
+    .target(name: "Experiments", dependencies: ["RunModel", "Statistics", "Reports", "ReproRandom"]),
+    // The command line, as a library so that tests can call it; `repro` is its main.
     .target(
-      name: "Reports",
-      dependencies: ["Statistics", "Experiments"],
+      name: "ReproCLI",
+      dependencies: ["RunModel", "Environments", "NeuralNet", "Algorithms", "Experiments", "Statistics", "Reports", "ReproRandom"],
       swiftSettings: mujocoInclude
     ),
     .executableTarget(
       name: "repro",
-      dependencies: ["Environments", "NeuralNet", "Algorithms", "Experiments", "Statistics", "Reports"],
-      swiftSettings: mujocoInclude,
+      dependencies: ["ReproCLI"],
       linkerSettings: mujocoLink
     ),
+    // Helpers shared by the test targets (snapshot files, temporary folders).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"]),
+    .testTarget(name: "RunModelTests", dependencies: ["RunModel"]),
     .testTarget(
       name: "EnvironmentsTests",
       dependencies: ["Environments"],
@@ -74,20 +78,24 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(
       name: "AlgorithmsTests",
-      dependencies: ["Algorithms", "Environments"],
+      dependencies: ["Algorithms", "Environments", "RunModel", "NeuralNet"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),
     .testTarget(
       name: "ExperimentsTests",
-      dependencies: ["Experiments"],
-      swiftSettings: mujocoInclude,
-      linkerSettings: mujocoLink
+      dependencies: ["Experiments", "RunModel", "Reports", "Statistics", "TestSupport"],
+      exclude: ["Fixtures", "Snapshots"]
     ),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     .testTarget(
       name: "ReportsTests",
-      dependencies: ["Reports", "Statistics", "Experiments"],
+      dependencies: ["Reports", "Statistics", "RunModel", "TestSupport"],
+      exclude: ["Snapshots"]
+    ),
+    .testTarget(
+      name: "ReproCLITests",
+      dependencies: ["ReproCLI", "RunModel", "Experiments", "TestSupport"],
       exclude: ["Snapshots"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink

@@ -1,5 +1,6 @@
 import NeuralNet
 import ReproRandom
+import RunModel
 
 /// The learner's networks: a Gaussian policy (mean from an MLP, state-independent
 /// log-std stored as the MLP's trailing extra parameters, so the whole policy is
@@ -18,6 +19,7 @@ public final class Agent {
   public let observationSize: Int
   public let actionSize: Int
   private var single: [Float]
+  private var singleValue: [Float] = [0]
 
   public init(observationSize: Int, actionSize: Int, config: TrainerConfig, seed: UInt64) {
     self.observationSize = observationSize
@@ -43,41 +45,29 @@ public final class Agent {
   }
 
   /// The policy's log-std (Double copies of the trailing parameters).
-  public var logStd: [Double] {
-    (0..<actionSize).map { Double(policy.parameters[policy.networkParameterCount + $0]) }
-  }
+  public var logStd: [Double] { policy.extraParameterArray.map { Double($0) } }
 
   /// Policy mean for one observation.
   func policyMean(_ obs: [Float], into mean: inout [Double]) {
-    obs.withUnsafeBufferPointer { o in
-      single.withUnsafeMutableBufferPointer { out in
-        policy.predict(input: o.baseAddress!, output: out.baseAddress!)
-      }
-    }
+    policy.predict(obs, into: &single)
     for i in 0..<actionSize { mean[i] = Double(single[i]) }
   }
 
   /// V(s) for one observation.
   func value(_ obs: [Float]) -> Double {
-    var out: Float = 0
-    obs.withUnsafeBufferPointer { o in valueNet.predict(input: o.baseAddress!, output: &out) }
-    return Double(out)
+    valueNet.predict(obs, into: &singleValue)
+    return Double(singleValue[0])
   }
 
   /// Policy means for a batch (count × actionSize, Double).
   func policyMeans(_ observations: [Float], count: Int) -> [Double] {
-    observations.withUnsafeBufferPointer { o in
-      let out = policy.forward(input: o.baseAddress!, batch: count)
-      return out.map { Double($0) }
-    }
+    policy.forward(observations, batch: count).map { Double($0) }
   }
 
   /// The first non-finite parameter of either network, if any.
   func nonFiniteParameter() -> String? {
     for (name, net) in [("policy", policy), ("value", valueNet)] {
-      for i in 0..<net.parameterCount where !net.parameters[i].isFinite {
-        return "\(name) parameter[\(i)] is \(net.parameters[i])"
-      }
+      if let bad = net.firstNonFiniteParameter() { return "\(name) parameter[\(bad.index)] is \(bad.value)" }
     }
     return nil
   }

@@ -1,3 +1,5 @@
+import RunModel
+
 /// Observation normalisation and clipping ("Implementation Matters", Section 3,
 /// optimization 6 "Observation normalization" and optimization 7
 /// "Observation clipping").

@@ -1,3 +1,5 @@
+import RunModel
+
 /// Reward scaling and clipping ("Implementation Matters", Section 3,
 /// optimization 2 "Reward scaling" and optimization 5 "Reward clipping"), as the
 /// authors' `RewardFilter` and `ZFilter` behave.

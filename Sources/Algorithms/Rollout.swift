@@ -1,6 +1,8 @@
 import Environments
 import Foundation
 import ReproRandom
+import RunModel
+import NeuralNet
 
 /// One iteration's experience from a single actor, as the update consumes it.
 /// Observations are stored as the networks saw them (normalised and clipped).

@@ -1,6 +1,8 @@
 import Environments
 import Foundation
+import NeuralNet
 import ReproRandom
+import RunModel
 
 /// Errors that stop a run before it starts.
 public enum TrainerError: Error, CustomStringConvertible {
@@ -13,29 +15,33 @@ public enum TrainerError: Error, CustomStringConvertible {
 }
 
 /// Trains one agent, deterministically: the same task, seed and configuration
-/// on the same binary give the same bits (wall-clock fields aside).
+/// on the same binary give the same bits (the result's `timing` aside).
 ///
 /// Random streams (all from `seed`): "init" (network initialisation),
 /// "train/env" (reset noise), "train/actions" (action sampling), "minibatches"
 /// (minibatch order and TRPO's Fisher subset), "heldout/..." (diagnostic
 /// rollouts, which never touch the training streams or statistics).
 public struct Trainer {
+  /// The task as run identity names it ("Hopper"), or any environment name `makeEnvironment` knows.
   public var task: String
-  public var algorithmLabel: String
   public var seed: UInt64
   public var config: TrainerConfig
   public var assetsDirectory: String?
+  /// The policy update; by default the one `config.algorithm` names.
+  public var update: any PolicyUpdate
 
-  public init(task: String, algorithmLabel: String, seed: UInt64, config: TrainerConfig, assetsDirectory: String? = nil) {
+  public init(task: String, seed: UInt64, config: TrainerConfig, assetsDirectory: String? = nil,
+              update: (any PolicyUpdate)? = nil) {
     self.task = task
-    self.algorithmLabel = algorithmLabel
     self.seed = seed
     self.config = config
     self.assetsDirectory = assetsDirectory
+    self.update = update ?? config.algorithm.makeUpdate(config)
   }
 
-  /// Runs the whole budget. `progress` is called after every iteration.
-  public func run(progress: ((IterationMetrics) -> Void)? = nil) throws -> RunResult {
+  /// Runs the whole budget. `progress` is called after every iteration with its
+  /// metrics and its wall-clock seconds.
+  public func run(progress: ((IterationMetrics, Double) -> Void)? = nil) throws -> RunResult {
     let problems = config.problems()
     guard problems.isEmpty else { throw TrainerError.invalidConfig(problems) }
     let start = DispatchTime.now().uptimeNanoseconds
@@ -48,7 +54,8 @@ public struct Trainer {
                       seed: seed, stream: "heldout", updatesFilters: false)
     }
     var rng = Xoshiro256(seed: seed, stream: "minibatches")
-    var result = RunResult(task: task, algorithm: algorithmLabel, seed: seed, config: config)
+    var update = self.update
+    var result = RunResult(task: task, seed: seed, config: config)
 
     for iteration in 0..<config.iterations {
       let t0 = DispatchTime.now().uptimeNanoseconds
@@ -69,8 +76,8 @@ public struct Trainer {
           heldOutBatch = try h.collect(steps: config.stepsPerIteration, agent: agent, config: config, startFresh: true)
         }
         m.entropy = gaussianEntropy(logStd: batch.logStd)
-        try update(agent: agent, batch: batch, iteration: iteration, metrics: &m, rng: &rng)
-        let after = trustRegionStats(agent: agent, batch: batch, clipEpsilon: config.algorithm == .ppo ? config.clipEpsilon : nil)
+        learn(agent: agent, batch: batch, iteration: iteration, update: &update, metrics: &m, rng: &rng)
+        let after = trustRegionStats(agent: agent, batch: batch, clipRange: update.ratioClipRange)
         m.meanKL = after.stats.meanKL
         m.maxRatio = after.stats.maxRatio
         m.clipFraction = after.clipFraction
@@ -88,38 +95,29 @@ public struct Trainer {
         break
       }
       let secs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-      m.stepsPerSecond = Double(config.stepsPerIteration) / max(secs, 1e-9)
+      result.timing.iterationSeconds.append(secs)
       result.iterations.append(m)
-      progress?(m)
+      progress?(m, secs)
     }
-    result.score = result.diverged == nil ? RunResult.score(of: result.iterations, config: config) : nil
-    result.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    result.timing.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return result
   }
 
   /// One iteration's learning: GAE, the value network first, then the policy.
-  private func update(agent: Agent, batch: RolloutBatch, iteration: Int, metrics m: inout IterationMetrics,
-                      rng: inout Xoshiro256) throws {
+  private func learn(agent: Agent, batch: RolloutBatch, iteration: Int, update: inout any PolicyUpdate,
+                     metrics m: inout IterationMetrics, rng: inout Xoshiro256) {
     let gae = generalizedAdvantageEstimates(
       rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
       truncationValues: batch.truncationValues, batchEnd: .value(batch.lastValue),
       gamma: config.gamma, lambda: config.gaeLambda)
     // Section 3, optimization 4: learning-rate annealing.
-    let factor = config.learningRateFactor(at: iteration)
     m.valueLoss = trainValue(agent: agent, batch: batch, targets: gae.valueTargets, config: config,
-                             learningRate: config.valueLR * factor, rng: &rng)
-    switch config.algorithm {
-    case .ppo:
-      m.learningRate = config.policyLR * factor
-      m.policyLoss = ppoPolicyUpdate(agent: agent, batch: batch, advantages: gae.advantages, config: config,
-                                     learningRate: m.learningRate, rng: &rng)
-    case .trpo:
-      let delta = config.klBound(at: iteration)
-      m.klBound = delta
-      let step = trpoPolicyStep(agent: agent, batch: batch, advantages: gae.advantages, config: config,
-                                klBound: delta, rng: &rng)
-      m.policyLoss = step.loss
-      m.lineSearchSteps = step.halvings
-    }
+                             learningRate: config.valueLR * config.learningRateFactor(at: iteration),
+                             gradientClip: update.valueGradientClip, rng: &rng)
+    let report = update.update(agent: agent, batch: batch, advantages: gae.advantages, iteration: iteration, rng: &rng)
+    m.policyLoss = report.policyLoss
+    m.learningRate = report.learningRate
+    m.klBound = report.klBound
+    m.lineSearchSteps = report.lineSearchSteps
   }
 }

@@ -1,11 +1,12 @@
-import Algorithms
 import Foundation
+import RunModel
 
 /// A golden file: the exact outcome of every run of a small manifest, for a
 /// regression check (`repro check`). Per run (keyed `algorithm/task/seed`): the
-/// spec hash, the run-level values (score, total steps, divergence, ...) and
-/// every per-iteration metric, each as exact text. Wall-clock fields
-/// (`GoldenFile.excludedFields`) and the config (covered by the hash) are left out.
+/// run's identity hash, the run-level values (score under the manifest's
+/// definition, total steps, divergence, labels) and every per-iteration metric,
+/// each as exact text. The result's timing (wall clock) and the settings
+/// (covered by the hash) are left out.
 ///
 /// Values are compared as text: finite numbers in Swift's shortest
 /// round-tripping form (integral values below 2^53 as integers, `-0` kept
@@ -16,10 +17,8 @@ import Foundation
 /// (non-finite ones as the strings `nan`, `inf`, `-inf`).
 public struct GoldenFile: Equatable, Sendable {
   public static let format = "repro-golden-1"
-  /// Fields that measure time, not computation: never compared.
-  public static let excludedFields: Set<String> = ["stepsPerSecond", "wallSeconds"]
-  /// Run-level fields not recorded (the config is covered by the hash; iterations are listed apart).
-  static let skippedRunFields: Set<String> = ["config", "iterations"]
+  /// Parts of a result that measure time, not computation: never recorded.
+  public static let excludedFields: Set<String> = ["timing"]
 
   public struct Run: Equatable, Sendable {
     /// `PPO/Hopper/1`.
@@ -57,12 +56,12 @@ public struct GoldenFile: Equatable, Sendable {
     var runs: [Run] = []
     for spec in expansion.specs {
       guard let r = results[spec.hash] else { continue }
-      var values: [String: GoldenValue] = [:]
-      if case let .object(members) = try JSONValue.encoding(r) {
-        for m in members where !GoldenFile.skippedRunFields.contains(m.key) && !GoldenFile.excludedFields.contains(m.key) {
-          GoldenFile.flatten(m.value, prefix: m.key, into: &values)
-        }
-      }
+      var values: [String: GoldenValue] = [
+        "algorithm": .string(spec.algorithm), "seed": .number(Double(r.seed)), "task": .string(r.task),
+        "totalSteps": .number(Double(r.totalSteps)),
+      ]
+      if let score = expansion.manifest.score.score(of: r) { values["score"] = .number(score) }
+      if let d = r.diverged { GoldenFile.flatten(try JSONValue.encoding(d), prefix: "diverged", into: &values) }
       var iterations: [[String: GoldenValue]] = []
       for it in r.iterations {
         var fields: [String: GoldenValue] = [:]
@@ -110,54 +109,11 @@ public struct GoldenFile: Equatable, Sendable {
       ("excluded", .array(GoldenFile.excludedFields.sorted().map { .string($0) })),
       ("runs", .object(runMembers)),
     ])
-    var out = ""
-    GoldenFile.writePretty(top, indent: 0, into: &out)
-    return out + "\n"
+    return top.pretty
   }
 
   static func object(_ values: [String: GoldenValue]) -> JSONValue {
     .object(values.map { ($0.key, $0.value.json) })
-  }
-
-  static func writePretty(_ v: JSONValue, indent: Int, into out: inout String) {
-    let pad = String(repeating: "  ", count: indent + 1)
-    switch v {
-    case let .object(members):
-      if members.isEmpty { out += "{}"; return }
-      let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-      out += "{\n"
-      for (n, m) in sorted.enumerated() {
-        out += pad
-        JSONValue.writeString(m.key, into: &out)
-        out += ": "
-        writePretty(m.value, indent: indent + 1, into: &out)
-        out += n + 1 < sorted.count ? ",\n" : "\n"
-      }
-      out += String(repeating: "  ", count: indent) + "}"
-    case let .array(items):
-      if items.isEmpty { out += "[]"; return }
-      let scalars = items.allSatisfy { if case .object = $0 { return false }; if case .array = $0 { return false }; return true }
-      if scalars {
-        out += "["
-        for (n, x) in items.enumerated() {
-          if n > 0 { out += ", " }
-          writePretty(x, indent: indent, into: &out)
-        }
-        out += "]"
-        return
-      }
-      out += "[\n"
-      for (n, x) in items.enumerated() {
-        out += pad
-        writePretty(x, indent: indent + 1, into: &out)
-        out += n + 1 < items.count ? ",\n" : "\n"
-      }
-      out += String(repeating: "  ", count: indent) + "]"
-    case let .number(text, _): out += text
-    case let .string(s): JSONValue.writeString(s, into: &out)
-    case let .bool(b): out += b ? "true" : "false"
-    case .null: out += "null"
-    }
   }
 
   // MARK: Reading
@@ -271,10 +227,7 @@ public enum GoldenValue: Equatable, Sendable {
   }
 
   public static func exact(_ d: Double) -> String {
-    if d.isFinite, d == d.rounded(), abs(d) < 9_007_199_254_740_992, !(d == 0 && d.sign == .minus) {
-      return String(Int64(d))
-    }
-    return d.description
+    d.isFinite ? JSONValue.canonicalNumber(d, keepNegativeZero: true) : d.description
   }
 
   public static func == (a: GoldenValue, b: GoldenValue) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 
 /// A manifest that cannot be used: every issue names the file and the JSON path
 /// of the field (or the line and column of a syntax error).

@@ -1,36 +1,194 @@
-import Algorithms
 import Foundation
-#if canImport(Glibc)
-import Glibc
-private let posixWrite = Glibc.write
-#elseif canImport(Darwin)
-import Darwin
-private let posixWrite = Darwin.write
-#endif
+import RunModel
 
-/// What a result file holds: the run's result, its hash, and the labels of the
-/// manifest row that wrote it (informational: the hash is the identity).
-public struct StoredRun: Codable, Sendable, Equatable {
-  public var hash: String
+/// Who asked for a run first: the manifest, its row and the preset. Informational
+/// only (the hash is the identity); not covered by the checksum.
+public struct RunLabels: Sendable, Equatable {
   public var manifest: String
   public var algorithm: String
   public var preset: String
+  public init(manifest: String, algorithm: String, preset: String) {
+    self.manifest = manifest
+    self.algorithm = algorithm
+    self.preset = preset
+  }
+  public init(_ spec: RunSpec) {
+    self.init(manifest: spec.manifest, algorithm: spec.algorithm, preset: spec.preset.rawValue)
+  }
+  var json: JSONValue {
+    .object([("algorithm", .string(algorithm)), ("manifest", .string(manifest)), ("preset", .string(preset))])
+  }
+}
+
+/// What a result file holds: the run's result, its hash and labels.
+public struct StoredRun: Sendable, Equatable {
+  public var hash: String
+  public var labels: RunLabels
   public var result: RunResult
+  /// Read from a file written before run identity version 2 (see `ResultFile.legacy`).
+  public var legacy: Bool = false
 
   public init(spec: RunSpec, result: RunResult) {
     hash = spec.hash
-    manifest = spec.manifest
-    algorithm = spec.algorithm
-    preset = spec.preset.rawValue
+    labels = RunLabels(spec)
     self.result = result
   }
+
+  init(hash: String, labels: RunLabels, result: RunResult, legacy: Bool) {
+    self.hash = hash
+    self.labels = labels
+    self.result = result
+    self.legacy = legacy
+  }
+}
+
+/// The bytes of a result file, and how they are checked.
+///
+/// Format 2, one line of canonical JSON (sorted keys, no spaces) and a newline:
+///
+///     {"checksum": sha256 of the canonical {"content", "identity"},
+///      "content": {"diverged", "iterations", "totalSteps"},   deterministic
+///      "format": "repro-result-2",
+///      "hash": the identity's hash (also the file name),
+///      "identity": {"identity": 2, "seed", "settings", "task"},
+///      "labels": {"algorithm", "manifest", "preset"},           informational
+///      "timing": {"iterationSeconds", "wallSeconds"}}            wall clock
+///
+/// The checksum makes an edit of the deterministic content (one digit of a
+/// return, say) detectable; labels and timing are outside it, so "identical
+/// results" means identical `content` and `identity` bytes.
+public enum ResultFile {
+  public static let format = "repro-result-2"
+
+  /// The checksum of a result's deterministic part.
+  static func checksum(content: JSONValue, identity: JSONValue) -> String {
+    SHA256.hex(JSONValue.object([("content", content), ("identity", identity)]).canonical)
+  }
+
+  /// The exact bytes written for a run.
+  public static func encode(_ stored: StoredRun) -> Data {
+    let content = stored.result.contentJSON
+    let identity = stored.result.identity.json
+    let timing = (try? JSONValue.encoding(stored.result.timing)) ?? .null
+    let file: JSONValue = .object([
+      ("checksum", .string(checksum(content: content, identity: identity))),
+      ("content", content),
+      ("format", .string(format)),
+      ("hash", .string(stored.hash)),
+      ("identity", identity),
+      ("labels", stored.labels.json),
+      ("timing", timing),
+    ])
+    return Data((file.canonical + "\n").utf8)
+  }
+
+  /// Reads a result file's bytes; `expectedHash` is the hash its name promises.
+  /// Files written before identity version 2 are read too (`legacy`).
+  public static func decode(_ data: Data, expectedHash: String? = nil) -> Result<StoredRun, ResultFileProblem> {
+    guard !data.isEmpty else { return .failure(.init("empty file")) }
+    guard let json = try? JSONParser.parse(data), case .object = json else {
+      return .failure(.init("not a readable result (truncated or corrupt)"))
+    }
+    if json["format"] == nil, case .object? = json["result"] { return legacy(json, expectedHash: expectedHash) }
+    guard json["format"]?.stringValue == format else {
+      return .failure(.init("unknown result format \(json["format"].map { $0.canonical } ?? "(none)"), expected \"\(format)\""))
+    }
+    guard let hash = json["hash"]?.stringValue, let identityJSON = json["identity"], let content = json["content"],
+          let checksum = json["checksum"]?.stringValue else {
+      return .failure(.init("a field is missing (hash, identity, content or checksum)"))
+    }
+    let identity: RunIdentity
+    do {
+      identity = try RunIdentity(json: identityJSON)
+    } catch {
+      return .failure(.init("\(error)"))
+    }
+    if let expected = expectedHash, hash != expected {
+      return .failure(.init("holds hash \(hash), not \(expected)"))
+    }
+    guard identity.hash == hash else { return .failure(.init("its result's settings, seed or task do not match its hash")) }
+    guard checksum == self.checksum(content: content, identity: identityJSON) else {
+      return .failure(.init("checksum mismatch: the file's content was changed after it was written"))
+    }
+    let result: RunResult
+    do {
+      result = try RunResult(identity: identity, content: content, timing: json["timing"])
+    } catch {
+      return .failure(.init("unreadable content: \(error)"))
+    }
+    guard result.identity.hash == hash else {
+      return .failure(.init("its settings are not in their canonical form"))
+    }
+    let labels = json["labels"]
+    return .success(StoredRun(
+      hash: hash,
+      labels: RunLabels(manifest: labels?["manifest"]?.stringValue ?? "", algorithm: labels?["algorithm"]?.stringValue ?? "",
+                        preset: labels?["preset"]?.stringValue ?? ""),
+      result: result, legacy: false))
+  }
+
+  /// A file of format 1 (before identity version 2): `{"algorithm", "hash",
+  /// "manifest", "preset", "result": {"config", "formatVersion": 1, "iterations",
+  /// "seed", "task", ...}}`, named by the hash of its whole config, score
+  /// settings included. Checked against that hash, then read as a result whose
+  /// identity is computed the current way (`StoredRun.hash` is the new hash).
+  static func legacy(_ json: JSONValue, expectedHash: String?) -> Result<StoredRun, ResultFileProblem> {
+    guard let r = json["result"], r["formatVersion"]?.numberValue == 1, let config = r["config"],
+          case let .object(members) = config, let task = r["task"]?.stringValue,
+          case let .number(_, seed)? = r["seed"], seed >= 0, seed == seed.rounded(),
+          let oldHash = json["hash"]?.stringValue else {
+      return .failure(.init("not a readable result (unknown layout)"))
+    }
+    let identity1: JSONValue = .object([
+      ("config", config), ("formatVersion", .int(1)), ("seed", .number(text: String(UInt64(seed)), value: seed)),
+      ("task", .string(task)),
+    ])
+    guard SHA256.hex(identity1.canonical) == oldHash, expectedHash.map({ $0 == oldHash }) ?? true else {
+      return .failure(.init("a format-1 result whose settings, seed or task do not match its hash"))
+    }
+    var c = TrainerConfig()
+    let given = Set(members.map(\.key))
+    do {
+      for m in members where m.key != "scoreMethod" && m.key != "scoreIterations" { try c.set(m.key, json: m.value) }
+      // Format 1 left out optional numbers that were off.
+      for d in Settings.table where !given.contains(d.key) {
+        guard d.type == .optionalNumber else { throw ConfigError(key: d.key, message: "missing") }
+        try c.set(d.key, json: .null)
+      }
+    } catch {
+      return .failure(.init("a format-1 result with settings this version cannot read: \(error)"))
+    }
+    var result = RunResult(task: task, seed: UInt64(seed), config: c)
+    do {
+      let decoder = JSONValue.decoder()
+      guard case let .array(items)? = r["iterations"] else { throw ResultDecodingError("no iterations") }
+      result.iterations = try items.map { try decoder.decode(IterationMetrics.self, from: Data($0.canonical.utf8)) }
+      if let d = r["diverged"], d != .null {
+        result.diverged = try decoder.decode(Divergence.self, from: Data(d.canonical.utf8))
+      }
+      result.totalSteps = Int(r["totalSteps"]?.numberValue ?? 0)
+      result.timing.wallSeconds = r["wallSeconds"]?.numberValue ?? 0
+    } catch {
+      return .failure(.init("a format-1 result with unreadable metrics: \(error)"))
+    }
+    let labels = RunLabels(manifest: json["manifest"]?.stringValue ?? "", algorithm: json["algorithm"]?.stringValue ?? "",
+                           preset: json["preset"]?.stringValue ?? "")
+    return .success(StoredRun(hash: result.identity.hash, labels: labels, result: result, legacy: true))
+  }
+}
+
+/// Why a result file cannot be used.
+public struct ResultFileProblem: Error, Equatable, Sendable, CustomStringConvertible {
+  public var reason: String
+  public init(_ reason: String) { self.reason = reason }
+  public var description: String { reason }
 }
 
 /// The state of one run's file.
 public enum StoredState: Sendable, Equatable {
   case missing
   case valid(StoredRun)
-  /// Present but not usable (truncated, corrupt, or for other settings); it is rerun and replaced.
+  /// Present but not usable (truncated, corrupt, edited, or for another run); it is rerun and replaced.
   case invalid(reason: String)
 }
 
@@ -40,75 +198,77 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
   public var description: String { "\(path): \(message)" }
 }
 
-/// Result files `<directory>/<hash>.json`, written atomically (temporary file in
-/// the same folder, fsync, then link/rename, then fsync of the folder) and never
-/// overwritten when a valid result is already there. A file that cannot be
-/// decoded, or whose hash or settings do not match its name, is never read as a
-/// result. Temporary files start with `.` and end in `.tmp`; they are ignored.
-public struct ResultStore: Sendable {
+/// Result files `<directory>/<hash>.json` (`ResultFile`), written atomically
+/// (`AtomicFile`) and never overwritten when a valid result is already there.
+/// A file that cannot be decoded, whose checksum or hash does not match, or that
+/// holds another run is never read as a result. Files of format 1 (named by
+/// their old hash) are found by content and used as the runs they are.
+public final class ResultStore: @unchecked Sendable {
   public let directory: URL
+  private let lock = NSLock()
+  /// New hash → file name of format-1 results in the folder (built on first need).
+  private var legacyIndex: [String: String]? = nil
 
   public init(directory: URL) { self.directory = directory }
 
   /// `<root>/<manifest>/`, e.g. `results/table2/`.
-  public init(root: URL, manifest: String) {
-    self.directory = root.appendingPathComponent(manifest, isDirectory: true)
+  public convenience init(root: URL, manifest: String) {
+    self.init(directory: root.appendingPathComponent(manifest, isDirectory: true))
   }
 
   public func url(for hash: String) -> URL { directory.appendingPathComponent("\(hash).json") }
-
-  // MARK: Encoding
-
-  public static func encoder() -> JSONEncoder {
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return e
-  }
-
-  public static func decoder() -> JSONDecoder {
-    let d = JSONDecoder()
-    d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return d
-  }
-
-  /// The exact bytes written for a run: sorted-key JSON and a final newline.
-  public static func encode(_ stored: StoredRun) throws -> Data {
-    var d = try encoder().encode(stored)
-    d.append(0x0A)
-    return d
-  }
 
   // MARK: Reading
 
   /// Checks a file's bytes against the run it should hold.
   public static func validate(_ data: Data, for spec: RunSpec) -> StoredState {
-    let stored: StoredRun
-    do {
-      stored = try decoder().decode(StoredRun.self, from: data)
-    } catch {
-      return .invalid(reason: data.isEmpty ? "empty file" : "not a readable result (truncated or corrupt)")
+    switch ResultFile.decode(data, expectedHash: spec.hash) {
+    case .success(let stored):
+      return stored.result.config == spec.config && stored.result.seed == spec.seed
+        && stored.result.task == spec.task.rawValue ? .valid(stored) : .invalid(reason: "its result is for other settings")
+    case .failure(let p):
+      return .invalid(reason: p.reason)
     }
-    let r = stored.result
-    guard r.formatVersion == RunResult.formatVersion else {
-      return .invalid(reason: "format version \(r.formatVersion), expected \(RunResult.formatVersion)")
-    }
-    guard stored.hash == spec.hash else { return .invalid(reason: "holds hash \(stored.hash), not \(spec.hash)") }
-    guard let recomputed = try? RunSpec.hash(config: r.config, seed: r.seed, task: r.task, formatVersion: r.formatVersion),
-          recomputed == spec.hash else {
-      return .invalid(reason: "its result's settings, seed or task do not match its hash")
-    }
-    guard r.config == spec.config, r.seed == spec.seed, r.task == spec.task.rawValue else {
-      return .invalid(reason: "its result is for other settings")
-    }
-    return .valid(stored)
   }
 
   public func state(of spec: RunSpec) -> StoredState {
     let url = url(for: spec.hash)
-    guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
+    guard FileManager.default.fileExists(atPath: url.path) else { return legacyState(of: spec) }
     guard let data = try? Data(contentsOf: url) else { return .invalid(reason: "cannot be read") }
     return ResultStore.validate(data, for: spec)
+  }
+
+  /// A format-1 file holding `spec`'s run, if the folder has one.
+  private func legacyState(of spec: RunSpec) -> StoredState {
+    guard let name = legacyFiles()[spec.hash],
+          let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { return .missing }
+    if case let .success(stored) = ResultFile.decode(data, expectedHash: String(name.dropLast(5))), stored.legacy,
+       stored.hash == spec.hash,
+       stored.result.config == spec.config {
+      return .valid(stored)
+    }
+    return .missing
+  }
+
+  private func legacyFiles() -> [String: String] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let index = legacyIndex { return index }
+    var index: [String: String] = [:]
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    for name in names.sorted() where name.count == 69 && name.hasSuffix(".json") {
+      let url = directory.appendingPathComponent(name)
+      // Format 2 files start with {"checksum": skip them without reading them whole.
+      guard let handle = try? FileHandle(forReadingFrom: url) else { continue }
+      let head = (try? handle.read(upToCount: 12)) ?? Data()
+      try? handle.close()
+      guard head != Data("{\"checksum\":".utf8), let data = try? Data(contentsOf: url),
+            case let .success(stored) = ResultFile.decode(data, expectedHash: String(name.dropLast(5))),
+            stored.legacy else { continue }
+      if index[stored.hash] == nil { index[stored.hash] = name }
+    }
+    legacyIndex = index
+    return index
   }
 
   /// The run's result when a valid file holds it.
@@ -119,11 +279,8 @@ public struct ResultStore: Sendable {
 
   /// The state of each run's file, in the order given (files are read in parallel).
   public func states(of specs: [RunSpec]) -> [StoredState] {
-    let box = StatesBox(count: specs.count)
-    DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-      box.set(i, state(of: specs[i]))
-    }
-    return box.values
+    _ = legacyFiles()
+    return WorkerPool.map(specs, jobs: ProcessInfo.processInfo.activeProcessorCount) { self.state(of: $0) }
   }
 
   /// Results for every run of an expansion that has a valid file, by hash, and
@@ -142,22 +299,10 @@ public struct ResultStore: Sendable {
     return (results, invalid)
   }
 
-  /// Removes temporary files (`.<hash>.json.*.tmp`) older than `age` seconds: left
-  /// by a process killed while writing. A write takes milliseconds, so an old one
-  /// is certainly abandoned; younger ones may belong to a runner still at work.
-  /// Returns how many were removed.
+  /// Removes temporary files older than `age` seconds (see `AtomicFile.removeAbandonedTemporaryFiles`).
   @discardableResult
   public func removeAbandonedTemporaryFiles(olderThan age: Double = 3600) -> Int {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
-    var removed = 0
-    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-      let path = directory.appendingPathComponent(name).path
-      guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
-            let modified = attrs[.modificationDate] as? Date,
-            Date().timeIntervalSince(modified) > age else { continue }
-      if unlink(path) == 0 { removed += 1 }
-    }
-    return removed
+    AtomicFile.removeAbandonedTemporaryFiles(in: directory.path, olderThan: age)
   }
 
   // MARK: Writing
@@ -175,95 +320,32 @@ public struct ResultStore: Sendable {
   @discardableResult
   public func write(_ result: RunResult, for spec: RunSpec) throws -> WriteOutcome {
     let final = url(for: spec.hash)
-    guard result.config == spec.config, result.seed == spec.seed, result.task == spec.task.rawValue,
-          result.formatVersion == RunResult.formatVersion else {
-      throw StoreError(path: final.path, message: "refusing to store a result whose settings, seed, task or format version differ from its run \(spec.label)")
+    guard result.config == spec.config, result.seed == spec.seed, result.task == spec.task.rawValue else {
+      throw StoreError(path: final.path, message: "refusing to store a result whose settings, seed or task differ from its run \(spec.label)")
     }
-    let data = try ResultStore.encode(StoredRun(spec: spec, result: result))
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-
+    let data = ResultFile.encode(StoredRun(spec: spec, result: result))
     if case .valid = state(of: spec) { return .keptExisting }
-
-    let tmp = directory.appendingPathComponent(".\(spec.hash).json.\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 16)).tmp")
-    try ResultStore.writeDurably(data, to: tmp.path)
-    defer { unlink(tmp.path) }
-
-    // link() fails if the name exists, so a valid file that appeared meanwhile is never replaced.
-    if link(tmp.path, final.path) == 0 {
-      ResultStore.syncDirectory(directory.path)
-      return .written
-    }
-    let linkErr = errno
-    if linkErr == EEXIST {
-      let reason: String
+    do {
+      if try AtomicFile.write(data, to: final.path, ifAbsent: true) == .written { return .written }
+      // A file is there: keep it if valid (another runner finished meanwhile), else replace it.
       switch state(of: spec) {
       case .valid: return .keptExisting
-      case let .invalid(r): reason = r
-      case .missing: reason = "removed while writing"
+      case let .invalid(reason):
+        try AtomicFile.write(data, to: final.path)
+        return .replacedInvalid(reason: reason)
+      case .missing:
+        try AtomicFile.write(data, to: final.path)
+        return .written
       }
-      guard rename(tmp.path, final.path) == 0 else {
-        throw StoreError(path: final.path, message: "cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
-      }
-      ResultStore.syncDirectory(directory.path)
-      return .replacedInvalid(reason: reason)
-    }
-    // Filesystems without hard links: rename (the check above makes this safe unless two writers race).
-    guard rename(tmp.path, final.path) == 0 else {
-      throw StoreError(path: final.path, message: "cannot move the temporary file into place: \(String(cString: strerror(errno)))")
-    }
-    ResultStore.syncDirectory(directory.path)
-    return .written
-  }
-
-  /// Creates `path` (which must not exist), writes all of `data`, fsyncs, closes.
-  static func writeDurably(_ data: Data, to path: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno)))") }
-    var ok = true
-    var err: Int32 = 0
-    data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-      var off = 0
-      while off < buf.count {
-        let n = posixWrite(fd, buf.baseAddress! + off, buf.count - off)
-        if n < 0 {
-          if errno == EINTR { continue }
-          ok = false
-          err = errno
-          return
-        }
-        off += n
-      }
-    }
-    if ok && fsync(fd) != 0 { ok = false; err = errno }
-    close(fd)
-    if !ok {
-      unlink(path)
-      throw StoreError(path: path, message: "cannot write: \(String(cString: strerror(err)))")
-    }
-  }
-
-  static func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY)
-    if fd >= 0 {
-      _ = fsync(fd)
-      close(fd)
+    } catch let e as AtomicFile.WriteError {
+      throw StoreError(path: e.path, message: e.reason)
     }
   }
 }
 
-/// Collects per-index results from concurrent readers.
-private final class StatesBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var items: [StoredState]
-  init(count: Int) { items = Array(repeating: .missing, count: count) }
-  func set(_ i: Int, _ s: StoredState) {
-    lock.lock()
-    items[i] = s
-    lock.unlock()
-  }
-  var values: [StoredState] {
-    lock.lock()
-    defer { lock.unlock() }
-    return items
+extension StoredRun {
+  /// A result outside any manifest (`repro train --out`), under its identity's hash.
+  public init(result: RunResult, labels: RunLabels) {
+    self.init(hash: result.identity.hash, labels: labels, result: result, legacy: false)
   }
 }

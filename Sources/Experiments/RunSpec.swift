@@ -1,13 +1,13 @@
-import Algorithms
 import Foundation
+import RunModel
 
 /// One training run, fully resolved: everything the trainer needs, plus the
 /// labels under which reports show it.
 ///
-/// `hash` is the SHA-256 of the canonical JSON of `RunSpec.identity(...)`:
-/// the resolved TrainerConfig, the seed, the task and `RunResult.formatVersion`.
-/// Labels (manifest, algorithm, preset) and the scale name are not part of it,
-/// so two rows that resolve to the same settings share one result file.
+/// `hash` is the run's `RunIdentity` hash: the task, the seed and the settings
+/// that differ from their neutral values. Labels (manifest, algorithm, preset),
+/// the scale's name and the score are not part of it, so two rows that resolve
+/// to the same settings share one result file, and re-scoring retrains nothing.
 public struct RunSpec: Sendable, Equatable {
   public var manifest: String
   /// The algorithm's row label in the manifest.
@@ -19,29 +19,18 @@ public struct RunSpec: Sendable, Equatable {
   /// 64 lowercase hex digits.
   public var hash: String
 
-  public init(manifest: String, algorithm: String, preset: Preset, task: PaperTask, seed: UInt64, config: TrainerConfig) throws {
+  public init(manifest: String, algorithm: String, preset: Preset, task: PaperTask, seed: UInt64, config: TrainerConfig) {
     self.manifest = manifest
     self.algorithm = algorithm
     self.preset = preset
     self.task = task
     self.seed = seed
     self.config = config
-    self.hash = try RunSpec.hash(config: config, seed: seed, task: task.rawValue, formatVersion: RunResult.formatVersion)
+    self.hash = RunIdentity(task: task.rawValue, seed: seed, config: config).hash
   }
 
-  /// The object whose canonical JSON is hashed.
-  public static func identity(config: TrainerConfig, seed: UInt64, task: String, formatVersion: Int) throws -> JSONValue {
-    .object([
-      ("config", try JSONValue.encoding(config)),
-      ("formatVersion", .number(text: String(formatVersion), value: Double(formatVersion))),
-      ("seed", .number(text: String(seed), value: Double(seed))),
-      ("task", .string(task)),
-    ])
-  }
-
-  public static func hash(config: TrainerConfig, seed: UInt64, task: String, formatVersion: Int) throws -> String {
-    SHA256.hex(try identity(config: config, seed: seed, task: task, formatVersion: formatVersion).canonical)
-  }
+  /// The run's identity.
+  public var identity: RunIdentity { RunIdentity(task: task.rawValue, seed: seed, config: config) }
 
   /// A short human label: `PPO/Hopper/seed 3`.
   public var label: String { "\(algorithm)/\(task.rawValue)/seed \(seed)" }
@@ -161,7 +150,7 @@ extension Manifest {
   }
 
   /// The resolved TrainerConfig of one algorithm on one task at one scale.
-  /// Order: preset → score → overrides → perTask → scale budget.
+  /// Order: preset → overrides → perTask → scale budget.
   public func config(algorithm: AlgorithmEntry, task: PaperTask, scale: Scale) throws -> TrainerConfig {
     try resolve(algorithm, task, scale).config
   }
@@ -170,13 +159,9 @@ extension Manifest {
   func resolve(_ a: AlgorithmEntry, _ task: PaperTask, _ scale: Scale) throws -> (config: TrainerConfig, origin: [String: JSONPath]) {
     var c = a.preset.config(task: task)
     var origin: [String: JSONPath] = [:]
-    c.scoreMethod = score.method
-    c.scoreIterations = score.iterations
-    origin["scoreMethod"] = JSONPath([.key("score"), .key("method")])
-    origin["scoreIterations"] = JSONPath([.key("score"), .key("iterations")])
     let taskSettings = a.perTask.first { $0.task == task }?.settings ?? []
     for s in a.overrides + taskSettings {
-      try c.set(s.key, to: s.text)
+      try c.set(s.key, json: s.value)
       origin[s.key] = s.path
     }
     let scalePath = JSONPath([.key("scales"), .key(scale.name)])
@@ -239,7 +224,7 @@ extension Manifest {
     for seed in seeds {
       for (ai, a) in algorithms.enumerated() {
         for (ti, t) in tasks.enumerated() {
-          specs.append(try RunSpec(manifest: self.name, algorithm: a.name, preset: a.preset, task: t, seed: seed, config: configs[ai][ti]))
+          specs.append(RunSpec(manifest: self.name, algorithm: a.name, preset: a.preset, task: t, seed: seed, config: configs[ai][ti]))
         }
       }
     }

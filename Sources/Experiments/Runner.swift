@@ -1,5 +1,5 @@
-import Algorithms
 import Foundation
+import RunModel
 
 /// Told by the training function after each finished iteration: how many are done.
 public typealias IterationProgress = @Sendable (_ iterationsDone: Int) -> Void
@@ -106,51 +106,36 @@ public enum Runner {
     state.pending = pending
     state.remainingWork = pending.reduce(0) { $0 + work($1) }
 
-    let workers = max(1, min(jobs, pending.count))
-    let group = DispatchGroup()
-    if !pending.isEmpty {
-      for w in 0..<workers {
-        group.enter()
-        let thread = Thread {
-          worker(state: state, store: store, display: display, train: train)
-          group.leave()
-        }
-        thread.name = "repro-run-\(w)"
-        thread.stackSize = 16 << 20
-        thread.start()
-      }
+    let pendingSpecs = pending
+    WorkerPool.run(count: pendingSpecs.count, jobs: jobs, tick: tick, onTick: { display.update(state.snapshot()) }) { i in
+      trainOne(pendingSpecs[i], state: state, store: store, display: display, train: train)
     }
-    display.update(state.snapshot())
-    while group.wait(timeout: .now() + tick) == .timedOut {
-      display.update(state.snapshot())
-    }
-    let final = state.snapshot()
-    display.finish(final)
+    display.finish(state.snapshot())
     return state.summary()
   }
 
-  private static func worker(state: RunState, store: ResultStore, display: ProgressDisplay, train: TrainFunction) {
-    while let spec = state.next() {
-      // Another process (or shard) may have finished it meanwhile.
-      if case .valid = store.state(of: spec) {
-        state.finish(spec, outcome: .skipped)
-        continue
+  private static func trainOne(_ spec: RunSpec, state: RunState, store: ResultStore, display: ProgressDisplay,
+                               train: TrainFunction) {
+    state.start(spec)
+    // Another process (or shard) may have finished it meanwhile.
+    if case .valid = store.state(of: spec) {
+      state.finish(spec, outcome: .skipped)
+      return
+    }
+    let iterations = max(1, spec.config.iterations)
+    let progress: IterationProgress = { done in
+      state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
+    }
+    do {
+      let result = try train(spec, progress)
+      try store.write(result, for: spec)
+      state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
+      if let d = result.diverged {
+        display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
       }
-      let iterations = max(1, spec.config.iterations)
-      let progress: IterationProgress = { done in
-        state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
-      }
-      do {
-        let result = try train(spec, progress)
-        try store.write(result, for: spec)
-        state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
-        if let d = result.diverged {
-          display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
-        }
-      } catch {
-        state.finish(spec, outcome: .failed("\(error)"))
-        display.note("\(spec.label): FAILED: \(error)")
-      }
+    } catch {
+      state.finish(spec, outcome: .failed("\(error)"))
+      display.note("\(spec.label): FAILED: \(error)")
     }
   }
 }
@@ -168,7 +153,6 @@ final class RunState: @unchecked Sendable {
   var alreadyDone = 0
   var invalidFiles: [String] = []
   var pending: [RunSpec] = []
-  var nextIndex = 0
   var running: [String: (work: Double, fraction: Double)] = [:]
   var completed = 0
   var diverged = 0
@@ -186,14 +170,10 @@ final class RunState: @unchecked Sendable {
     self.total = total
   }
 
-  func next() -> RunSpec? {
+  func start(_ s: RunSpec) {
     lock.lock()
     defer { lock.unlock() }
-    guard nextIndex < pending.count else { return nil }
-    let s = pending[nextIndex]
-    nextIndex += 1
     running[s.hash] = (Runner.work(s), 0)
-    return s
   }
 
   func setFraction(_ hash: String, _ f: Double) {

@@ -6,88 +6,18 @@
 // round-tripping form, two-space indentation (arrays of scalars on one line),
 // a final newline.
 
-import Experiments
+import RunModel
 import Statistics
-
-/// A JSON value; objects keep their keys sorted when written.
-enum JSONValue {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case int(Int)
-  case string(String)
-  case array([JSONValue])
-  case object([(String, JSONValue)])
-
-  /// Whether the value is neither an array nor an object.
-  var isScalar: Bool {
-    switch self {
-    case .array, .object: return false
-    default: return true
-    }
-  }
-
-  /// Writes the value with sorted keys and two-space indentation.
-  func write(into out: inout String, indent: Int) {
-    switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
-    case .number(let d): out += jsonNumber(d)
-    case .string(let s): out += jsonString(s)
-    case .array(let xs):
-      if xs.isEmpty { out += "[]"; return }
-      if xs.allSatisfy(\.isScalar) {
-        // Arrays of numbers or strings (seeds, columns) stay on one line.
-        out += "["
-        for (k, x) in xs.enumerated() {
-          if k > 0 { out += ", " }
-          x.write(into: &out, indent: indent)
-        }
-        out += "]"
-        return
-      }
-      out += "[\n"
-      for (k, x) in xs.enumerated() {
-        out += String(repeating: "  ", count: indent + 1)
-        x.write(into: &out, indent: indent + 1)
-        out += k + 1 < xs.count ? ",\n" : "\n"
-      }
-      out += String(repeating: "  ", count: indent) + "]"
-    case .object(let kv):
-      if kv.isEmpty { out += "{}"; return }
-      let sorted = kv.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-      out += "{\n"
-      for (k, pair) in sorted.enumerated() {
-        out += String(repeating: "  ", count: indent + 1) + jsonString(pair.0) + ": "
-        pair.1.write(into: &out, indent: indent + 1)
-        out += k + 1 < sorted.count ? ",\n" : "\n"
-      }
-      out += String(repeating: "  ", count: indent) + "}"
-    }
-  }
-}
 
 /// A finite double in its shortest round-tripping form ("3292", "0.7125",
 /// "1e-05"); whole numbers below 2^53 without ".0". Non-finite: `null`.
-func jsonNumber(_ d: Double) -> String {
-  guard d.isFinite else { return "null" }
-  if d == d.rounded(), d.magnitude < 9_007_199_254_740_992 { return String(Int64(d)) }
-  return d.description
-}
-
-/// A JSON string literal (the Experiments module's escaping, so both write strings alike).
-func jsonString(_ s: String) -> String {
-  var out = ""
-  Experiments.JSONValue.writeString(s, into: &out)
-  return out
-}
+func jsonNumber(_ d: Double) -> String { d.isFinite ? JSONValue.canonicalNumber(d) : "null" }
 
 private func opt<T>(_ x: T?, _ f: (T) -> JSONValue) -> JSONValue { x.map(f) ?? .null }
 
 private func ciJSON(_ c: ConfidenceInterval) -> JSONValue {
-  .object([("estimate", .number(c.estimate)), ("low", .number(c.low)), ("high", .number(c.high)),
-           ("level", .number(c.level))])
+  .object([("estimate", .double(c.estimate)), ("low", .double(c.low)), ("high", .double(c.high)),
+           ("level", .double(c.level))])
 }
 
 private func runsJSON(_ r: RunCounts) -> JSONValue {
@@ -99,25 +29,26 @@ private func runsJSON(_ r: RunCounts) -> JSONValue {
 /// the model's fields, plus for each cell its `task` and `incomplete` (whether
 /// its mean is over fewer runs than expected, or, for a derived cell, computed
 /// from such a cell), and `totals` of the run counts over the algorithm cells.
-public func renderJSON(_ report: TableReport) -> String {
+public func renderJSON(_ report: Report) -> String {
   let p = report.provenance
-  let rows: [JSONValue] = report.rows.map { row in
-    let cells: [JSONValue] = report.columns.indices.map { j in
-      let c = report.cell(row, j)
+  let table = report.results ?? ResultsTable(scoreDefinition: "", columns: [], rows: [])
+  let rows: [JSONValue] = table.rows.map { row in
+    let cells: [JSONValue] = table.columns.indices.map { j in
+      let c = table.cell(row, j)
       let incomplete: Bool
       switch row.kind {
       case .algorithm: incomplete = c?.runs?.isIncomplete ?? (c?.ours == nil)
-      case .derived: incomplete = report.derivedFromIncomplete(row, j)
+      case .derived: incomplete = table.derivedFromIncomplete(row, j)
       case .reference: incomplete = false
       }
       return .object([
-        ("task", .string(report.columns[j])),
+        ("task", .string(table.columns[j])),
         ("ours", opt(c?.ours, ciJSON)),
         ("runs", opt(c?.runs, runsJSON)),
         ("iqm", opt(c?.iqm, ciJSON)),
         ("paper", opt(c?.paper) { v in
-          .object([("value", .number(v.value)), ("low", opt(v.low, JSONValue.number)),
-                   ("high", opt(v.high, JSONValue.number))])
+          .object([("value", .double(v.value)), ("low", opt(v.low, JSONValue.double)),
+                   ("high", opt(v.high, JSONValue.double))])
         }),
         ("incomplete", .bool(incomplete)),
       ])
@@ -154,14 +85,14 @@ public func renderJSON(_ report: TableReport) -> String {
     ("iterations", .int(p.iterations)),
     ("stepsPerIteration", .int(p.stepsPerIteration)),
     ("bootstrap", .object([("resamples", .int(p.bootstrap.resamples)),
-                           ("confidenceLevel", .number(p.bootstrap.confidenceLevel)),
+                           ("confidenceLevel", .double(p.bootstrap.confidenceLevel)),
                            ("seed", .string(String(p.bootstrapSeed)))])),
     ("gitCommit", .string(p.gitCommit)),
     ("mujocoVersion", .string(p.mujocoVersion)),
     ("machine", .object([("cpuModel", .string(p.machine.cpuModel)), ("cores", .int(p.machine.cores)),
                          ("system", opt(p.machine.system, JSONValue.string))])),
     ("date", .string(p.date)),
-    ("computeHours", .number(p.computeHours)),
+    ("computeHours", .double(p.computeHours)),
     ("command", .string(p.command)),
   ])
   let root = JSONValue.object([
@@ -170,25 +101,23 @@ public func renderJSON(_ report: TableReport) -> String {
     ("citation", .string(report.citation)),
     ("manifest", .string(report.manifestName)),
     ("scale", .string(report.scale)),
-    ("scoreDefinition", .string(report.scoreDefinition)),
+    ("scoreDefinition", .string(table.scoreDefinition)),
     ("runPolicy", .string(runPolicySentence)),
-    ("columns", .array(report.columns.map(JSONValue.string))),
+    ("columns", .array(table.columns.map(JSONValue.string))),
     ("rows", .array(rows)),
     ("claims", .array(claims)),
     ("robust", robust),
-    ("notes", .array(report.notes.map(JSONValue.string))),
-    ("totals", runsJSON(report.totals)),
+    ("notes", .array(table.notes.map(JSONValue.string))),
+    ("totals", runsJSON(table.totals)),
     ("provenance", provenance),
   ])
-  var out = ""
-  root.write(into: &out, indent: 0)
-  return out + "\n"
+  return root.pretty
 }
 
 /// One line per cell (row-major), RFC 4180 quoting, full-precision numbers,
 /// empty fields for absent values. Header:
 /// `row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high,paper,paper_low,paper_high`.
-public func renderCSV(_ report: TableReport) -> String {
+public func renderCSV(_ report: ResultsTable) -> String {
   var lines = ["row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high,paper,paper_low,paper_high"]
   func num(_ d: Double?) -> String { d.map { $0.isFinite ? jsonNumber($0) : "" } ?? "" }
   func int(_ i: Int?) -> String { i.map(String.init) ?? "" }

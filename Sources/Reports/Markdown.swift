@@ -9,85 +9,16 @@ import Statistics
 ///
 /// A cell whose mean is over fewer runs than expected says so in the cell,
 /// e.g. `2513 [2391, 2632] (78/80 runs; 2 missing)`, or `— (0/80 runs; 80 missing)`.
-public func renderMarkdown(_ report: TableReport) -> String {
+public func renderMarkdown(_ report: Report) -> String {
   var out: [String] = []
   let p = report.provenance
-  let level = formatLevel(p.bootstrap.confidenceLevel)
-
   out.append("# \(escapeMarkdown(report.title))")
   out.append("")
   out.append("Reproduction of \(escapeMarkdown(report.citationWithoutFinalPeriod)): our numbers beside the paper's.")
   out.append("Manifest \(markdownCode(report.manifestName)) at scale **\(escapeMarkdown(report.scale))**; "
     + "reproduce with \(markdownCode(p.command)).")
   out.append("")
-  var legend = "Each cell: mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over the cell's finished runs"
-  if let n = report.commonExpected {
-    legend += " (\(n) runs per cell unless the cell says otherwise)"
-  }
-  legend += ". Score: \(escapeMarkdown(report.scoreDefinition)). "
-  legend += "Numbers are rounded half away from zero, as the paper prints them; "
-  legend += "\"paper\" is the value the paper prints."
-  out.append(legend)
-  out.append("")
-
-  // The table.
-  var header = "| Step |"
-  var rule = "|:-----|"
-  for c in report.columns {
-    header += " \(escapeMarkdown(c)) (ours) | \(escapeMarkdown(c)) (paper) |"
-    rule += "-----:|-----:|"
-  }
-  out.append(header)
-  out.append(rule)
-  for row in report.rows {
-    let name = row.kind == .reference ? "*\(escapeMarkdown(row.name))*" : escapeMarkdown(row.name)
-    var line = "| \(name) |"
-    for j in report.columns.indices {
-      let cell = report.cell(row, j)
-      line += " \(markdownOurs(report, row, j, cell)) | \(cell?.paper.map(formatPaper) ?? "—") |"
-    }
-    out.append(line)
-  }
-  out.append("")
-
-  // Legend of derived and reference rows, run totals, notes.
-  var bullets: [String] = []
-  for row in report.rows where row.kind == .derived {
-    let f = row.formula.map { " = \(markdownCode($0))" } ?? ""
-    bullets.append("- **\(escapeMarkdown(row.name))**\(f): derived row; a cell computed from an incomplete cell says so.")
-  }
-  for row in report.rows where row.kind == .reference {
-    bullets.append("- *\(escapeMarkdown(row.name))*: the paper's reference value only; not run here.")
-  }
-  if !bullets.isEmpty {
-    out.append(contentsOf: bullets)
-    out.append("")
-  }
-  let t = report.totals
-  out.append("**Runs:** \(t.finished) of \(t.expected) finished, \(t.missing) missing, \(t.diverged) diverged. "
-    + runPolicySentence)
-  out.append("")
-  if !report.notes.isEmpty {
-    out.append("**Notes:**")
-    out.append("")
-    for n in report.notes { out.append("- \(escapeMarkdown(n))") }
-    out.append("")
-  }
-
-  // Claims.
-  if !report.claims.isEmpty {
-    out.append("## Claims")
-    out.append("")
-    out.append(claimsSummary(report.claims) + " " + verdictRuleSentence)
-    out.append("")
-    for c in report.claims { out.append(markdownClaimLine(c)) }
-    out.append("")
-  }
-
-  // Robust statistics.
-  if let robust = report.robust {
-    out.append(contentsOf: markdownRobust(report, robust, level: level))
-  }
+  for section in report.sections { out.append(contentsOf: markdownSection(section, report)) }
 
   // Provenance.
   out.append("## Provenance")
@@ -99,8 +30,89 @@ public func renderMarkdown(_ report: TableReport) -> String {
   return out.joined(separator: "\n")
 }
 
+/// One section's lines, each section ending with a blank line.
+func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
+  let level = formatLevel(report.provenance.bootstrap.confidenceLevel)
+  switch section {
+  case .results(let table): return markdownResults(table, report.provenance)
+  case .claims(let claims): return markdownClaims(claims)
+  case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
+  }
+}
+
+/// The legend, the table in the paper's layout, the derived and reference rows' legend, run totals and notes.
+func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
+  var out: [String] = []
+  let level = formatLevel(p.bootstrap.confidenceLevel)
+  var legend = "Each cell: mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over the cell's finished runs"
+  if let n = table.commonExpected {
+    legend += " (\(n) runs per cell unless the cell says otherwise)"
+  }
+  legend += ". Score: \(escapeMarkdown(table.scoreDefinition)). "
+  legend += "Numbers are rounded half away from zero, as the paper prints them; "
+  legend += "\"paper\" is the value the paper prints."
+  out.append(legend)
+  out.append("")
+
+  // The table.
+  var header = "| Step |"
+  var rule = "|:-----|"
+  for c in table.columns {
+    header += " \(escapeMarkdown(c)) (ours) | \(escapeMarkdown(c)) (paper) |"
+    rule += "-----:|-----:|"
+  }
+  out.append(header)
+  out.append(rule)
+  for row in table.rows {
+    let name = row.kind == .reference ? "*\(escapeMarkdown(row.name))*" : escapeMarkdown(row.name)
+    var line = "| \(name) |"
+    for j in table.columns.indices {
+      let cell = table.cell(row, j)
+      line += " \(markdownOurs(table, row, j, cell)) | \(cell?.paper.map(formatPaper) ?? "—") |"
+    }
+    out.append(line)
+  }
+  out.append("")
+
+  // Legend of derived and reference rows, run totals, notes.
+  var bullets: [String] = []
+  for row in table.rows where row.kind == .derived {
+    let f = row.formula.map { " = \(markdownCode($0))" } ?? ""
+    bullets.append("- **\(escapeMarkdown(row.name))**\(f): derived row; a cell computed from an incomplete cell says so.")
+  }
+  for row in table.rows where row.kind == .reference {
+    bullets.append("- *\(escapeMarkdown(row.name))*: the paper's reference value only; not run here.")
+  }
+  if !bullets.isEmpty {
+    out.append(contentsOf: bullets)
+    out.append("")
+  }
+  let t = table.totals
+  out.append("**Runs:** \(t.finished) of \(t.expected) finished, \(t.missing) missing, \(t.diverged) diverged. "
+    + runPolicySentence)
+  out.append("")
+  if !table.notes.isEmpty {
+    out.append("**Notes:**")
+    out.append("")
+    for n in table.notes { out.append("- \(escapeMarkdown(n))") }
+    out.append("")
+  }
+  return out
+}
+
+/// The claims with a summary line.
+func markdownClaims(_ claims: [ClaimLine]) -> [String] {
+  guard !claims.isEmpty else { return [] }
+  var out = ["## Claims", ""]
+  out.append(claimsSummary(claims) + " " + verdictRuleSentence)
+  out.append("")
+  for c in claims { out.append(markdownClaimLine(c)) }
+  out.append("")
+  return out
+}
+
 /// Our side of a cell, with what became of its runs when it is incomplete.
-func markdownOurs(_ report: TableReport, _ row: ReportRow, _ j: Int, _ cell: ReportCell?) -> String {
+func markdownOurs(_ table: ResultsTable, _ row: ReportRow, _ j: Int, _ cell: ReportCell?) -> String {
   let value = cell?.ours.map { formatCI($0) }
   switch row.kind {
   case .algorithm:
@@ -108,7 +120,7 @@ func markdownOurs(_ report: TableReport, _ row: ReportRow, _ j: Int, _ cell: Rep
     if let runs = cell?.runs {
       if let why = incompleteText(runs) {
         s += " (\(why))"
-      } else if report.commonExpected == nil {
+      } else if table.commonExpected == nil {
         s += " (n = \(runs.finished))"
       }
     } else if value == nil {
@@ -117,7 +129,7 @@ func markdownOurs(_ report: TableReport, _ row: ReportRow, _ j: Int, _ cell: Rep
     return s
   case .derived:
     var s = value ?? "—"
-    if report.derivedFromIncomplete(row, j) { s += " (from incomplete cells)" }
+    if table.derivedFromIncomplete(row, j) { s += " (from incomplete cells)" }
     return s
   case .reference:
     return value ?? "not run"
@@ -156,7 +168,7 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   return s
 }
 
-func markdownRobust(_ report: TableReport, _ robust: RobustSection, level: String) -> [String] {
+func markdownRobust(_ report: ResultsTable, _ robust: RobustSection, level: String) -> [String] {
   var out = ["## Robust statistics", ""]
   let iqmRows = report.rows.filter { row in row.cells.contains { $0.iqm != nil } }
   var header = "| |"
@@ -205,7 +217,7 @@ func markdownRobust(_ report: TableReport, _ robust: RobustSection, level: Strin
 ///   - code: renders a literal (hash, command) in the target format.
 ///   - text: escapes plain text for the target format.
 func provenanceItems(
-  _ report: TableReport, code: (String) -> String, text: (String) -> String
+  _ report: Report, code: (String) -> String, text: (String) -> String
 ) -> [(String, String)] {
   let p = report.provenance
   let steps = p.iterations * p.stepsPerIteration

@@ -1,12 +1,13 @@
 // Reports: rendering of a results table (the paper's Table 2 layout) to
 // Markdown, LaTeX, JSON, CSV and SVG.
 //
-// The input is a plain value, `TableReport`, that holds everything a report
+// The input is a plain value, `Report`, that holds everything a report
 // shows and nothing else: it knows no manifests, files or training. The glue
 // that builds it from a manifest and a result store lives elsewhere, so these
 // renderers can be tested on hand-made numbers, byte for byte.
 //
-// - Model.swift: `TableReport` and its parts.
+// - Model.swift: `Report`, its sections (`ResultsTable`, claims, robust
+//   statistics) and their parts.
 // - Formatting.swift: rounding (half away from zero, as the paper prints),
 //   escaping for Markdown and LaTeX, seed ranges.
 // - Markdown.swift: `renderMarkdown(_:)`.
@@ -27,9 +28,11 @@
 
 import Statistics
 
-/// A results table in the paper's layout: algorithms (rows) × tasks (columns),
-/// our numbers beside the paper's, then claims, robust statistics and provenance.
-public struct TableReport: Equatable, Sendable {
+/// A report: a header, then sections in order (the results table in the
+/// paper's layout, claims, robust statistics, ...), then provenance. Each
+/// section kind has one renderer per format; a new statistic or figure is a new
+/// `ReportSection` case and its renderers.
+public struct Report: Equatable, Sendable {
   /// E.g. "Table 2: PPO, PPO-M, TRPO and TRPO+ on MuJoCo".
   public var title: String
   /// The paper, e.g. `Engstrom, Ilyas et al., "Implementation Matters in Deep Policy Gradients", ICLR 2020`.
@@ -38,6 +41,69 @@ public struct TableReport: Equatable, Sendable {
   public var manifestName: String
   /// The scale the manifest was run at, e.g. "full" or "smoke".
   public var scale: String
+  /// The sections, in display order.
+  public var sections: [ReportSection]
+  /// Where the numbers come from.
+  public var provenance: Provenance
+
+  public init(title: String, citation: String, manifestName: String, scale: String,
+              sections: [ReportSection], provenance: Provenance) {
+    self.title = title
+    self.citation = citation
+    self.manifestName = manifestName
+    self.scale = scale
+    self.sections = sections
+    self.provenance = provenance
+  }
+
+  /// The results table, if the report has one (the first); setting it replaces
+  /// that section (or appends one).
+  public var results: ResultsTable? {
+    get {
+      for s in sections { if case let .results(t) = s { return t } }
+      return nil
+    }
+    set {
+      let i = sections.firstIndex { if case .results = $0 { return true } else { return false } }
+      switch (i, newValue) {
+      case let (i?, t?): sections[i] = .results(t)
+      case let (i?, nil): sections.remove(at: i)
+      case let (nil, t?): sections.append(.results(t))
+      case (nil, nil): break
+      }
+    }
+  }
+
+  /// Every claim line, over all claim sections; setting replaces them by one claims section.
+  public var claims: [ClaimLine] {
+    get { sections.flatMap { s -> [ClaimLine] in if case let .claims(c) = s { return c } else { return [] } } }
+    set {
+      let i = sections.firstIndex { if case .claims = $0 { return true } else { return false } } ?? sections.count
+      sections.removeAll { if case .claims = $0 { return true } else { return false } }
+      sections.insert(.claims(newValue), at: min(i, sections.count))
+    }
+  }
+
+  /// The robust-statistics section, if any.
+  public var robust: RobustSection? {
+    for s in sections { if case let .robust(r) = s { return r } }
+    return nil
+  }
+}
+
+/// One part of a report.
+public enum ReportSection: Equatable, Sendable {
+  /// The table in the paper's layout, with its notes.
+  case results(ResultsTable)
+  /// Claims and their verdicts.
+  case claims([ClaimLine])
+  /// IQM (from the results table's cells) and probability of improvement.
+  case robust(RobustSection)
+}
+
+/// A results table in the paper's layout: algorithms (rows) × tasks (columns),
+/// our numbers beside the paper's.
+public struct ResultsTable: Equatable, Sendable {
   /// What one run's score is, e.g. "mean return of the last 5 iterations".
   public var scoreDefinition: String
   /// Column headers: the tasks, in the order given (e.g. Walker2d, Hopper, Humanoid).
@@ -46,33 +112,15 @@ public struct TableReport: Equatable, Sendable {
   /// (AAI, ACLI), then reference-only rows (e.g. "PPO (baselines)").
   /// Renderers draw a rule before the first row of each new kind.
   public var rows: [ReportRow]
-  /// Claims and their verdicts, in the order they are to be listed.
-  public var claims: [ClaimLine]
-  /// Optional section with IQM (from the cells' `iqm`) and probability of improvement.
-  public var robust: RobustSection?
   /// Free-text notes listed under the table (e.g. on a paper value that
   /// cannot be recomputed from the printed means).
   public var notes: [String]
-  /// Where the numbers come from.
-  public var provenance: Provenance
 
-  public init(
-    title: String, citation: String, manifestName: String, scale: String,
-    scoreDefinition: String, columns: [String], rows: [ReportRow],
-    claims: [ClaimLine] = [], robust: RobustSection? = nil, notes: [String] = [],
-    provenance: Provenance
-  ) {
-    self.title = title
-    self.citation = citation
-    self.manifestName = manifestName
-    self.scale = scale
+  public init(scoreDefinition: String, columns: [String], rows: [ReportRow], notes: [String] = []) {
     self.scoreDefinition = scoreDefinition
     self.columns = columns
     self.rows = rows
-    self.claims = claims
-    self.robust = robust
     self.notes = notes
-    self.provenance = provenance
   }
 }
 
@@ -352,10 +400,29 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-extension TableReport {
+extension Report {
   /// Checks the model is consistent. Renderers never trap on an inconsistent
   /// model (a missing cell is drawn as "—"), but the glue should call this
   /// first so that a bug there is an error, not a misleading table.
+  public func validate() throws {
+    let columns = results?.columns ?? []
+    try results?.validate()
+    for p in robust?.improvements ?? [] where p.cells.count != columns.count {
+      throw ReportError.improvementCellCount(x: p.x, y: p.y, got: p.cells.count, columns: columns.count)
+    }
+    for c in claims {
+      if let t = c.task, !columns.contains(t) { throw ReportError.unknownTask(t) }
+    }
+  }
+
+  /// The citation without a trailing period, for "Reproduction of <citation>: ...".
+  var citationWithoutFinalPeriod: String {
+    citation.hasSuffix(".") ? String(citation.dropLast()) : citation
+  }
+}
+
+extension ResultsTable {
+  /// Checks columns, rows, cells and run counts (see `Report.validate`).
   public func validate() throws {
     var seenColumns: [String] = []
     for c in columns {
@@ -380,12 +447,6 @@ extension TableReport {
       for i in r.inputs where !seenRows.contains(i) {
         throw ReportError.unknownInput(row: r.name, input: i)
       }
-    }
-    for p in robust?.improvements ?? [] where p.cells.count != columns.count {
-      throw ReportError.improvementCellCount(x: p.x, y: p.y, got: p.cells.count, columns: columns.count)
-    }
-    for c in claims {
-      if let t = c.task, !columns.contains(t) { throw ReportError.unknownTask(t) }
     }
   }
 
@@ -433,9 +494,13 @@ extension TableReport {
   }
 }
 
-extension TableReport {
-  /// The citation without a trailing period, for "Reproduction of <citation>: ...".
-  var citationWithoutFinalPeriod: String {
-    citation.hasSuffix(".") ? String(citation.dropLast()) : citation
-  }
+/// Output file names: `<name>-<scale>.md`, `.tex`, `.json`, `.svg`, with their contents.
+public func renderReportFiles(_ report: Report) -> [(name: String, text: String)] {
+  let base = "\(report.manifestName)-\(report.scale)"
+  return [
+    ("\(base).md", renderMarkdown(report)),
+    ("\(base).tex", renderLaTeX(report)),
+    ("\(base).json", renderJSON(report)),
+    ("\(base).svg", renderBarChartSVG(report)),
+  ]
 }

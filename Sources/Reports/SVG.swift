@@ -12,11 +12,12 @@ let barColors = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00
 /// algorithm (our mean), a whisker for our CI, a black tick for the paper's
 /// mean. A cell over fewer runs than expected is marked "*" above its bar,
 /// and a cell with no result has no bar and "n/a" at its foot.
-public func renderBarChartSVG(_ report: TableReport) -> String {
-  let rows = report.rows.filter { $0.kind == .algorithm }
+public func renderBarChartSVG(_ report: Report) -> String {
+  let table = report.results ?? ResultsTable(scoreDefinition: "", columns: [], rows: [])
+  let rows = table.rows.filter { $0.kind == .algorithm }
   let panelW = 240.0, panelH = 220.0
   let left = 56.0, top = 40.0, gap = 30.0, bottom = 70.0
-  let nPanels = max(report.columns.count, 1)
+  let nPanels = max(table.columns.count, 1)
   let width = left + Double(nPanels) * panelW + Double(nPanels - 1) * gap + 16
   let legendH = 40.0
   let height = top + panelH + bottom + legendH
@@ -29,12 +30,12 @@ public func renderBarChartSVG(_ report: TableReport) -> String {
   out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
   out.append("<text x=\"\(f(left))\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escapeXML(report.title))</text>")
 
-  for (j, task) in report.columns.enumerated() {
+  for (j, task) in table.columns.enumerated() {
     let x0 = left + Double(j) * (panelW + gap)
     // y range: 0 to the largest value shown (our CI high, the paper's high), below 0 if needed.
     var hi = 0.0, lo = 0.0
     for row in rows {
-      guard let c = report.cell(row, j) else { continue }
+      guard let c = table.cell(row, j) else { continue }
       for v in [c.ours?.high, c.ours?.low, c.paper?.value, c.paper?.high, c.paper?.low] {
         if let v, v.isFinite { hi = max(hi, v); lo = min(lo, v) }
       }
@@ -61,7 +62,7 @@ public func renderBarChartSVG(_ report: TableReport) -> String {
     for (k, row) in rows.enumerated() {
       let cx = x0 + slot * (Double(k) + 0.5)
       let color = barColors[k % barColors.count]
-      let cell = report.cell(row, j)
+      let cell = table.cell(row, j)
       if let ours = cell?.ours {
         let yTop = min(y(ours.estimate), y(0)), h = abs(y(ours.estimate) - y(0))
         out.append("<rect x=\"\(f(cx - barW / 2))\" y=\"\(f(yTop))\" width=\"\(f(barW))\" height=\"\(f(h))\" fill=\"\(color)\">"

@@ -1,5 +1,7 @@
 import Algorithms
+import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// Tolerance 1e-12: every expected value is a handful of additions and

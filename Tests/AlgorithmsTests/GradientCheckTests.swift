@@ -1,6 +1,7 @@
 import Algorithms
 import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// The composed losses (Gaussian policy + clipped surrogate + entropy, and the
@@ -54,12 +55,14 @@ final class GradientCheckTests: XCTestCase {
       logpOld.append(lp + offsets[s % 3])
     }
     var config = TrainerConfig()
-    config.entropyCoefficient = 0.01
+    config.ppo.entropyCoefficient = 0.01
     for normalize in [true, false] {
       config.advantageNormalization = normalize
       assertGradientMatches(net) {
         policyLossAndGradient(policy: net, observations: obs, count: n, actions: actions, logProbsOld: logpOld,
-                              advantages: advantages, config: config)
+                              advantages: advantages, clipEpsilon: config.ppo.clipEpsilon,
+                              entropyCoefficient: config.ppo.entropyCoefficient,
+                              normalizeAdvantages: config.advantageNormalization)
       }
     }
   }

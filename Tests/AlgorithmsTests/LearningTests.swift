@@ -1,6 +1,8 @@
 import Algorithms
 import Environments
+import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// Short learning checks (seconds in a release build; `make test` builds release).
@@ -35,9 +37,9 @@ final class LearningTests: XCTestCase {
     c.iterations = 80
     c.diagnosticsEvery = 0
     for seed: UInt64 in [0, 1, 2] {
-      let r = try Trainer(task: "Pendulum-v1", algorithmLabel: "PPO", seed: seed, config: c).run()
+      let r = try Trainer(task: "Pendulum-v1", seed: seed, config: c).run()
       XCTAssertNil(r.diverged)
-      let score = try XCTUnwrap(r.score)
+      let score = try XCTUnwrap(ScoreDefinition.authors.score(of: r))
       XCTAssertGreaterThan(score, -400, "PPO on Pendulum, seed \(seed): score \(score)")
     }
   }
@@ -49,11 +51,10 @@ final class LearningTests: XCTestCase {
   func assertImprovesOnHopper(_ preset: Preset, file: StaticString = #filePath, line: UInt = #line) throws {
     var c = preset.config(task: .hopper)
     c.iterations = 15
-    c.scoreIterations = 3
     c.diagnosticsEvery = 0
-    let r = try Trainer(task: "Hopper-v5", algorithmLabel: preset.rawValue, seed: 0, config: c).run()
+    let r = try Trainer(task: "Hopper-v5", seed: 0, config: c).run()
     let first = try XCTUnwrap(r.iterations.first?.meanReturn)
-    let score = try XCTUnwrap(r.score)
+    let score = try XCTUnwrap(ScoreDefinition(method: .lastMean, iterations: 3).score(of: r))
     XCTAssertGreaterThan(score, 2 * first, "\(preset.rawValue): first \(first), last-3 mean \(score)", file: file, line: line)
     XCTAssertGreaterThan(score, 150, file: file, line: line)
   }

@@ -1,6 +1,8 @@
 import Algorithms
 import Foundation
+import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// Finite differences: central differences with h = 1e-6 on O(1) smooth

@@ -1,5 +1,7 @@
 import Algorithms
+import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// Tolerances: Welford and the two-pass formula agree to rounding error; for

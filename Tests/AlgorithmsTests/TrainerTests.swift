@@ -1,5 +1,7 @@
 import Algorithms
 import Foundation
+import NeuralNet
+import RunModel
 import XCTest
 
 /// Training-level tests: determinism, diagnostics not disturbing training,
@@ -12,7 +14,7 @@ final class TrainerTests: XCTestCase {
     c.iterations = 3
     c.stepsPerIteration = 256
     c.minibatches = 4
-    c.policyEpochs = 2
+    c.ppo.policyEpochs = 2
     c.valueEpochs = 2
     c.diagnosticsEvery = 0
     return c
@@ -21,13 +23,12 @@ final class TrainerTests: XCTestCase {
   /// Strips wall-clock fields, which are not part of determinism.
   func deterministicPart(_ r: RunResult) -> RunResult {
     var r = r
-    r.wallSeconds = 0
-    for i in r.iterations.indices { r.iterations[i].stepsPerSecond = 0 }
+    r.timing = RunTiming()
     return r
   }
 
   func run(_ task: String, _ config: TrainerConfig, seed: UInt64 = 0) throws -> RunResult {
-    try Trainer(task: task, algorithmLabel: "test", seed: seed, config: config).run()
+    try Trainer(task: task, seed: seed, config: config).run()
   }
 
   func testSameSeedSameBitsDifferentSeedDiffers() throws {
@@ -37,9 +38,7 @@ final class TrainerTests: XCTestCase {
       let b = deterministicPart(try run(task, c, seed: 7))
       XCTAssertEqual(a, b, "\(task) \(alg): two runs with one seed must be bit-identical")
       // Bit-identical JSON as well (the stored form).
-      let enc = JSONEncoder()
-      enc.outputFormatting = .sortedKeys
-      XCTAssertEqual(try enc.encode(a), try enc.encode(b))
+      XCTAssertEqual(a.contentJSON.canonical, b.contentJSON.canonical)
       let other = deterministicPart(try run(task, c, seed: 8))
       XCTAssertNotEqual(a.iterations, other.iterations, "\(task) \(alg): a different seed must differ")
     }
@@ -56,7 +55,7 @@ final class TrainerTests: XCTestCase {
       XCTAssertEqual(a.iterations.map(\.meanReturn), b.iterations.map(\.meanReturn))
       XCTAssertEqual(a.iterations.map(\.policyLoss), b.iterations.map(\.policyLoss))
       XCTAssertEqual(a.iterations.map(\.meanKL), b.iterations.map(\.meanKL))
-      XCTAssertEqual(a.score, b.score)
+      XCTAssertEqual(ScoreDefinition.authors.score(of: a), ScoreDefinition.authors.score(of: b))
       XCTAssertTrue(b.iterations.allSatisfy { $0.trainDiagnostics != nil && $0.heldOutDiagnostics != nil })
       XCTAssertTrue(a.iterations.allSatisfy { $0.trainDiagnostics == nil && $0.heldOutDiagnostics == nil })
     }
@@ -106,8 +105,8 @@ final class TrainerTests: XCTestCase {
 
   func testInvalidSettingsAreRefusedBeforeTraining() {
     var c = TrainerConfig()
-    c.policyLR = -1
-    c.clipEpsilon = 0
+    c.ppo.policyLR = -1
+    c.ppo.clipEpsilon = 0
     c.gamma = 1.5
     XCTAssertThrowsError(try run("Pendulum-v1", c)) { e in
       let text = "\(e)"
@@ -122,12 +121,12 @@ final class TrainerTests: XCTestCase {
 
   func testDivergenceIsRecordedNotContinued() throws {
     var c = tinyConfig()
-    c.policyLR = 1e300  // one Adam step of this size overflows the Float parameters
+    c.ppo.policyLR = 1e300  // one Adam step of this size overflows the Float parameters
     c.learningRateAnnealing = false
     let r = try run("Hopper-v5", c)
     let d = try XCTUnwrap(r.diverged, "a run with absurd learning rate must be recorded as diverged")
     XCTAssertEqual(r.iterations.count, d.iteration + 1)
-    XCTAssertNil(r.score)
+    XCTAssertNil(ScoreDefinition.authors.score(of: r))
     XCTAssertFalse(d.reason.isEmpty)
   }
 }

@@ -1,5 +1,7 @@
 import Algorithms
+import NeuralNet
 import ReproRandom
+import RunModel
 import XCTest
 
 /// Dense helpers for the tests: a random SPD matrix and a direct solve.

@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest
@@ -11,8 +11,7 @@ final class GoldenTests: XCTestCase {
     var results: [String: RunResult] = [:]
     for spec in e.uniqueSpecs {
       var r = try fakeTrain(spec) { _ in }
-      r.wallSeconds = 12.5  // wall-clock: never compared
-      for i in r.iterations.indices { r.iterations[i].stepsPerSecond = 1000 + Double(i) }
+      r.timing = RunTiming(wallSeconds: 12.5, iterationSeconds: r.iterations.map { 0.1 + Double($0.iteration) })  // wall clock: never compared
       results[spec.hash] = r
     }
     return (e, results, try GoldenFile(expansion: e, results: results))
@@ -26,17 +25,15 @@ final class GoldenTests: XCTestCase {
     let parsed = try GoldenFile.parse(Data(text.utf8), file: "golden.json")
     XCTAssertEqual(GoldenFile.differences(golden: parsed, now: golden), [])
     XCTAssertEqual(parsed.render(), text, "render → parse → render is stable")
-    XCTAssertFalse(text.contains("\"stepsPerSecond\":"))
-    XCTAssertFalse(text.contains("\"wallSeconds\":"))
-    XCTAssertFalse(text.contains("\"config\""))
+    XCTAssertFalse(text.contains("Seconds"))
+    XCTAssertFalse(text.contains("\"settings\""))
   }
 
   func testWallClockFieldsAreNotCompared() throws {
     let (e, results, golden) = try goldenOfMini()
     var moved = results
     for (h, var r) in moved {
-      r.wallSeconds = 99
-      r.iterations[0].stepsPerSecond = 1
+      r.timing = RunTiming(wallSeconds: 99, iterationSeconds: [1])
       moved[h] = r
     }
     XCTAssertEqual(GoldenFile.differences(golden: golden, now: try GoldenFile(expansion: e, results: moved)), [])
@@ -59,12 +56,14 @@ final class GoldenTests: XCTestCase {
     let specs = e.specs.filter { $0.task == .walker2d && $0.seed == 2 }
     var moved = results
     var r = try XCTUnwrap(moved[specs[0].hash])
-    r.score = (r.score ?? 0) + 0.5
+    // The score is computed from the returns (mean of the last 2 here): moving one return moves it.
+    r.iterations[1].meanReturn = (r.iterations[1].meanReturn ?? 0) + 1
     r.iterations[0].policyLoss = -0.0  // 0 before: the bits differ
     moved[specs[0].hash] = r
     moved[specs[1].hash] = nil
     let diffs = GoldenFile.differences(golden: golden, now: try GoldenFile(expansion: e, results: moved))
-    XCTAssertEqual(diffs.count, 3, diffs.joined(separator: "\n"))
+    XCTAssertEqual(diffs.count, 4, diffs.joined(separator: "\n"))
+    XCTAssertTrue(diffs.contains { $0.hasPrefix("run \(GoldenFile.key(specs[0])), iteration 1, meanReturn: golden ") }, "\(diffs)")
     XCTAssertTrue(diffs.contains { $0.hasPrefix("run \(GoldenFile.key(specs[0])), score: golden ") }, "\(diffs)")
     XCTAssertTrue(diffs.contains("run \(GoldenFile.key(specs[0])), iteration 0, policyLoss: golden 0, now -0.0"), "\(diffs)")
     XCTAssertTrue(diffs.contains("run \(GoldenFile.key(specs[1])): in the golden file, not run now"), "\(diffs)")

@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest
@@ -42,7 +42,7 @@ func temporaryFolder() throws -> URL {
 
 /// A deterministic stand-in for the trainer: the result depends only on the spec.
 @Sendable func fakeTrain(_ spec: RunSpec, _ progress: IterationProgress) throws -> RunResult {
-  var r = RunResult(task: spec.task.rawValue, algorithm: spec.algorithm, seed: spec.seed, config: spec.config)
+  var r = RunResult(task: spec.task.rawValue, seed: spec.seed, config: spec.config)
   let h = UInt64(spec.hash.prefix(12), radix: 16) ?? 0
   for i in 0..<spec.config.iterations {
     var m = IterationMetrics(iteration: i)
@@ -51,7 +51,6 @@ func temporaryFolder() throws -> URL {
     r.iterations.append(m)
     progress(i + 1)
   }
-  r.score = RunResult.score(of: r.iterations, config: spec.config)
   r.totalSteps = spec.config.iterations * spec.config.stepsPerIteration
   return r
 }

@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest

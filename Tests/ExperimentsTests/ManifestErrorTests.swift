@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest
@@ -37,7 +37,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"valueClipping\": 1}}"),
                         "\(f): algorithms.TRPO.overrides.valueClipping: expected true or false")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"rewardClip\": \"off\"}}"),
-                        "\(f): algorithms.TRPO.overrides.rewardClip: expected a number or null (null = off)")
+                        "\(f): algorithms.TRPO.overrides.rewardClip: expected a number, or null / -1 for off")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"hiddenSizes\": [64, \"64\"]}}"),
                         "\(f): algorithms.TRPO.overrides.hiddenSizes[1]: expected an integer")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"rewardNormalization\": \"return\"}}"),
@@ -103,7 +103,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("abs([PPO] - [TRPO])", "abs([PPO] - [TRPO2])"),
                         "\(f): derived.GAP: unknown row [TRPO2]; a formula may use the algorithms and earlier derived rows: PPO, TRPO")
     assertManifestError(miniManifest.replacing1("abs([PPO] - [TRPO])", "abs([PPO] - [TRPO)"),
-                        "\(f): derived.GAP: '[' without a matching ']'")
+                        "\(f): derived.GAP: formula 'abs([PPO] - [TRPO)', column 19: expected ']' to close the name opened at column 13, found end of formula")
     assertManifestError(miniManifest.replacing1("\"paper\": {\"PPO\":", "\"paper\": {\"PPO-M\":"),
                         "\(f): paper.PPO-M: unknown row 'PPO-M'; rows: PPO, TRPO, GAP")
   }

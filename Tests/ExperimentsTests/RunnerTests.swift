@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest
@@ -51,7 +51,7 @@ final class RunnerTests: XCTestCase {
 
       // What a kill during a write can leave: a truncated result and a temporary file.
       let victim = e.specs[11]
-      let full = try ResultStore.encode(StoredRun(spec: victim, result: try fakeTrain(victim) { _ in }))
+      let full = ResultFile.encode(StoredRun(spec: victim, result: try fakeTrain(victim) { _ in }))
       try full.prefix(full.count / 2).write(to: store.url(for: victim.hash))
       let stray = store.directory.appendingPathComponent(".\(victim.hash).json.123.abc.tmp")
       try full.prefix(10).write(to: stray)
@@ -89,7 +89,6 @@ final class RunnerTests: XCTestCase {
       var r = try fakeTrain(spec, progress)
       if spec.seed == 2 {
         r.diverged = Divergence(iteration: 1, reason: "non-finite loss")
-        r.score = nil
       }
       return r
     }

@@ -1,4 +1,4 @@
-import Algorithms
+import RunModel
 import Experiments
 import Foundation
 import XCTest
@@ -16,7 +16,10 @@ final class StoreTests: XCTestCase {
     XCTAssertEqual(store.url(for: spec.hash).deletingLastPathComponent().lastPathComponent, "mini")
     // Sorted keys, one line, no temporary file left behind.
     let text = try String(contentsOf: store.url(for: spec.hash), encoding: .utf8)
-    XCTAssertTrue(text.hasPrefix("{\"algorithm\":\"PPO\",\"hash\":\"\(spec.hash)\",\"manifest\":\"mini\",\"preset\":\"PPO\",\"result\":{"), text)
+    XCTAssertTrue(text.hasPrefix("{\"checksum\":\""), text)
+    XCTAssertTrue(text.contains("\"format\":\"repro-result-2\",\"hash\":\"\(spec.hash)\",\"identity\":{\"identity\":2,"), text)
+    XCTAssertTrue(text.contains("\"labels\":{\"algorithm\":\"PPO\",\"manifest\":\"mini\",\"preset\":\"PPO\"}"), text)
+    XCTAssertEqual(text.filter { $0 == "\n" }.count, 1)
     XCTAssertTrue(text.hasSuffix("}\n"))
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store.directory.path), ["\(spec.hash).json"])
   }
@@ -44,8 +47,8 @@ final class StoreTests: XCTestCase {
     try store.write(first, for: spec)
     let before = try Data(contentsOf: store.url(for: spec.hash))
     var other = first
-    other.wallSeconds = 99
-    other.score = 1
+    other.timing.wallSeconds = 99
+    other.iterations[0].meanReturn = 1
     XCTAssertEqual(try store.write(other, for: spec), .keptExisting)
     XCTAssertEqual(try Data(contentsOf: store.url(for: spec.hash)), before)
   }
@@ -64,7 +67,7 @@ final class StoreTests: XCTestCase {
     let store = ResultStore(directory: dir)
     let specs = try decodeMini().expand().specs
     let spec = specs[0]
-    let good = try ResultStore.encode(StoredRun(spec: spec, result: try fakeTrain(spec) { _ in }))
+    let good = ResultFile.encode(StoredRun(spec: spec, result: try fakeTrain(spec) { _ in }))
     let url = store.url(for: spec.hash)
 
     // Truncated at every tenth byte: never valid.
@@ -78,13 +81,13 @@ final class StoreTests: XCTestCase {
     try Data().write(to: url)
     XCTAssertEqual(store.state(of: spec), .invalid(reason: "empty file"))
     // Another run's result under this name.
-    let other = try ResultStore.encode(StoredRun(spec: specs[1], result: try fakeTrain(specs[1]) { _ in }))
+    let other = ResultFile.encode(StoredRun(spec: specs[1], result: try fakeTrain(specs[1]) { _ in }))
     try other.write(to: url)
     XCTAssertEqual(store.state(of: spec), .invalid(reason: "holds hash \(specs[1].hash), not \(spec.hash)"))
     // Right hash field, but the result was edited (settings no longer match the hash).
     var edited = StoredRun(spec: spec, result: try fakeTrain(spec) { _ in })
     edited.result.config.gamma = 0.5
-    try ResultStore.encode(edited).write(to: url)
+    try ResultFile.encode(edited).write(to: url)
     XCTAssertEqual(store.state(of: spec), .invalid(reason: "its result's settings, seed or task do not match its hash"))
     XCTAssertNil(store.load(spec))
 

@@ -37,7 +37,7 @@ enum Fixtures {
   }
 
   /// Table 2 of the paper, as if we had got exactly its numbers.
-  static var table2: TableReport {
+  static var table2: Report {
     let ppo = algorithm(
       "PPO", [(3292, 3157, 3426), (2513, 2391, 2632), (806, 785, 827)],
       runs: [.complete(80), RunCounts(expected: 80, finished: 78, missing: 2, diverged: 0), .complete(80)],
@@ -85,31 +85,54 @@ enum Fixtures {
         ImprovementRow(x: "TRPO+", y: "TRPO", cells: [ci(0.69, 0.61, 0.76), ci(0.72, 0.645, 0.79), nil]),
       ],
       note: "P(TRPO+ > TRPO) on Humanoid is left out in this fixture to show an empty cell.")
-    return TableReport(
-      title: "Table 2: PPO, PPO-M, TRPO and TRPO+ on MuJoCo",
-      citation: "Engstrom, Ilyas et al., \"Implementation Matters in Deep Policy Gradients\", ICLR 2020",
-      manifestName: "table2", scale: "full",
+    let table = ResultsTable(
       scoreDefinition: "mean return of the last 5 iterations (mean completed-episode return per iteration)",
       columns: ["Walker2d", "Hopper", "Humanoid"],
       rows: [ppo, ppoM, trpo, trpoPlus, aaiRow, acliRow, baselines],
-      claims: claims, robust: robust,
-      notes: ["The paper prints 421 for Hopper's ACLI; its printed means give 2466 - 2043 = 423."],
+      notes: ["The paper prints 421 for Hopper's ACLI; its printed means give 2466 - 2043 = 423."])
+    return Report(
+      title: "Table 2: PPO, PPO-M, TRPO and TRPO+ on MuJoCo",
+      citation: "Engstrom, Ilyas et al., \"Implementation Matters in Deep Policy Gradients\", ICLR 2020",
+      manifestName: "table2", scale: "full",
+      sections: [.results(table), .claims(claims), .robust(robust)],
       provenance: provenance)
   }
 
   /// A one-column model with the given cell runs for the first algorithm row.
-  static func small(runs: RunCounts, ours: ConfidenceInterval?, name: String = "PPO") -> TableReport {
-    TableReport(
-      title: "T", citation: "C", manifestName: "m", scale: "smoke", scoreDefinition: "s",
-      columns: ["Hopper"],
-      rows: [
+  static func small(runs: RunCounts, ours: ConfidenceInterval?, name: String = "PPO") -> Report {
+    Report(
+      title: "T", citation: "C", manifestName: "m", scale: "smoke",
+      sections: [.results(ResultsTable(scoreDefinition: "s", columns: ["Hopper"], rows: [
         ReportRow(name: name, kind: .algorithm,
                   cells: [ReportCell(ours: ours, runs: runs, paper: PaperValue(2513, 2391, 2632))]),
         ReportRow(name: "TRPO", kind: .algorithm,
                   cells: [ReportCell(ours: ci(2043, 1948, 2136), runs: .complete(80), paper: nil)]),
         ReportRow(name: "D", kind: .derived, formula: "[\(name)] - [TRPO]", inputs: [name, "TRPO"],
                   cells: [ReportCell(ours: ci(1, 0, 2))]),
-      ],
+      ]))],
       provenance: provenance)
   }
 }
+
+// Conveniences for the tests: the report's results table and its parts.
+extension Report {
+  var table: ResultsTable {
+    get { results! }
+    set { results = newValue }
+  }
+  var columns: [String] {
+    get { table.columns }
+    set { table.columns = newValue }
+  }
+  var rows: [ReportRow] {
+    get { table.rows }
+    set { table.rows = newValue }
+  }
+  var notes: [String] {
+    get { table.notes }
+    set { table.notes = newValue }
+  }
+}
+
+func renderLaTeXTabular(_ r: Report) -> String { renderLaTeXTabular(r.table) }
+func renderCSV(_ r: Report) -> String { renderCSV(r.table) }

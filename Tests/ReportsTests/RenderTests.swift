@@ -121,7 +121,7 @@ final class IncompleteRunsTests: XCTestCase {
 }
 
 final class ClaimLineTests: XCTestCase {
-  func claim(_ v: Verdict?, _ d: ConfidenceInterval?, reason: String? = nil) -> TableReport {
+  func claim(_ v: Verdict?, _ d: ConfidenceInterval?, reason: String? = nil) -> Report {
     var r = Fixtures.small(runs: .complete(80), ours: Fixtures.ci(1, 0, 2))
     r.claims = [ClaimLine(left: "[PPO]", relation: .greaterThan, right: "[TRPO]", task: "Hopper",
                           difference: d, verdict: v, reason: reason)]

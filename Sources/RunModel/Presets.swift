@@ -34,33 +34,33 @@ public enum Preset: String, CaseIterable, Sendable {
     let h = PresetTable.values(self, task)
     c.gaeLambda = h.lambda
     c.valueLR = h.valueLR
-    c.entropyCoefficient = h.entropy
     c.rewardClip = h.rewardClip
     c.gradientClip = h.gradientClip
     c.rewardNormalization = h.rewardNorm
     c.observationClip = h.stateClip
+    c.ppo.entropyCoefficient = h.entropy
     switch self {
     case .ppo, .ppoNoClip:
       c.algorithm = .ppo
-      c.policyLR = h.policyLR ?? c.policyLR
-      c.clipEpsilon = self == .ppo ? 0.2 : 1e32
+      c.ppo.policyLR = h.policyLR ?? c.ppo.policyLR
+      c.ppo.clipEpsilon = self == .ppo ? 0.2 : 1e32
     case .ppoM:
       c.algorithm = .ppo
-      c.policyLR = h.policyLR ?? c.policyLR
-      c.clipEpsilon = 0.2
+      c.ppo.policyLR = h.policyLR ?? c.ppo.policyLR
+      c.ppo.clipEpsilon = 0.2
       c.valueClipping = false
       c.initialization = .default
       c.learningRateAnnealing = false
     case .trpo:
       c.algorithm = .trpo
-      c.klBound = h.delta ?? c.klBound
+      c.trpo.klBound = h.delta ?? c.trpo.klBound
       c.valueClipping = false
       c.initialization = .default
       c.learningRateAnnealing = false
     case .trpoPlus:
       c.algorithm = .trpo
-      c.klBound = h.delta ?? c.klBound
-      c.klBoundFinal = PresetTable.trpoPlusFinalDelta(task)
+      c.trpo.klBound = h.delta ?? c.trpo.klBound
+      c.trpo.klBoundFinal = PresetTable.trpoPlusFinalDelta(task)
       c.valueClipping = false
       c.learningRateAnnealing = false
     }
@@ -69,7 +69,7 @@ public enum Preset: String, CaseIterable, Sendable {
 }
 
 /// The three tasks of the paper, with their Gymnasium v5 ids.
-public enum PaperTask: String, CaseIterable, Sendable, Codable {
+public enum PaperTask: String, CaseIterable, Sendable {
   case walker2d = "Walker2d"
   case hopper = "Hopper"
   case humanoid = "Humanoid"

@@ -3,32 +3,22 @@ import Environments
 import Experiments
 import Foundation
 import Reports
+import RunModel
 
-/// Loads and validates a manifest and expands it at `scale`. A mistake throws
-/// `ManifestError` (file and JSON path), before anything runs or is written.
-func loadExpansion(_ path: String, scale: String?) throws -> (manifest: Manifest, expansion: Expansion) {
-  let manifest = try Manifest.load(path: path)
-  return (manifest, try manifest.expand(scale: scale))
-}
-
-/// The training function the runner calls: the Trainer on the spec's task
-/// (its Gymnasium id), label, seed and config, reporting each finished iteration.
+/// The training function the runner calls: the Trainer on the spec's task,
+/// seed and config, reporting each finished iteration.
 func trainerFunction(assets: String?) -> TrainFunction {
   return { spec, progress in
-    let trainer = Trainer(task: spec.task.gymnasiumID, algorithmLabel: spec.algorithm, seed: spec.seed,
-                          config: spec.config, assetsDirectory: assets)
-    var result = try withoutActuallyEscaping(progress) { report in
-      try trainer.run { m in report(m.iteration + 1) }
+    let trainer = Trainer(task: spec.task.rawValue, seed: spec.seed, config: spec.config, assetsDirectory: assets)
+    return try withoutActuallyEscaping(progress) { report in
+      try trainer.run { m, _ in report(m.iteration + 1) }
     }
-    // Runs are stored and hashed under the manifest's task name ("Hopper"), not the environment id.
-    result.task = spec.task.rawValue
-    return result
   }
 }
 
-/// `repro <command> ...` as typed, each argument shell-quoted when needed.
-func commandLineText(_ command: String, _ args: [String]) -> String {
-  (["repro", command] + args).map(shellQuote).joined(separator: " ")
+/// `repro <arguments>` as typed, each argument shell-quoted when needed.
+func commandLineText(_ arguments: [String]) -> String {
+  (["repro"] + arguments).map(shellQuote).joined(separator: " ")
 }
 
 func shellQuote(_ s: String) -> String {
@@ -93,4 +83,11 @@ func utcNow() -> String {
 func sha256OfFile(_ path: String) throws -> String {
   let data = try Data(contentsOf: URL(fileURLWithPath: path))
   return SHA256.hex([UInt8](data))
+}
+
+/// Loads and validates a manifest and expands it at `scale`. A mistake throws
+/// `ManifestError` (file and JSON path), before anything runs or is written.
+func loadExpansion(_ path: String, scale: String?) throws -> (manifest: Manifest, expansion: Expansion) {
+  let manifest = try Manifest.load(path: path)
+  return (manifest, try manifest.expand(scale: scale))
 }

@@ -55,8 +55,10 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A strict recursive-descent JSON parser (RFC 8259): no comments, no trailing
-/// commas, no duplicate keys, no NaN/Infinity, nesting at most 256 deep.
+/// commas, no duplicate keys, no NaN/Infinity, nesting at most `maximumDepth` deep.
 public struct JSONParser {
+  /// The deepest nesting of arrays and objects accepted.
+  public static let maximumDepth = 256
   private let bytes: [UInt8]
   private var i = 0
   private var depth = 0
@@ -128,7 +130,7 @@ public struct JSONParser {
 
   private mutating func enter() throws {
     depth += 1
-    if depth > 256 { throw error("nesting deeper than 256 levels") }
+    if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
   }
 
   private mutating func object() throws -> JSONValue {
@@ -275,6 +277,30 @@ public struct JSONParser {
   }
 }
 
+// MARK: - Numbers
+
+extension JSONValue {
+  /// A finite number in its shortest round-tripping text (see `canonicalNumber`); `null` when not finite.
+  public static func double(_ d: Double) -> JSONValue {
+    d.isFinite ? .number(text: canonicalNumber(d), value: d) : .null
+  }
+
+  /// An integer.
+  public static func int(_ i: Int) -> JSONValue { .number(text: String(i), value: Double(i)) }
+
+  /// The number's value, if this is a number.
+  public var numberValue: Double? {
+    if case let .number(_, v) = self { return v }
+    return nil
+  }
+
+  /// The string, if this is a string.
+  public var stringValue: String? {
+    if case let .string(s) = self { return s }
+    return nil
+  }
+}
+
 // MARK: - Canonical form
 
 extension JSONValue {
@@ -314,8 +340,11 @@ extension JSONValue {
     }
   }
 
-  /// Deterministic number text that parses back to the same Double.
-  public static func canonicalNumber(_ v: Double) -> String {
+  /// Deterministic number text that parses back to the same Double: integral
+  /// values below 2^53 as integers ("2048", "0"), others in Swift's shortest
+  /// round-tripping form ("0.0003", "1e+32"). With `keepNegativeZero`, −0 prints as "-0.0".
+  public static func canonicalNumber(_ v: Double, keepNegativeZero: Bool = false) -> String {
+    if v == 0 && v.sign == .minus && keepNegativeZero { return v.description }
     if v == v.rounded(), abs(v) < 9_007_199_254_740_992 {
       return v == 0 ? "0" : String(Int64(v))
     }
@@ -342,6 +371,69 @@ extension JSONValue {
       }
     }
     out += "\""
+  }
+
+  /// Pretty text for people and diffs: object keys sorted by their UTF-8 bytes,
+  /// two-space indentation, arrays of scalars on one line, numbers as written
+  /// (their `text`), and a final newline. Used for reports, golden files and archives.
+  public var pretty: String {
+    var out = ""
+    writePretty(indent: 0, into: &out)
+    return out + "\n"
+  }
+
+  private var isScalar: Bool {
+    switch self {
+    case .object, .array: return false
+    default: return true
+    }
+  }
+
+  private func writePretty(indent: Int, into out: inout String) {
+    let pad = String(repeating: "  ", count: indent + 1)
+    switch self {
+    case let .object(members):
+      if members.isEmpty { out += "{}"; return }
+      let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      out += "{\n"
+      for (n, m) in sorted.enumerated() {
+        out += pad
+        JSONValue.writeString(m.key, into: &out)
+        out += ": "
+        m.value.writePretty(indent: indent + 1, into: &out)
+        out += n + 1 < sorted.count ? ",\n" : "\n"
+      }
+      out += String(repeating: "  ", count: indent) + "}"
+    case let .array(items):
+      if items.isEmpty { out += "[]"; return }
+      if items.allSatisfy(\.isScalar) {
+        out += "["
+        for (n, x) in items.enumerated() {
+          if n > 0 { out += ", " }
+          x.writePretty(indent: indent, into: &out)
+        }
+        out += "]"
+        return
+      }
+      out += "[\n"
+      for (n, x) in items.enumerated() {
+        out += pad
+        x.writePretty(indent: indent + 1, into: &out)
+        out += n + 1 < items.count ? ",\n" : "\n"
+      }
+      out += String(repeating: "  ", count: indent) + "]"
+    case let .number(text, _): out += text
+    case let .string(s): JSONValue.writeString(s, into: &out)
+    case let .bool(b): out += b ? "true" : "false"
+    case .null: out += "null"
+    }
+  }
+
+  /// The decoder matching `encoding`: non-finite numbers as the strings "inf", "-inf", "nan".
+  public static func decoder() -> JSONDecoder {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return d
   }
 
   /// A value from an `Encodable` through `JSONEncoder` (for hashing typed values).

@@ -1,12 +1,21 @@
-import Algorithms
 import Experiments
 import Foundation
 import Reports
+import RunModel
 import Statistics
+import TestSupport
 import XCTest
 
-// The glue from a manifest and stored results to a report (`buildTableReport`),
+// The glue from a manifest and stored results to a report (`buildReport`),
 // on hand-made results: no training, no MuJoCo.
+
+/// Tests/ExperimentsTests/Snapshots, next to this file.
+let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .appendingPathComponent("Snapshots", isDirectory: true)
+
+func assertSnapshot(_ actual: String, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+  try assertSnapshot(actual, named: name, in: snapshotDirectory, file: file, line: line)
+}
 
 /// A small Table-2-like manifest: four algorithms on two tasks, 4 seeds,
 /// AAI/ACLI, paper values, a reference row and claims.
@@ -50,7 +59,7 @@ func glueExpansion() throws -> Expansion {
 func handMadeResult(_ spec: RunSpec) -> RunResult {
   let base: [String: Double] = ["PPO": 2500, "PPO-M": 2100, "TRPO": 2000, "TRPO+": 2450]
   let taskShift = spec.task == .hopper ? 0.0 : 700.0
-  var r = RunResult(task: spec.task.rawValue, algorithm: spec.algorithm, seed: spec.seed, config: spec.config)
+  var r = RunResult(task: spec.task.rawValue, seed: spec.seed, config: spec.config)
   let s = (base[spec.algorithm] ?? 0) + taskShift + Double((spec.seed * 37) % 11) * 12.25 - 60
   for i in 0..<spec.config.iterations {
     var m = IterationMetrics(iteration: i)
@@ -58,9 +67,8 @@ func handMadeResult(_ spec: RunSpec) -> RunResult {
     m.episodes = 2
     r.iterations.append(m)
   }
-  r.score = RunResult.score(of: r.iterations, config: spec.config)
   r.totalSteps = spec.config.iterations * spec.config.stepsPerIteration
-  r.wallSeconds = 450
+  r.timing.wallSeconds = 450
   return r
 }
 
@@ -69,7 +77,7 @@ let pinnedContext = ReportContext(
   machine: Machine(cpuModel: "Test CPU", cores: 2, system: "Linux x86_64"),
   date: "2026-11-23T12:00:00Z", command: "make reproduce-table2", bootstrapSeed: 7)
 
-final class FromResultsTests: XCTestCase {
+final class ReportAssemblyTests: XCTestCase {
   /// Hand-made results with PPO/Hopper seed 4 missing and TRPO+/Walker2d seed 2 diverged.
   func handMadeResults(_ e: Expansion) -> [String: RunResult] {
     var results: [String: RunResult] = [:]
@@ -78,7 +86,6 @@ final class FromResultsTests: XCTestCase {
       var r = handMadeResult(spec)
       if spec.algorithm == "TRPO+" && spec.task == .walker2d && spec.seed == 2 {
         r.diverged = Divergence(iteration: 1, reason: "value loss is nan")
-        r.score = nil
       }
       results[spec.hash] = r
     }
@@ -87,7 +94,7 @@ final class FromResultsTests: XCTestCase {
 
   func testSnapshotOfAReportFromHandMadeResults() throws {
     let e = try glueExpansion()
-    let report = try buildTableReport(
+    let report = try buildReport(
       expansion: e, results: handMadeResults(e), manifestHash: String(repeating: "ab", count: 32),
       context: pinnedContext)
     try assertSnapshot(renderMarkdown(report), named: "glue-tiny.md")
@@ -97,18 +104,18 @@ final class FromResultsTests: XCTestCase {
   func testCellsCountMissingAndDivergedRunsAndLeaveThemOutOfTheMean() throws {
     let e = try glueExpansion()
     let results = handMadeResults(e)
-    let report = try buildTableReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
-    XCTAssertEqual(report.columns, ["Hopper", "Walker2d"])
-    XCTAssertEqual(report.rows.map(\.name), ["PPO", "PPO-M", "TRPO", "TRPO+", "PPO (baselines)", "AAI", "ACLI"])
-    let ppo = report.rows[0]
+    let report = try buildReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
+    XCTAssertEqual(report.results!.columns, ["Hopper", "Walker2d"])
+    XCTAssertEqual(report.results!.rows.map(\.name), ["PPO", "PPO-M", "TRPO", "TRPO+", "PPO (baselines)", "AAI", "ACLI"])
+    let ppo = report.results!.rows[0]
     XCTAssertEqual(ppo.cells[0].runs, RunCounts(expected: 4, finished: 3, missing: 1, diverged: 0))
-    let hopperScores = e.specs(algorithm: "PPO", task: .hopper).compactMap { results[$0.hash]?.score }
+    let hopperScores = e.specs(algorithm: "PPO", task: .hopper).compactMap { results[$0.hash].flatMap(e.manifest.score.score(of:)) }
     XCTAssertEqual(hopperScores.count, 3)
     XCTAssertEqual(ppo.cells[0].ours?.estimate, hopperScores.reduce(0, +) / 3)
     var b = Bootstrap(seed: 7, stream: "bootstrap/Hopper/PPO")
     XCTAssertEqual(ppo.cells[0].ours, try b.meanCI(hopperScores), "one named stream per cell")
     XCTAssertEqual(ppo.cells[0].paper, Reports.PaperValue(2513, 2391, 2632))
-    let trpoPlus = report.rows[3]
+    let trpoPlus = report.results!.rows[3]
     XCTAssertEqual(trpoPlus.cells[1].runs, RunCounts(expected: 4, finished: 3, missing: 0, diverged: 1))
     XCTAssertEqual(report.provenance.computeHours, 450 * 31 / 3600, "wall seconds of the 31 results present")
     XCTAssertEqual(report.provenance.seeds, [1, 2, 3, 4])
@@ -118,15 +125,16 @@ final class FromResultsTests: XCTestCase {
     XCTAssertEqual(report.claims.map(\.task), ["Hopper", "Walker2d", "Hopper"])
     XCTAssertEqual(report.claims[2].reason, "claimed >=, judged as >")
     XCTAssertNotNil(report.claims[0].verdict)
-    XCTAssertEqual(report.robust?.improvements.map { "\($0.x)>\($0.y)" }, ["PPO>PPO-M", "TRPO+>TRPO"])
+    // Probability of improvement for each claim between two algorithm rows, as claimed.
+    XCTAssertEqual(report.robust?.improvements.map { "\($0.x)>\($0.y)" }, ["PPO>PPO-M"])
   }
 
   func testNoResultsGivesEmptyCellsAndUnjudgedClaims() throws {
     let e = try glueExpansion()
-    let report = try buildTableReport(expansion: e, results: [:], manifestHash: "h", context: pinnedContext)
-    XCTAssertEqual(report.rows[0].cells[0].runs, RunCounts(expected: 4, finished: 0, missing: 4, diverged: 0))
-    XCTAssertNil(report.rows[0].cells[0].ours)
-    XCTAssertNil(report.rows.first { $0.name == "AAI" }?.cells[0].ours)
+    let report = try buildReport(expansion: e, results: [:], manifestHash: "h", context: pinnedContext)
+    XCTAssertEqual(report.results!.rows[0].cells[0].runs, RunCounts(expected: 4, finished: 0, missing: 4, diverged: 0))
+    XCTAssertNil(report.results!.rows[0].cells[0].ours)
+    XCTAssertNil(report.results!.rows.first { $0.name == "AAI" }?.cells[0].ours)
     XCTAssertTrue(report.claims.allSatisfy { $0.verdict == nil })
     XCTAssertEqual(report.claims[0].reason, "no finished runs of PPO")
   }
@@ -154,10 +162,10 @@ final class FromResultsTests: XCTestCase {
     XCTAssertEqual(total, e.uniqueSpecs.count)
     XCTAssertTrue(try Runner.run(manifest: manifest, jobs: 2, resultsRoot: whole, display: silent, train: train).succeeded)
 
-    func report(_ root: URL) throws -> TableReport {
+    func report(_ root: URL) throws -> Report {
       let loaded = ResultStore(root: root, manifest: manifest.name).loadAll(e)
       XCTAssertEqual(loaded.results.count, e.uniqueSpecs.count)
-      return try buildTableReport(expansion: e, results: loaded.results, manifestHash: "h", context: pinnedContext)
+      return try buildReport(expansion: e, results: loaded.results, manifestHash: "h", context: pinnedContext)
     }
     let a = try report(sharded), b = try report(whole)
     XCTAssertEqual(a, b)

@@ -1,0 +1,97 @@
+import NeuralNet
+import ReproRandom
+import RunModel
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
+/// What a policy update reports for its iteration's metrics.
+public struct PolicyUpdateReport: Sendable, Equatable {
+  /// Mean policy loss over the last epoch's minibatches (PPO) or surrogate loss before the step (TRPO).
+  public var policyLoss: Double
+  /// Policy learning rate used (PPO); 0 when the update has none.
+  public var learningRate: Double = 0
+  /// KL bound used (TRPO).
+  public var klBound: Double? = nil
+  /// Line-search halvings before acceptance (TRPO; nil when no step was taken).
+  public var lineSearchSteps: Int? = nil
+
+  public init(policyLoss: Double, learningRate: Double = 0, klBound: Double? = nil, lineSearchSteps: Int? = nil) {
+    self.policyLoss = policyLoss
+    self.learningRate = learningRate
+    self.klBound = klBound
+    self.lineSearchSteps = lineSearchSteps
+  }
+}
+
+/// One algorithm's policy step: the seam between the trainer, which runs
+/// everything the algorithms share (rollouts, GAE, the value network, metrics),
+/// and PPO, TRPO or any other update. Each conforming type carries its own
+/// settings (`PPOSettings`, `TRPOSettings`).
+///
+/// Adding an algorithm: a new file with a type conforming to `PolicyUpdate`;
+/// its settings in `Settings.table` and a case of `AlgorithmKind` (RunModel);
+/// a preset; and its line in `AlgorithmKind.makeUpdate` below, which the
+/// compiler points at. `Trainer.init(..., update:)` takes any update directly
+/// (the tests train with a toy one).
+public protocol PolicyUpdate {
+  /// The ratio clip range whose violations `IterationMetrics.clipFraction` counts (nil: none).
+  var ratioClipRange: Double? { get }
+  /// Gradient-norm clip of the value network's updates (nil: none).
+  var valueGradientClip: Double? { get }
+  /// Updates `agent`'s policy from one batch and its (unnormalised) GAE advantages.
+  mutating func update(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
+                       rng: inout Xoshiro256) -> PolicyUpdateReport
+}
+
+extension AlgorithmKind {
+  /// The policy update this setting names, with the run's settings.
+  public func makeUpdate(_ config: TrainerConfig) -> any PolicyUpdate {
+    switch self {
+    case .ppo: return PPOUpdate(config: config)
+    case .trpo: return TRPOUpdate(config: config)
+    }
+  }
+}
+
+/// `epochs` passes over `count` samples, each split into `minibatches` shuffled
+/// minibatches (`minibatchIndices`); `step` trains on one minibatch and returns
+/// its loss. Returns the mean loss over the last epoch's minibatches (0 without epochs).
+func trainEpochs(epochs: Int, count: Int, minibatches: Int, rng: inout Xoshiro256,
+                 step: ([Int]) -> Double) -> Double {
+  var lastEpochLoss = 0.0
+  for _ in 0..<epochs {
+    var epochLoss = 0.0
+    let parts = minibatchIndices(count: count, minibatches: minibatches, rng: &rng)
+    for idx in parts { epochLoss += step(idx) }
+    lastEpochLoss = epochLoss / Double(parts.count)
+  }
+  return lastEpochLoss
+}
+
+/// Trust-region statistics between the batch's sampling policy (means and
+/// log-std stored in the batch) and the agent's current policy; with
+/// `clipRange`, also the fraction of ratios outside [1 − clipRange, 1 + clipRange].
+func trustRegionStats(agent: Agent, batch: RolloutBatch, clipRange: Double? = nil)
+  -> (stats: TrustRegionStats, clipFraction: Double) {
+  let actSize = batch.actionSize
+  let newMeans = agent.policyMeans(batch.observations, count: batch.count)
+  let newLogStd = agent.logStd
+  var sumKL = 0.0, maxKL = 0.0, maxRatio = 0.0
+  var clipped = 0
+  for s in 0..<batch.count {
+    let r = (s * actSize)..<((s + 1) * actSize)
+    let kl = gaussianKL(oldMean: batch.means[r], oldLogStd: batch.logStd, newMean: newMeans[r], newLogStd: newLogStd)
+    sumKL += kl
+    maxKL = max(maxKL, kl)
+    let lp = gaussianLogProb(action: batch.actions[r], mean: newMeans[r], logStd: newLogStd)
+    let ratio = exp(lp - batch.logProbs[s])
+    maxRatio = max(maxRatio, ratio)
+    if let e = clipRange, abs(ratio - 1) > e { clipped += 1 }
+  }
+  let n = Double(max(batch.count, 1))
+  return (TrustRegionStats(meanKL: sumKL / n, maxKL: maxKL, maxRatio: maxRatio), Double(clipped) / n)
+}

@@ -1,0 +1,322 @@
+// Report assembly: from a manifest and its stored results to a `Report`.
+//
+// Everything here is a pure function of (manifest, expansion, results,
+// context): no clock, no files, no environment. The command line gathers the
+// context (git commit, machine, date, ...) and reads the results; tests pass
+// hand-made ones, so the same inputs give the same bytes.
+//
+// How each number is computed:
+//
+// - A cell (algorithm row × task) expects one run per seed of the scale. A
+//   run is *missing* when the store has no valid result for its hash; it is
+//   *diverged* when its result is flagged diverged or has no finite score
+//   (e.g. no episode completed); otherwise it is *finished*. Only finished
+//   runs' scores enter the mean, the CI and the IQM; missing and diverged
+//   runs are counted and the renderers flag the cell.
+// - Mean and CI: `Bootstrap.meanCI` (percentile bootstrap, `options`,
+//   1000 resamples at 95% by default) on the finished scores, with its own
+//   stream `bootstrap/<task>/<row>` from the bootstrap seed, so a cell's CI
+//   does not depend on which other cells exist or on their order.
+// - IQM: `Bootstrap.interquartileMeanCI`, stream `iqm/<task>/<row>`.
+// - Derived rows (AAI, ACLI): the manifest's formula with earlier derived
+//   rows inlined, bootstrapped with `Bootstrap.formulaCI` over the finished
+//   scores of the algorithm cells it references (stream
+//   `bootstrap/<task>/<row>`); nil when any referenced cell has no finished run.
+// - Claims: per task the claim is named on, `Bootstrap.judge` of
+//   `[left] op [right]` with derived rows inlined (stream
+//   `claim/<task>/<k>`, k the claim's index in the manifest); `>=` is judged
+//   as `>` and `<=` as `<` (a CI cannot tell them apart).
+// - Scores: each run's score under the manifest's `ScoreDefinition`, from its
+//   stored per-iteration returns (so re-scoring retrains nothing).
+// - Probability of improvement: `Bootstrap.probabilityOfImprovementCI` for
+//   every claim that compares two algorithm rows, oriented as claimed (stream
+//   `poi/<task>/<x>/<y>`).
+
+import Foundation
+import Reports
+import RunModel
+import Statistics
+
+/// What a report says about the moment and the machine it was made on: the
+/// only inputs of `buildReport` that are not in the manifest or the results.
+public struct ReportContext: Equatable, Sendable {
+  /// `git rev-parse --short HEAD`, plus "-dirty"; "unknown" without git.
+  public var gitCommit: String
+  /// E.g. "3.3.7".
+  public var mujocoVersion: String
+  public var machine: Machine
+  /// UTC, ISO 8601.
+  public var date: String
+  /// The command that made the report.
+  public var command: String
+  /// Seed of every bootstrap stream.
+  public var bootstrapSeed: UInt64
+  public var bootstrap: BootstrapOptions
+
+  public init(
+    gitCommit: String, mujocoVersion: String, machine: Machine, date: String, command: String,
+    bootstrapSeed: UInt64 = 0, bootstrap: BootstrapOptions = .paper
+  ) {
+    self.gitCommit = gitCommit
+    self.mujocoVersion = mujocoVersion
+    self.machine = machine
+    self.date = date
+    self.command = command
+    self.bootstrapSeed = bootstrapSeed
+    self.bootstrap = bootstrap
+  }
+}
+
+/// A report that cannot be built (an inconsistent model).
+public struct ReportBuildError: Error, CustomStringConvertible, Equatable {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// What became of one cell's runs.
+struct CellScores {
+  var expected: Int
+  /// Scores of the finished runs, in seed order.
+  var scores: [Double]
+  var missing: Int
+  var diverged: Int
+  /// Runs with a result but no score that were not flagged diverged (no episode completed).
+  var unscored: Int
+}
+
+/// The inputs every section builder reads.
+struct ReportInputs {
+  let expansion: Expansion
+  let results: [String: RunResult]
+  let context: ReportContext
+  /// Row name → task → what became of its runs (algorithm rows only).
+  let cells: [String: [PaperTask: CellScores]]
+  /// Derived rows' formulas with earlier derived rows inlined.
+  let derived: [String: Formula]
+  let definitions: [String: Formula]
+
+  var manifest: Manifest { expansion.manifest }
+  var seed: UInt64 { context.bootstrapSeed }
+  var options: BootstrapOptions { context.bootstrap }
+
+  init(expansion: Expansion, results: [String: RunResult], context: ReportContext) throws {
+    self.expansion = expansion
+    self.results = results
+    self.context = context
+    let manifest = expansion.manifest
+    var cells: [String: [PaperTask: CellScores]] = [:]
+    for a in manifest.algorithms {
+      var row: [PaperTask: CellScores] = [:]
+      for t in manifest.tasks { row[t] = ReportInputs.cell(expansion.specs(algorithm: a.name, task: t), results, manifest.score) }
+      cells[a.name] = row
+    }
+    self.cells = cells
+    var definitions: [String: Formula] = [:]
+    var derived: [String: Formula] = [:]
+    for d in manifest.derived {
+      definitions[d.name] = d.formula
+      derived[d.name] = try d.formula.inlining(definitions)
+    }
+    self.definitions = definitions
+    self.derived = derived
+  }
+
+  static func cell(_ specs: [RunSpec], _ results: [String: RunResult], _ score: ScoreDefinition) -> CellScores {
+    var c = CellScores(expected: specs.count, scores: [], missing: 0, diverged: 0, unscored: 0)
+    for spec in specs {
+      guard let r = results[spec.hash] else { c.missing += 1; continue }
+      if let s = score.score(of: r), s.isFinite {
+        c.scores.append(s)
+      } else {
+        c.diverged += 1
+        if r.diverged == nil { c.unscored += 1 }
+      }
+    }
+    return c
+  }
+
+  func scores(_ row: String, _ t: PaperTask) -> [Double]? { cells[row]?[t]?.scores }
+
+  /// name → finished scores of every algorithm row that `names` reference, on `t`;
+  /// or the name of the first one with no finished run.
+  func inputs(_ names: [String], _ t: PaperTask) -> (cells: [String: [Double]], empty: String?) {
+    var out: [String: [Double]] = [:]
+    for n in names {
+      guard let s = scores(n, t), !s.isEmpty else { return (out, n) }
+      out[n] = s
+    }
+    return (out, nil)
+  }
+
+  func bootstrap(_ stream: String) -> Bootstrap { Bootstrap(seed: seed, stream: stream, options: options) }
+}
+
+/// Builds the report of `expansion` (a manifest at one scale) from the results
+/// found (by spec hash). Never trains; a run with no result is counted missing.
+/// - Parameters:
+///   - manifestHash: sha256 (hex) of the manifest file's bytes.
+///   - invalidFiles: how many result files were present but unusable (a note says so).
+public func buildReport(
+  expansion: Expansion, results: [String: RunResult], manifestHash: String,
+  context: ReportContext, invalidFiles: Int = 0
+) throws -> Report {
+  let inputs = try ReportInputs(expansion: expansion, results: results, context: context)
+  let manifest = expansion.manifest
+  let report = Report(
+    title: reportTitle(manifest), citation: manifest.citation, manifestName: manifest.name,
+    scale: expansion.scale.name,
+    sections: [
+      .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
+      .claims(try claimLines(inputs)),
+      .robust(try robustSection(inputs)),
+    ],
+    provenance: provenance(inputs, manifestHash: manifestHash))
+  do {
+    try report.validate()
+  } catch {
+    throw ReportBuildError("inconsistent report for \(manifest.name): \(error)")
+  }
+  return report
+}
+
+/// The table in the paper's layout: one row per manifest row, in display order.
+func resultsTable(_ inputs: ReportInputs, invalidFiles: Int) throws -> ResultsTable {
+  let manifest = inputs.manifest
+  var rows: [ReportRow] = []
+  for name in manifest.rows {
+    let paper = manifest.tasks.map { manifest.paperValue(row: name, task: $0) }
+    if manifest.algorithm(named: name) != nil {
+      rows.append(try algorithmRow(name, paper: paper, inputs))
+    } else if let d = manifest.derived.first(where: { $0.name == name }) {
+      rows.append(try derivedRow(d, paper: paper, inputs))
+    } else {
+      rows.append(ReportRow(name: name, kind: .reference, cells: paper.map { ReportCell(paper: $0) }))
+    }
+  }
+  return ResultsTable(scoreDefinition: manifest.score.text, columns: manifest.tasks.map(\.rawValue), rows: rows,
+                      notes: notes(inputs, invalidFiles: invalidFiles))
+}
+
+/// An algorithm row: per task, the mean and CI of the finished runs' scores, run counts and IQM.
+func algorithmRow(_ name: String, paper: [PaperValue?], _ inputs: ReportInputs) throws -> ReportRow {
+  var cells: [ReportCell] = []
+  for (j, t) in inputs.manifest.tasks.enumerated() {
+    guard let c = inputs.cells[name]?[t] else { continue }
+    var ours: ConfidenceInterval? = nil
+    var iqm: ConfidenceInterval? = nil
+    if !c.scores.isEmpty {
+      var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(name)")
+      ours = try b.meanCI(c.scores)
+      var q = inputs.bootstrap("iqm/\(t.rawValue)/\(name)")
+      iqm = try q.interquartileMeanCI(c.scores)
+    }
+    cells.append(ReportCell(
+      ours: ours, runs: RunCounts(expected: c.expected, finished: c.scores.count, missing: c.missing, diverged: c.diverged),
+      iqm: iqm, paper: paper[j]))
+  }
+  return ReportRow(name: name, kind: .algorithm, cells: cells)
+}
+
+/// A derived row (AAI, ACLI): per task, the bootstrap CI of its formula over the cells it references.
+func derivedRow(_ d: DerivedRow, paper: [PaperValue?], _ inputs: ReportInputs) throws -> ReportRow {
+  let f = inputs.derived[d.name] ?? d.formula
+  var cells: [ReportCell] = []
+  for (j, t) in inputs.manifest.tasks.enumerated() {
+    let (cellScores, empty) = inputs.inputs(f.referencedNames, t)
+    var ours: ConfidenceInterval? = nil
+    if empty == nil {
+      var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(d.name)")
+      ours = try b.formulaCI(f, cells: cellScores)
+    }
+    cells.append(ReportCell(ours: ours, paper: paper[j]))
+  }
+  return ReportRow(name: d.name, kind: .derived, formula: d.formula.source, inputs: f.referencedNames, cells: cells)
+}
+
+/// Every claim, judged on each task it is claimed on.
+func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
+  var lines: [ClaimLine] = []
+  for (k, claim) in inputs.manifest.claims.enumerated() {
+    let relation = claim.op.relation
+    let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)
+      ? "claimed \(claim.op.rawValue), judged as \(relation.rawValue)" : nil
+    let statement = try claim.statement.inlining(inputs.definitions)
+    for t in claim.tasks {
+      let left = "[\(claim.left)]", right = "[\(claim.right)]"
+      let (cellScores, empty) = inputs.inputs(statement.referencedNames, t)
+      if let e = empty {
+        lines.append(ClaimLine(left: left, relation: relation, right: right, task: t.rawValue,
+                               difference: nil, verdict: nil, reason: "no finished runs of \(e)"))
+        continue
+      }
+      var b = inputs.bootstrap("claim/\(t.rawValue)/\(k)")
+      let j = try b.judge(statement, cells: cellScores)
+      lines.append(ClaimLine(left: left, relation: relation, right: right, task: t.rawValue,
+                             difference: j.difference, verdict: j.verdict, reason: opNote))
+    }
+  }
+  return lines
+}
+
+/// Probability of improvement for every claim between two algorithm rows, as claimed.
+func robustSection(_ inputs: ReportInputs) throws -> RobustSection {
+  let manifest = inputs.manifest
+  var pairs: [(x: String, y: String)] = []
+  for c in manifest.claims where manifest.algorithm(named: c.left) != nil && manifest.algorithm(named: c.right) != nil {
+    let pair = c.op.relation == .greaterThan ? (c.left, c.right) : (c.right, c.left)
+    if !pairs.contains(where: { $0 == pair }) { pairs.append(pair) }
+  }
+  var improvements: [ImprovementRow] = []
+  for pair in pairs {
+    var row: [ConfidenceInterval?] = []
+    for t in manifest.tasks {
+      guard let x = inputs.scores(pair.x, t), let y = inputs.scores(pair.y, t), !x.isEmpty, !y.isEmpty else {
+        row.append(nil)
+        continue
+      }
+      var b = inputs.bootstrap("poi/\(t.rawValue)/\(pair.x)/\(pair.y)")
+      row.append(try b.probabilityOfImprovementCI(x, over: y))
+    }
+    improvements.append(ImprovementRow(x: pair.x, y: pair.y, cells: row))
+  }
+  return RobustSection(
+    improvements: improvements,
+    note: "IQM and P(X > Y) are over the finished runs of each cell; X and Y are resampled independently.")
+}
+
+/// Notes under the table: the scale's note, the manifest's description, unscored runs, unreadable files.
+func notes(_ inputs: ReportInputs, invalidFiles: Int) -> [String] {
+  var notes: [String] = []
+  if let n = inputs.expansion.scale.note { notes.append("Scale \(inputs.expansion.scale.name): \(n)") }
+  if let d = inputs.manifest.description { notes.append(d) }
+  let unscored = inputs.cells.values.flatMap(\.values).reduce(0) { $0 + $1.unscored }
+  if unscored > 0 {
+    notes.append("\(unscored) run(s) finished without a score (no episode completed in the scored iterations); they are counted as diverged.")
+  }
+  if invalidFiles > 0 {
+    notes.append("\(invalidFiles) result file(s) were unreadable or for other settings; their runs are counted missing.")
+  }
+  return notes
+}
+
+func provenance(_ inputs: ReportInputs, manifestHash: String) -> Provenance {
+  let expansion = inputs.expansion
+  let first = expansion.specs.first?.config
+  var wall = 0.0
+  for spec in expansion.uniqueSpecs { wall += inputs.results[spec.hash]?.timing.wallSeconds ?? 0 }
+  let c = inputs.context
+  return Provenance(
+    manifestHash: manifestHash, seeds: expansion.seeds.map { Int($0) },
+    iterations: first?.iterations ?? 0, stepsPerIteration: first?.stepsPerIteration ?? 0,
+    bootstrap: c.bootstrap, bootstrapSeed: c.bootstrapSeed, gitCommit: c.gitCommit,
+    mujocoVersion: c.mujocoVersion, machine: c.machine, date: c.date,
+    computeHours: wall / 3600, command: c.command)
+}
+
+/// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2.
+func reportTitle(_ m: Manifest) -> String {
+  var head = m.name
+  if m.name.hasPrefix("table"), let n = Int(m.name.dropFirst(5)) { head = "Table \(n)" }
+  return "\(head): \(m.algorithms.map(\.name).joined(separator: ", ")) on \(m.tasks.map(\.rawValue).joined(separator: ", "))"
+}

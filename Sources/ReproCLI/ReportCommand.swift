@@ -1,0 +1,63 @@
+import Environments
+import Experiments
+import Foundation
+import Reports
+import RunModel
+
+/// `repro report`: a manifest's tables from its results.
+enum ReportCommand: Command {
+  static let name = "report"
+  static let summary = "build a manifest's table from its results (Markdown, LaTeX, JSON, SVG)"
+  static let positionals = ["MANIFEST"]
+  static let discussion = """
+    Builds the manifest's table from finished results (it never trains) and
+    writes DIR/<name>-<scale>.md, .tex, .json and .svg atomically. Each cell:
+    mean score and percentile-bootstrap 95% CI (1000 resamples, one stream per
+    cell), finished/missing/diverged counts; derived rows (AAI, ACLI) with
+    bootstrap CIs of their formulas; every claim judged per task; IQM and
+    probability of improvement; the paper's values; and the provenance
+    (manifest hash, scale, seeds, budget, git commit, MuJoCo, machine, date,
+    compute time, command). Scores are computed from each run's stored returns
+    under the manifest's score definition. A missing run is never averaged
+    over; a diverged run is counted and left out of the mean.
+
+    The same results give the same bytes except for the date and the git
+    commit; set REPRO_REPORT_DATE and REPRO_REPORT_COMMIT to pin those too.
+    """
+  static let options: [OptionSpec] = [
+    .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
+    .value("results", "DIR", "results root (default: results)"),
+    .value("out", "DIR", "where to write (default: reports)"),
+    .value("bootstrap-seed", "N", "seed of the bootstrap streams (default: 0)"),
+    .value("date", "TEXT", "the report's date (default: $REPRO_REPORT_DATE, else now, UTC)"),
+    .value("command", "TEXT", "the command shown as how to reproduce (default: this one)"),
+  ]
+
+  static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
+    let path = args.positional[0]
+    let scale = args.value("scale")
+    let outDir = args.value("out") ?? "reports"
+    let seed = UInt64(try args.int("bootstrap-seed", default: 0, min: 0))
+    let env = ProcessInfo.processInfo.environment
+    let (manifest, expansion) = try loadExpansion(path, scale: scale)
+    let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
+                            manifest: manifest.name)
+    let loaded = store.loadAll(expansion)
+    let context = ReportContext(
+      gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
+      mujocoVersion: loadedMuJoCoVersionString, machine: currentMachine(),
+      date: args.value("date") ?? env["REPRO_REPORT_DATE"] ?? utcNow(),
+      command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper)
+    let report = try buildReport(
+      expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
+      context: context, invalidFiles: loaded.invalid.count)
+    for (name, text) in renderReportFiles(report) {
+      let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
+      try AtomicFile.write(text, to: target)
+      io.out("wrote \(target)")
+    }
+    let t = report.results?.totals ?? RunCounts(expected: 0, finished: 0, missing: 0, diverged: 0)
+    io.out("\(manifest.name) (\(expansion.scale.name)): \(t.finished) of \(t.expected) runs finished, \(t.missing) missing, \(t.diverged) diverged")
+    return 0
+  }
+}

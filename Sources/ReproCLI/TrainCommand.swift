@@ -1,0 +1,136 @@
+import Algorithms
+import Environments
+import Experiments
+import Foundation
+import RunModel
+
+/// `repro train`: one agent.
+enum TrainCommand: Command {
+  static let name = "train"
+  static let summary = "train one agent (\(Preset.allCases.map(\.rawValue).joined(separator: ", ")))"
+  static var discussion: String {
+    """
+    Trains one agent and writes its result (per-iteration metrics, resolved
+    settings, timing) to FILE.json in the result-file format of `repro run`,
+    or prints a summary when --out is not given.
+
+    A progress line (iteration, mean return, steps/s, ETA) is shown on a
+    terminal and suppressed when stderr is piped or with --quiet. A NaN or
+    infinity in a loss, parameter, action or observation stops the run, which
+    is recorded as diverged with the iteration and the reason.
+    """
+  }
+  static var options: [OptionSpec] {
+    [
+      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1"),
+      .value("algorithm", "A", "\(Preset.allCases.map(\.rawValue).joined(separator: ", ")): the paper's presets with the\nper-task settings of its Tables 4-6"),
+      .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
+      .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),
+      .value("set", "key=value", "override any setting; repeatable (see --list-settings)", repeatable: true),
+      .flag("list-settings", "list every setting with its value for this preset and task, and stop"),
+      .value("out", "FILE", "write the result there (atomically)"),
+      .value("assets", "DIR", "MuJoCo model files (default: .deps/assets or $REPRO_ASSETS)"),
+      .flag("quiet", "no progress line"),
+    ]
+  }
+
+  static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
+    guard let taskName = args.value("task") else {
+      throw UsageError("--task is required (\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")), Pendulum-v1)")
+    }
+    let preset = try presetArgument(args.value("algorithm"))
+    let seed = UInt64(try args.int("seed", default: 0, min: 0))
+    let assets = args.value("assets")
+    // Tasks outside the paper (Pendulum) start from the Hopper preset.
+    let paperTask = PaperTask(name: taskName)
+    let task: String
+    if let t = paperTask {
+      task = t.rawValue
+    } else {
+      _ = try makeEnvironment(taskName, assetsDirectory: assets)  // validates the name
+      task = taskName
+    }
+    var config = preset.config(task: paperTask ?? .hopper)
+    if let it = args.value("iterations") { try config.set("iterations", to: it) }
+    try applySettings(args.values("set"), to: &config)
+    if args.flag("list-settings") {
+      io.out(settingsListing(config, title: "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue)"))
+      return 0
+    }
+    try checkSettings(config)
+    let trainer = Trainer(task: task, seed: seed, config: config, assetsDirectory: assets)
+    let showProgress = !args.flag("quiet") && io.terminal
+    let total = config.iterations
+    let startTime = Date()
+    let label = "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue) seed \(seed)"
+    let result = try trainer.run { m, seconds in
+      guard showProgress else { return }
+      let done = m.iteration + 1
+      let elapsed = Date().timeIntervalSince(startTime)
+      let eta = elapsed / Double(done) * Double(total - done)
+      let ret = m.meanReturn.map { String(format: "%.1f", $0) } ?? "-"
+      FileHandle.standardError.write(Data(String(
+        format: "\r%@  iteration %d/%d  return %@  %.0f steps/s  ETA %@   ", label, done, total, ret,
+        Double(config.stepsPerIteration) / max(seconds, 1e-9), formatDuration(eta)).utf8))
+    }
+    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+    if let out = args.value("out") {
+      let stored = StoredRun(result: result, labels: RunLabels(manifest: "", algorithm: preset.rawValue, preset: preset.rawValue))
+      try AtomicFile.write(ResultFile.encode(stored), to: out)
+    }
+    if let d = result.diverged {
+      io.out("\(label): DIVERGED at iteration \(d.iteration): \(d.reason)")
+    } else {
+      let score = ScoreDefinition.authors.score(of: result).map { String(format: "%.2f", $0) } ?? "none"
+      io.out(String(format: "%@: score %@ (%d steps, %.1f s)", label, score, result.totalSteps, result.timing.wallSeconds))
+    }
+    return 0
+  }
+
+  /// Every setting, grouped as in `Settings.table`, with its value in `config`,
+  /// its type, its neutral value and what it does.
+  static func settingsListing(_ config: TrainerConfig, title: String) -> String {
+    var lines = ["\(title): every setting (set one with --set key=value; in manifests, as JSON values)"]
+    for group in SettingGroup.allCases {
+      let rows = Settings.table.filter { $0.group == group }
+      guard !rows.isEmpty else { continue }
+      lines.append("")
+      lines.append(group.rawValue)
+      for d in rows {
+        let value = d.value(in: config)
+        let neutral = value == d.neutralValue ? "" : "; neutral \(d.neutralValue.canonical)"
+        lines.append("  \(d.key) = \(value.canonical)    (\(d.type.shortName)\(neutral))")
+        lines.append("      " + d.documentation + (d.paperReference.map { " [paper: \($0)]" } ?? ""))
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// The preset named by --algorithm (case-insensitive).
+func presetArgument(_ name: String?) throws -> Preset {
+  let valid = Preset.allCases.map(\.rawValue).joined(separator: ", ")
+  guard let name else { throw UsageError("--algorithm is required; valid: \(valid)") }
+  guard let preset = Preset.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+    throw UsageError("unknown algorithm '\(name)'; valid: \(valid)")
+  }
+  return preset
+}
+
+/// Applies `--set key=value` options in order.
+func applySettings(_ sets: [String], to config: inout TrainerConfig) throws {
+  for s in sets {
+    guard let eq = s.firstIndex(of: "=") else { throw UsageError("--set expects key=value, got '\(s)'") }
+    do {
+      try config.set(String(s[..<eq]), to: String(s[s.index(after: eq)...]))
+    } catch let e as ConfigError {
+      throw UsageError("--set \(e)")
+    }
+  }
+}
+
+/// Throws a usage error listing every out-of-range setting.
+func checkSettings(_ config: TrainerConfig) throws {
+  let problems = config.problems()
+  if !problems.isEmpty { throw UsageError("invalid settings:\n" + problems.map { "  \($0)" }.joined(separator: "\n")) }
+}
