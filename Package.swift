@@ -52,7 +52,7 @@ let package = Package(
     .target(name: "Statistics", dependencies: ["ReproRandom"]),
     .target(name: "Reports", dependencies: ["Statistics", "RunModel"]),
     // Manifests, expansion, the result store, the runner and report assembly: no MuJoCo.
-    .target(name: "Experiments", dependencies: ["RunModel", "Statistics", "Reports", "ReproRandom"]),
+    .target(name: "Experiments", dependencies: ["RunModel", "Statistics", "Reports"]),
     // The command line, as a library so that tests can call it; `repro` is its main.
     .target(
       name: "ReproCLI",
@@ -78,7 +78,7 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(
       name: "AlgorithmsTests",
-      dependencies: ["Algorithms", "Environments", "RunModel", "NeuralNet"],
+      dependencies: ["Algorithms", "Environments", "RunModel", "NeuralNet", "ReproRandom"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),

@@ -122,7 +122,7 @@ public struct TrainerConfig: Sendable, Equatable {
 // MARK: - The table
 
 /// A setting's JSON type in manifests (and how `--set` text is read).
-public enum SettingType: Sendable, Equatable {
+public enum SettingType: Sendable, Hashable {
   case number
   case integer
   case boolean

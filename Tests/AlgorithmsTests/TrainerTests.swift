@@ -1,6 +1,7 @@
 import Algorithms
 import Foundation
 import NeuralNet
+import ReproRandom
 import RunModel
 import XCTest
 
@@ -128,5 +129,44 @@ final class TrainerTests: XCTestCase {
     XCTAssertEqual(r.iterations.count, d.iteration + 1)
     XCTAssertNil(ScoreDefinition.authors.score(of: r))
     XCTAssertFalse(d.reason.isEmpty)
+  }
+}
+
+/// A third policy update, defined in the test alone: vanilla policy gradient
+/// (one Adam step on the whole batch's unclipped surrogate). The trainer runs it
+/// with no other change: the seam is `PolicyUpdate`.
+struct VanillaPolicyGradient: PolicyUpdate {
+  var learningRate: Double
+  var adam: Adam<Float>? = nil
+  var ratioClipRange: Double? { nil }
+  var valueGradientClip: Double? { nil }
+
+  mutating func update(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
+                       rng: inout Xoshiro256) -> PolicyUpdateReport {
+    let loss = policyLossAndGradient(
+      policy: agent.policy, observations: batch.observations, count: batch.count, actions: batch.actions,
+      logProbsOld: batch.logProbs, advantages: advantages, clipEpsilon: nil, entropyCoefficient: 0,
+      normalizeAdvantages: true)
+    if adam == nil { adam = Adam(parameterCount: agent.policy.parameterCount) }
+    adam!.update(agent.policy, learningRate: learningRate)
+    return PolicyUpdateReport(policyLoss: loss, learningRate: learningRate)
+  }
+}
+
+final class PolicyUpdateSeamTests: XCTestCase {
+  func testAThirdAlgorithmPlugsIntoTheTrainer() throws {
+    var c = Preset.ppo.config(task: .hopper)
+    c.iterations = 3
+    c.stepsPerIteration = 256
+    c.minibatches = 4
+    c.diagnosticsEvery = 0
+    let r = try Trainer(task: "Pendulum-v1", seed: 3, config: c, update: VanillaPolicyGradient(learningRate: 1e-2)).run()
+    XCTAssertNil(r.diverged)
+    XCTAssertEqual(r.iterations.count, 3)
+    XCTAssertTrue(r.iterations.allSatisfy { $0.learningRate == 1e-2 && $0.meanKL > 0 }, "the update moved the policy")
+    // Deterministic like the built-in ones, and different from PPO on the same seed.
+    let again = try Trainer(task: "Pendulum-v1", seed: 3, config: c, update: VanillaPolicyGradient(learningRate: 1e-2)).run()
+    XCTAssertEqual(r.iterations, again.iterations)
+    XCTAssertNotEqual(r.iterations, try Trainer(task: "Pendulum-v1", seed: 3, config: c).run().iterations)
   }
 }

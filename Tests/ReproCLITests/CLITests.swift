@@ -1,0 +1,173 @@
+import Experiments
+import Foundation
+import ReproCLI
+import RunModel
+import TestSupport
+import XCTest
+
+/// The command line, called in process with its output captured.
+struct Invocation {
+  let status: Int32
+  let out: String
+  let err: String
+}
+
+func repro(_ args: String...) -> Invocation { repro(args) }
+
+func repro(_ args: [String]) -> Invocation {
+  let out = LineCollector(), err = LineCollector()
+  let status = runCommandLine(args, io: CommandIO(out: { out.append($0) }, err: { err.append($0) }))
+  return Invocation(status: status, out: out.text, err: err.text)
+}
+
+let cliSnapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+/// Usage texts are generated from each command's declarations: snapshots keep them reviewed.
+final class HelpTests: XCTestCase {
+  func testTopLevelHelp() throws {
+    let r = repro("--help")
+    XCTAssertEqual(r.status, 0)
+    try assertSnapshot(r.out + "\n", named: "help.txt", in: cliSnapshots)
+    XCTAssertEqual(repro().status, 2, "no command is a usage error")
+  }
+
+  func testEveryCommandsHelp() throws {
+    for command in ["train", "run", "report", "check", "env list", "bench env", "bench train"] {
+      let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
+      XCTAssertEqual(r.status, 0, command)
+      XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
+      try assertSnapshot(r.out + "\n", named: "help-\(command.replacingOccurrences(of: " ", with: "-")).txt", in: cliSnapshots)
+    }
+  }
+
+  func testTrainHelpListsEveryPresetAndTask() {
+    let text = repro("train", "--help").out
+    for p in Preset.allCases { XCTAssertTrue(text.contains(p.rawValue), p.rawValue) }
+    for t in PaperTask.allCases { XCTAssertTrue(text.contains(t.rawValue), t.rawValue) }
+  }
+}
+
+/// Exit status: 0 success, 1 failure, 2 usage error; errors name what is wrong.
+final class ExitStatusTests: XCTestCase {
+  func testUsageErrors() {
+    let cases: [([String], String)] = [
+      (["frobnicate"], "unknown command 'frobnicate'"),
+      (["env"], "'env' needs a subcommand: repro env list"),
+      (["run"], "missing MANIFEST"),
+      (["run", "a.json", "b.json"], "expected MANIFEST, got 'a.json b.json'"),
+      (["run", "experiments/smoke.json", "--frob", "1"], "unknown option --frob"),
+      (["run", "experiments/smoke.json", "--jobs"], "option --jobs needs a value (N)"),
+      (["run", "experiments/smoke.json", "--jobs", "0"], "--jobs expects a whole number ≥ 1, got '0'"),
+      (["run", "experiments/smoke.json", "--shard", "3/2"], "--shard: shard must be i/n with 1 <= i <= n, got 3/2"),
+      (["train", "--task", "Hopper"], "--algorithm is required"),
+      (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "gamma=2"], "gamma: must be in (0, 1], got 2.0"),
+      (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "nope=1"], "nope: unknown setting"),
+      (["train", "--task", "Hopper", "--algorithm", "PPO", "--quiet=yes"], "--quiet is a flag and takes no value"),
+      (["check", "experiments/smoke.json"], "--golden FILE is required"),
+    ]
+    for (args, message) in cases {
+      let r = repro(args)
+      XCTAssertEqual(r.status, 2, "\(args)")
+      XCTAssertTrue(r.err.contains(message), "\(args): \(r.err)")
+      XCTAssertTrue(r.err.contains("--help"), "a usage error points at the help: \(r.err)")
+    }
+  }
+
+  func testABadManifestFailsWithFileAndPathAndTrainsNothing() throws {
+    let dir = try temporaryFolder()
+    let manifest = dir.appendingPathComponent("bad.json")
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent("experiments/smoke.json"), encoding: .utf8)
+    try text.replacingOccurrences(of: "\"iterations\": 2,", with: "\"iterations\": \"two\",")
+      .write(to: manifest, atomically: true, encoding: .utf8)
+    let results = dir.appendingPathComponent("results")
+    let r = repro("run", manifest.path, "--results", results.path)
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.err.contains("\(manifest.path): scales.smoke.iterations: expected an integer"), r.err)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: results.path), "nothing written")
+  }
+}
+
+/// One end-to-end command per subcommand, on budgets of milliseconds.
+final class EndToEndTests: XCTestCase {
+  /// A two-run manifest on Hopper: 1 iteration of 64 steps.
+  func tinyManifest(_ dir: URL) throws -> String {
+    let path = dir.appendingPathComponent("tiny.json").path
+    try """
+      {"name": "tiny", "citation": "CLI test", "tasks": ["Hopper"],
+       "algorithms": {"PPO": {"preset": "PPO", "overrides": {"minibatches": 4}}, "TRPO": {"preset": "TRPO", "overrides": {"minibatches": 4}}},
+       "seeds": {"count": 1, "base": 1}, "scales": {"t": {"iterations": 2, "stepsPerIteration": 64}},
+       "defaultScale": "t", "score": {"method": "lastMean", "iterations": 5},
+       "claims": [{"name": "PPO > TRPO", "left": "PPO", "op": ">", "right": "TRPO", "tasks": "all"}]}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func testTrainWritesAResultFile() throws {
+    let dir = try temporaryFolder()
+    let out = dir.appendingPathComponent("run.json").path
+    let r = repro("train", "--task", "Pendulum-v1", "--algorithm", "PPO", "--iterations", "2",
+                  "--set", "stepsPerIteration=64", "--set", "minibatches=4", "--out", out, "--quiet")
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.out.hasPrefix("Pendulum-v1 PPO seed 0: score "), r.out)
+    guard case let .success(stored) = ResultFile.decode(try Data(contentsOf: URL(fileURLWithPath: out))) else {
+      return XCTFail("repro train --out must write a readable result file")
+    }
+    XCTAssertEqual(stored.result.iterations.count, 2)
+    XCTAssertEqual(stored.labels.preset, "PPO")
+  }
+
+  func testTrainListsSettings() {
+    let r = repro("train", "--task", "Hopper", "--algorithm", "TRPO+", "--list-settings", "--set", "cgIterations=12")
+    XCTAssertEqual(r.status, 0)
+    XCTAssertTrue(r.out.contains("  klBound = 0.04    (number)"), r.out)
+    XCTAssertTrue(r.out.contains("  cgIterations = 12    (integer; neutral 10)"), r.out)
+    for key in Settings.keys { XCTAssertTrue(r.out.contains("  \(key) = "), key) }
+  }
+
+  func testRunReportAndCheck() throws {
+    let dir = try temporaryFolder()
+    let manifest = try tinyManifest(dir)
+    let results = dir.appendingPathComponent("results").path
+    let run = repro("run", manifest, "--results", results, "--jobs", "2")
+    XCTAssertEqual(run.status, 0, run.err)
+    XCTAssertTrue(run.out.contains("tiny (t): 2 runs: 0 already done, 2 completed now (0 diverged), 0 failed"), run.out)
+    let again = repro("run", manifest, "--results", results)
+    XCTAssertTrue(again.out.contains("2 already done, 0 completed now"), again.out)
+
+    let reports = dir.appendingPathComponent("reports").path
+    let report = repro("report", manifest, "--results", results, "--out", reports, "--date", "2026-11-23",
+                       "--command", "repro report tiny")
+    XCTAssertEqual(report.status, 0, report.err)
+    for ext in ["md", "tex", "json", "svg"] {
+      XCTAssertTrue(FileManager.default.fileExists(atPath: "\(reports)/tiny-t.\(ext)"), ext)
+    }
+    XCTAssertTrue(report.out.hasSuffix("tiny (t): 2 of 2 runs finished, 0 missing, 0 diverged"), report.out)
+
+    let golden = dir.appendingPathComponent("golden.json").path
+    XCTAssertEqual(repro("check", manifest, "--golden", golden, "--update").status, 0)
+    let check = repro("check", manifest, "--golden", golden)
+    XCTAssertEqual(check.status, 0, check.out + check.err)
+    XCTAssertTrue(check.out.hasPrefix("check passed: 2 runs"), check.out)
+    // A golden file that does not match fails with the field that moved.
+    let edited = try String(contentsOfFile: golden, encoding: .utf8)
+      .replacingOccurrences(of: "\"episodes\": ", with: "\"episodes\": 1")
+    try edited.write(toFile: golden, atomically: true, encoding: .utf8)
+    let failed = repro("check", manifest, "--golden", golden)
+    XCTAssertEqual(failed.status, 1)
+    XCTAssertTrue(failed.out.contains("episodes: golden 1"), failed.out)
+  }
+
+  func testEnvListAndBenchmarks() {
+    let list = repro("env", "list")
+    XCTAssertEqual(list.status, 0, list.err)
+    XCTAssertTrue(list.out.contains("Humanoid-v5   348   17  [-0.4, 0.4]"), list.out)
+    let env = repro("bench", "env", "--task", "Hopper", "--steps", "200", "--repeats", "1")
+    XCTAssertEqual(env.status, 0, env.err)
+    XCTAssertTrue(env.out.contains("Hopper-v5 median of 1: "), env.out)
+    let train = repro("bench", "train", "--seeds", "2", "--jobs", "2", "--iterations", "1", "--algorithm", "TRPO",
+                      "--set", "stepsPerIteration=64", "--set", "minibatches=4")
+    XCTAssertEqual(train.status, 0, train.err)
+    XCTAssertTrue(train.out.contains("seed 2: score"), train.out)
+    XCTAssertTrue(train.out.contains("largest KL/bound ratio"), train.out)
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import RunModel
+import XCTest
+
+/// The settings table: one row per setting, and everything derived from it.
+final class SettingsTests: XCTestCase {
+  /// The neutral values are frozen (see Settings.swift): a stored run's identity
+  /// lists only the settings that differ from them, so moving one would give two
+  /// different runs one identity. Add a new setting instead of changing this text.
+  func testNeutralValuesArePinned() {
+    XCTAssertEqual(TrainerConfig().json.canonical, Self.pinnedNeutralValues)
+    XCTAssertEqual(TrainerConfig().nonNeutralSettings, .object([]))
+  }
+
+  static let pinnedNeutralValues = """
+    {"activation":"tanh","adamEpsilon":1e-05,"advantageNormalization":true,"algorithm":"ppo","cgDamping":0.1,\
+    "cgIterations":10,"clipActions":false,"clipEpsilon":0.2,"diagnosticsEvery":10,"entropyCoefficient":0,\
+    "fisherFraction":0.1,"gaeLambda":0.95,"gamma":0.99,"gradientClip":null,"hiddenSizes":[64,64],\
+    "initialization":"orthogonal","iterations":488,"klBound":0.04,"klBoundFinal":null,"learningRateAnnealing":true,\
+    "lineSearchAcceptRatio":0.1,"lineSearchSteps":10,"minibatches":32,"observationClip":10,\
+    "observationNormalization":true,"policyEpochs":10,"policyLR":0.0003,"resetEachIteration":true,"rewardClip":10,\
+    "rewardNormalization":"returns","stepsPerIteration":2048,"valueClipping":true,"valueEpochs":10,"valueLR":0.00025,\
+    "valueLossMaskEpisodeEnds":true}
+    """
+
+  /// Pins one identity's canonical text and hash: a change here orphans every stored run.
+  func testIdentityHashIsPinned() {
+    var c = TrainerConfig()
+    c.ppo.clipEpsilon = 1e32
+    c.gamma = 0.98
+    let id = RunIdentity(task: "Hopper", seed: 7, config: c)
+    XCTAssertEqual(id.json.canonical, #"{"identity":2,"seed":7,"settings":{"clipEpsilon":1e+32,"gamma":0.98},"task":"Hopper"}"#)
+    XCTAssertEqual(id.hash, "be1475bf64b81ab6b58796d6537d9b533d0d5f847670c9249a18e8adf6aece7b")  // sha256sum of the line above, without its newline
+  }
+
+  func testEveryFieldHasExactlyOneRowAndEveryRowReachesItsField() throws {
+    XCTAssertEqual(Set(Settings.keys).count, Settings.keys.count, "keys are unique")
+    // Writing a non-neutral value through each row changes the config and shows in the identity.
+    let probe: [SettingType: JSONValue] = [
+      .number: .double(0.123), .integer: .int(3), .boolean: .bool(false), .optionalNumber: .double(0.5),
+      .integerList: .array([.int(7)]),
+    ]
+    for d in Settings.table {
+      var c = TrainerConfig()
+      let value: JSONValue
+      switch d.type {
+      case .choice(let options): value = .string(options.first { JSONValue.string($0) != d.neutralValue }!)
+      case .boolean: value = .bool(!(d.neutralValue == .bool(true)))
+      default: value = probe[d.type]!
+      }
+      try c.set(d.key, json: value)
+      XCTAssertNotEqual(c, TrainerConfig(), d.key)
+      XCTAssertEqual(c.value(of: d.key), value, d.key)
+      XCTAssertEqual(c.nonNeutralSettings, .object([(d.key, value)]), d.key)
+      XCTAssertEqual(try TrainerConfig(settings: c.nonNeutralSettings), c, d.key)
+    }
+  }
+
+  func testTextAndJSONFollowOneRule() throws {
+    // -1 is "off" for optional numbers, whether written -1, -1.0 or -1e0, in text or JSON.
+    for text in ["-1", "-1.0", "-1e0", "off", "none", "null"] {
+      var c = TrainerConfig()
+      try c.set("rewardClip", to: text)
+      XCTAssertNil(c.rewardClip, text)
+    }
+    for json in ["-1", "-1.0", "null"] {
+      var c = TrainerConfig()
+      try c.set("gradientClip", json: try JSONParser.parse(json))
+      try c.set("rewardClip", json: try JSONParser.parse(json))
+      XCTAssertNil(c.rewardClip, json)
+      XCTAssertNil(c.gradientClip, json)
+    }
+    var c = TrainerConfig()
+    try c.set("hiddenSizes", to: "32, 16")
+    XCTAssertEqual(c.hiddenSizes, [32, 16])
+    try c.set("clipEpsilon", to: "1e32")
+    XCTAssertEqual(c.ppo.clipEpsilon, 1e32)
+    try c.set("klBoundFinal", json: .double(0.07))
+    XCTAssertEqual(c.trpo.klBoundFinal, 0.07)
+    XCTAssertThrowsError(try c.set("valueClipping", json: .int(1))) { e in
+      XCTAssertEqual("\(e)", "valueClipping: expected true or false")
+    }
+    XCTAssertThrowsError(try c.set("minibatches", json: .double(4.5))) { e in
+      XCTAssertEqual("\(e)", "minibatches: expected an integer")
+    }
+    XCTAssertThrowsError(try c.set("policyLr", to: "1")) { e in
+      XCTAssertTrue("\(e)".hasPrefix("policyLr: unknown setting; valid settings: iterations, "), "\(e)")
+    }
+  }
+
+  func testProblemsAreListedInTableOrder() {
+    var c = TrainerConfig()
+    c.ppo.policyLR = -1
+    c.gamma = 2
+    c.minibatches = 5000
+    XCTAssertEqual(c.problems().map(\.key), ["gamma", "minibatches", "policyLR"])
+    XCTAssertEqual(c.problems()[1].message, "must be in 1...stepsPerIteration (2048), got 5000")
+  }
+
+  func testEveryRowIsDocumentedAndGrouped() {
+    for d in Settings.table {
+      XCTAssertGreaterThan(d.documentation.count, 10, d.key)
+      XCTAssertTrue(d.documentation.hasSuffix("."), "\(d.key): end the documentation with a period")
+    }
+    // The paper's Section 3 optimizations carry their reference.
+    XCTAssertEqual(Settings.table.filter { $0.paperReference != nil }.map(\.key), [
+      "valueClipping", "rewardNormalization", "initialization", "learningRateAnnealing", "rewardClip",
+      "observationNormalization", "observationClip", "activation", "gradientClip",
+    ])
+  }
+
+  func testScoreDefinitions() {
+    let returns: [Double?] = [1, nil, 3, 5, nil]
+    XCTAssertEqual(ScoreDefinition(method: .lastMean, iterations: 2).score(of: returns), 4)
+    XCTAssertEqual(ScoreDefinition(method: .lastMean, iterations: 10).score(of: returns), 3)
+    XCTAssertEqual(ScoreDefinition(method: .max, iterations: 1).score(of: returns), 5)
+    XCTAssertNil(ScoreDefinition.authors.score(of: [nil, nil]))
+  }
+}
