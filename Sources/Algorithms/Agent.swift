@@ -35,6 +35,9 @@ public final class Agent {
       // Section 3, optimization 3: orthogonal init with layer scaling (√2 hidden, 0.01 policy head, 1 value head).
       gaussian.initializeOrthogonal(hiddenGain: 2.0.squareRoot(), headGain: 0.01, rng: &rng)
       valueNet.initializeOrthogonal(gains: hidden + [1.0], rng: &rng)
+    case .xavier:
+      gaussian.initializeXavierUniform(rng: &rng)
+      valueNet.initializeXavierUniform(rng: &rng)
     case .default:
       gaussian.initializePyTorchDefault(rng: &rng)
       valueNet.initializePyTorchDefault(rng: &rng)

@@ -153,7 +153,7 @@ final class Actor {
       batch.terminated.append(step.terminated)
       batch.truncated.append(step.truncated)
       var truncationValue = 0.0
-      if step.truncated && !step.terminated {
+      if step.truncated && !step.terminated && config.timeLimit == .bootstrap {
         var nextF = [Float](repeating: 0, count: obsSize)
         for i in 0..<obsSize { nextF[i] = Float(next[i]) }
         truncationValue = agent.value(nextF)

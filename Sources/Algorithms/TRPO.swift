@@ -79,7 +79,8 @@ func trpoPolicyStep(agent: Agent, batch: RolloutBatch, advantages rawAdvantages:
   let before = surrogateAndKL(agent: agent, batch: batch, advantages: advantages)
 
   // 2. Natural gradient direction x ≈ F⁻¹ g on a random subset of the states.
-  let subsetSize = max(1, Int((settings.fisherFraction * Double(n)).rounded()))
+  let exact = settings.fisherFraction * Double(n)
+  let subsetSize = max(1, Int(settings.fisherSubsetRounding == .rounded ? exact.rounded() : exact.rounded(.towardZero)))
   let subset = Array(rng.permutation(n).prefix(subsetSize))
   let subsetObs = gatherRows(batch.observations, width: batch.observationSize, subset)
   // Exact Fisher-vector products of the mean KL (NeuralNet's GaussianPolicy: Jᵀ M J v by a JVP and backpropagation).

@@ -51,7 +51,7 @@ public struct Trainer {
     var heldOut: Actor? = nil
     if config.diagnosticsEvery > 0 {
       heldOut = Actor(env: try makeEnvironment(task, assetsDirectory: assetsDirectory), config: config,
-                      seed: seed, stream: "heldout", updatesFilters: false)
+                      seed: seed, stream: "heldout", updatesFilters: config.heldOutUpdatesFilters)
     }
     var rng = Xoshiro256(seed: seed, stream: "minibatches")
     var update = self.update
@@ -71,9 +71,16 @@ public struct Trainer {
         let diagnose = config.diagnosticsEvery > 0 && iteration % config.diagnosticsEvery == 0
         var heldOutBatch: RolloutBatch? = nil
         if diagnose, let h = heldOut {
-          // Observations of the held-out rollout are normalised with a snapshot of the training statistics.
+          // Observations of the held-out rollout are normalised with the training statistics: a
+          // snapshot, or (heldOutUpdatesFilters, the authors' advanced_logging) the statistics
+          // themselves, which the held-out rollout then updates, rewards included.
           h.observationFilter = actor.observationFilter
+          h.rewardScaler = actor.rewardScaler
           heldOutBatch = try h.collect(steps: config.stepsPerIteration, agent: agent, config: config, startFresh: true)
+          if config.heldOutUpdatesFilters {
+            actor.observationFilter = h.observationFilter
+            actor.rewardScaler = h.rewardScaler
+          }
         }
         m.entropy = gaussianEntropy(logStd: batch.logStd)
         learn(agent: agent, batch: batch, iteration: iteration, update: &update, metrics: &m, rng: &rng)
@@ -103,12 +110,21 @@ public struct Trainer {
     return result
   }
 
+  /// What follows the batch's last step (`batchEndBootstrap`).
+  private func batchEnd(_ batch: RolloutBatch) -> BatchEndBootstrap {
+    switch config.batchEndBootstrap {
+    case .nextState: return .value(batch.lastValue)
+    case .lastState: return .lastStepValue
+    case .zero: return .zero
+    }
+  }
+
   /// One iteration's learning: GAE, the value network first, then the policy.
   private func learn(agent: Agent, batch: RolloutBatch, iteration: Int, update: inout any PolicyUpdate,
                      metrics m: inout IterationMetrics, rng: inout Xoshiro256) {
     let gae = generalizedAdvantageEstimates(
       rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
-      truncationValues: batch.truncationValues, batchEnd: .value(batch.lastValue),
+      truncationValues: batch.truncationValues, batchEnd: batchEnd(batch),
       gamma: config.gamma, lambda: config.gaeLambda)
     // Section 3, optimization 4: learning-rate annealing.
     m.valueLoss = trainValue(agent: agent, batch: batch, targets: gae.valueTargets, config: config,

@@ -14,7 +14,7 @@ func trainValue(agent: Agent, batch: RolloutBatch, targets: [Double], config: Tr
   let include: [Bool]? = config.valueLossMaskEpisodeEnds
     ? (0..<batch.count).map { !(batch.terminated[$0] || batch.truncated[$0]) } : nil
   // Section 3, optimization 1: value clipping around the old value by ±epsilon.
-  let clip: Double? = config.valueClipping ? config.ppo.clipEpsilon : nil
+  let clip: Double? = config.valueClipping ? (config.valueClipEpsilon ?? config.ppo.clipEpsilon) : nil
   return trainEpochs(epochs: config.valueEpochs, count: batch.count, minibatches: config.minibatches, rng: &rng) { idx in
     let loss = valueLossAndGradient(
       network: net, observations: gatherRows(batch.observations, width: obsSize, idx), count: idx.count,

@@ -38,8 +38,15 @@ import Statistics
 ///       "derived"?: {"AAI": "max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))"},
 ///       "paper"?: {"PPO": {"Hopper": {"mean": 2513, "low"?: 2391, "high"?: 2632}}},
 ///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"}],
-///       "rows"?: ["PPO", "PPO (baselines)", ...]          // display order of every row
+///       "rows"?: ["PPO", "PPO (baselines)", ...],         // display order of every row
+///       "authorsConfigs"?: "sources/authors-configs.json", // relative to the manifest: compare with the authors' code
+///       "deviations"?: [{"rows"?: ["PPO-M", "TRPO"], "tasks": "all", "setting"?: "initialization",
+///                        "from": "paper" | "code", "reason": "why the manifest differs"}]
 ///     }
+///
+/// `deviations` explain every setting where a row differs from the paper's
+/// reading or the authors' code (`Fidelity`); an entry without `setting` is a
+/// general note on fidelity. The report prints them.
 ///
 /// Setting values are typed: numbers, integers, booleans, strings (for enums),
 /// `null` for an optional number that is off, arrays of integers (hiddenSizes).
@@ -70,6 +77,15 @@ public struct Manifest: Sendable, Equatable {
   public var claims: [ManifestClaim]
   /// Every row name in display order (algorithms, references, derived unless the manifest says otherwise).
   public var rows: [String]
+  /// The authors' configs to compare with, as written (relative to the manifest's folder).
+  public var authorsConfigs: String? = nil
+  /// Why the manifest differs from the paper or the authors' code, where it does.
+  public var deviations: [Deviation] = []
+
+  /// `authorsConfigs` as a path usable from the current directory.
+  public var authorsConfigsPath: String? {
+    authorsConfigs.map { URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent($0).path }
+  }
 
   public func algorithm(named name: String) -> AlgorithmEntry? { algorithms.first { $0.name == name } }
   public func scale(named name: String) -> Scale? { scales.first { $0.name == name } }
@@ -95,6 +111,11 @@ public struct Setting: Sendable, Equatable {
   public var value: JSONValue
   /// Where it was written (for messages).
   public var path: JSONPath
+  public init(key: String, value: JSONValue, path: JSONPath) {
+    self.key = key
+    self.value = value
+    self.path = path
+  }
 }
 
 /// One algorithm row: a preset plus the manifest's overrides.
@@ -178,6 +199,30 @@ public struct PaperCell: Sendable, Equatable {
   public var value: PaperValue
 }
 
+/// Why a manifest's runs differ from the paper or from the authors' code.
+public struct Deviation: Sendable, Equatable {
+  /// The rows it concerns; nil = every row.
+  public var rows: [String]?
+  public var tasks: [PaperTask]
+  /// The setting; nil = a general note on fidelity.
+  public var setting: String?
+  public var from: FidelitySource
+  public var reason: String
+
+  public init(rows: [String]?, tasks: [PaperTask], setting: String?, from: FidelitySource, reason: String) {
+    self.rows = rows
+    self.tasks = tasks
+    self.setting = setting
+    self.from = from
+    self.reason = reason
+  }
+
+  /// Whether this entry gives the reason for `d`.
+  public func explains(_ d: SettingDifference) -> Bool {
+    setting == d.key && from == d.source && tasks.contains(d.task) && (rows?.contains(d.row) ?? true)
+  }
+}
+
 /// A statement to check per task, e.g. "ACLI > AAI on every task": two rows
 /// (algorithms or derived rows) compared by `op`.
 public struct ManifestClaim: Sendable, Equatable {
@@ -258,7 +303,7 @@ struct ManifestDecoder {
 
   static let topKeys = [
     "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
-    "score", "derived", "references", "paper", "claims", "rows",
+    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations",
   ]
 
   func manifest(_ root: Node) throws -> Manifest {
@@ -284,10 +329,13 @@ struct ManifestDecoder {
       try self.claims($0, comparable: algorithmNames + derived.map(\.name), references: references, tasks: tasks)
     } ?? []
     let rows = try top.optional("rows").map { try self.rows($0, all: allRows) } ?? allRows
-    return Manifest(
+    var manifest = Manifest(
       file: file, name: name, citation: citation, description: description, tasks: tasks, algorithms: algorithms,
       seeds: seeds, scales: scales, defaultScale: defaultScale, score: score, derived: derived,
       references: references, paper: paper, claims: claims, rows: rows)
+    manifest.authorsConfigs = try top.optional("authorsConfigs")?.nonEmptyString()
+    manifest.deviations = try top.optional("deviations").map { try deviations($0, rows: algorithmNames, tasks: tasks) } ?? []
+    return manifest
   }
 
   func name(_ node: Node) throws -> String {
@@ -499,6 +547,33 @@ struct ManifestDecoder {
       if !out.contains(t) { out.append(t) }
     }
     if out.isEmpty { throw Fail(node.path, "must name at least one task") }
+    return out
+  }
+
+  func deviations(_ node: Node, rows: [String], tasks: [PaperTask]) throws -> [Deviation] {
+    var out: [Deviation] = []
+    for n in try node.array() {
+      let o = try n.object(allowed: ["rows", "tasks", "setting", "from", "reason"])
+      var devRows: [String]? = nil
+      if let r = o.optional("rows") {
+        devRows = try r.array().map { node in
+          let s = try node.string()
+          if !rows.contains(s) { throw Fail(node.path, "unknown algorithm row '\(s)'; rows: \(rows.joined(separator: ", "))") }
+          return s
+        }
+      }
+      let setting = try o.optional("setting").map { node -> String in
+        let s = try node.string()
+        if Settings.definition(s) == nil { throw Fail(node.path, "unknown setting '\(s)'") }
+        return s
+      }
+      let fromNode = try o.required("from")
+      guard let from = FidelitySource(rawValue: try fromNode.string()) else {
+        throw Fail(fromNode.path, "expected one of \(FidelitySource.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      out.append(Deviation(rows: devRows, tasks: try claimTasks(o.required("tasks"), among: tasks), setting: setting,
+                           from: from, reason: try o.required("reason").nonEmptyString()))
+    }
     return out
   }
 

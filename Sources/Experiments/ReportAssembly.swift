@@ -157,20 +157,26 @@ struct ReportInputs {
 /// - Parameters:
 ///   - manifestHash: sha256 (hex) of the manifest file's bytes.
 ///   - invalidFiles: how many result files were present but unusable (a note says so).
+///   - authors: the authors' configs the manifest names (`Manifest.authorsConfigsPath`), for the fidelity section.
 public func buildReport(
   expansion: Expansion, results: [String: RunResult], manifestHash: String,
-  context: ReportContext, invalidFiles: Int = 0
+  context: ReportContext, invalidFiles: Int = 0, authors: AuthorsConfigs? = nil
 ) throws -> Report {
   let inputs = try ReportInputs(expansion: expansion, results: results, context: context)
   let manifest = expansion.manifest
+  var sections: [ReportSection] = [
+    .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
+    .claims(try claimLines(inputs)),
+    .robust(try robustSection(inputs)),
+    .settings(try settingsTables(inputs)),
+  ]
+  if manifest.authorsConfigs != nil || !manifest.deviations.isEmpty {
+    sections.append(.fidelity(try fidelitySection(manifest, authors: authors)))
+  }
   let report = Report(
     title: reportTitle(manifest), citation: manifest.citation, manifestName: manifest.name,
     scale: expansion.scale.name,
-    sections: [
-      .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
-      .claims(try claimLines(inputs)),
-      .robust(try robustSection(inputs)),
-    ],
+    sections: sections,
     provenance: provenance(inputs, manifestHash: manifestHash))
   do {
     try report.validate()
@@ -283,6 +289,94 @@ func robustSection(_ inputs: ReportInputs) throws -> RobustSection {
   return RobustSection(
     improvements: improvements,
     note: "IQM and P(X > Y) are over the finished runs of each cell; X and Y are resampled independently.")
+}
+
+/// The paper's rows of Tables 4–6, in its order and words.
+let paperSettingRows: [(key: String, label: String)] = [
+  ("stepsPerIteration", "Timesteps per iteration"), ("gamma", "Discount factor (γ)"), ("gaeLambda", "GAE discount (λ)"),
+  ("valueLR", "Value network LR"), ("valueEpochs", "Value network num. epochs"),
+  ("hiddenSizes", "Hidden layers (policy and value)"), ("klBound", "KL constraint (δ)"),
+  ("fisherFraction", "Fisher estimation fraction"), ("cgIterations", "Conjugate gradient steps"),
+  ("cgDamping", "Conjugate gradient damping"), ("lineSearchSteps", "Backtracking steps"),
+  ("policyLR", "Policy LR (Adam)"), ("policyEpochs", "Policy epochs"), ("clipEpsilon", "PPO clipping ε"),
+  ("entropyCoefficient", "Entropy coeff."), ("rewardClip", "Reward clipping (±)"),
+  ("gradientClip", "Gradient clipping (ℓ2 norm)"), ("rewardNormalization", "Reward normalization"),
+  ("observationClip", "State clipping (±)"),
+]
+
+/// A setting's value as a table shows it: "—" for off, "on"/"off" for switches, numbers in their shortest form.
+func settingText(_ v: JSONValue) -> String {
+  switch v {
+  case .null: return "—"
+  case .bool(let b): return b ? "on" : "off"
+  case .string(let s): return s
+  case .number(_, let d): return JSONValue.canonicalNumber(d).replacingOccurrences(of: "e+", with: "e")
+  case .array(let items): return "[" + items.map(settingText).joined(separator: ", ") + "]"
+  case .object: return v.canonical
+  }
+}
+
+/// Whether a setting acts in a run of `algorithm` (PPO's own settings in PPO, TRPO's in TRPO).
+func applies(_ d: SettingDefinition, to algorithm: AlgorithmKind) -> Bool {
+  switch d.group {
+  case .ppo: return algorithm == .ppo
+  case .trpo: return algorithm == .trpo
+  default: return true
+  }
+}
+
+/// One table per task: the paper's rows, then every other setting that differs
+/// between the algorithms or from its neutral value.
+func settingsTables(_ inputs: ReportInputs) throws -> [SettingsTable] {
+  let manifest = inputs.manifest
+  var tables: [SettingsTable] = []
+  for t in manifest.tasks {
+    let configs = try manifest.algorithms.map { try manifest.config(algorithm: $0, task: t, scale: inputs.expansion.scale) }
+    func row(_ d: SettingDefinition, label: String, printed: Bool) -> SettingsRow {
+      SettingsRow(label: label, key: d.key, values: configs.map { c in
+        applies(d, to: c.algorithm) ? settingText(d.value(in: c)) : "N/A"
+      }, printed: printed)
+    }
+    var rows: [SettingsRow] = []
+    for (key, label) in paperSettingRows {
+      if let d = Settings.definition(key) { rows.append(row(d, label: label, printed: true)) }
+    }
+    let printedKeys = Set(paperSettingRows.map(\.key))
+    for d in Settings.table where !printedKeys.contains(d.key) {
+      let values = configs.filter { applies(d, to: $0.algorithm) }.map { d.value(in: $0) }
+      if Set(values.map(\.canonical)).count > 1 || values.contains(where: { $0 != d.neutralValue }) {
+        rows.append(row(d, label: d.key, printed: false))
+      }
+    }
+    tables.append(SettingsTable(
+      title: "\(t.gymnasiumID) (the paper's \(PaperReading.table(t)): \(t.rawValue)-v2)",
+      columns: manifest.algorithms.map(\.name), rows: rows))
+  }
+  return tables
+}
+
+/// The differences from the paper and the authors' code, grouped by row and
+/// setting over the tasks, each with the manifest's reason; then the manifest's
+/// general notes.
+func fidelitySection(_ manifest: Manifest, authors: AuthorsConfigs?) throws -> FidelitySection {
+  var lines: [FidelityLine] = []
+  var index: [String: Int] = [:]  // (source, row, setting, reason) → line, looked up only
+  for d in try Fidelity.differences(manifest, authors: authors) {
+    let reason = Fidelity.reason(for: d, in: manifest)?.reason
+    let key = [d.source.rawValue, d.row, d.key, reason ?? ""].joined(separator: "\u{0}")
+    let cell = FidelityCell(task: d.task.rawValue, ours: settingText(d.ours), theirs: settingText(d.theirs), reference: d.reference)
+    if let i = index[key] {
+      lines[i].cells.append(cell)
+    } else {
+      index[key] = lines.count
+      lines.append(FidelityLine(source: d.source.rawValue, row: d.row, setting: d.key, cells: [cell], reason: reason))
+    }
+  }
+  for dev in manifest.deviations where dev.setting == nil {
+    lines.append(FidelityLine(source: dev.from.rawValue, row: dev.rows?.joined(separator: ", "), setting: nil, cells: [],
+                              reason: dev.reason))
+  }
+  return FidelitySection(authorsCode: authors.map { "\($0.repository) at \($0.commit.prefix(7))" }, lines: lines)
 }
 
 /// Notes under the table: the scale's note, the manifest's description, unscored runs, unreadable files.

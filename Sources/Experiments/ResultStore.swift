@@ -150,10 +150,11 @@ public enum ResultFile {
     let given = Set(members.map(\.key))
     do {
       for m in members where m.key != "scoreMethod" && m.key != "scoreIterations" { try c.set(m.key, json: m.value) }
-      // Format 1 left out optional numbers that were off.
-      for d in Settings.table where !given.contains(d.key) {
-        guard d.type == .optionalNumber else { throw ConfigError(key: d.key, message: "missing") }
-        try c.set(d.key, json: .null)
+      // Format 1 left out the optional numbers that were off; the settings added since
+      // keep their neutral values (which reproduce the behaviour of format 1).
+      for key in formatOneSettings where !given.contains(key) {
+        guard Settings.definition(key)?.type == .optionalNumber else { throw ConfigError(key: key, message: "missing") }
+        try c.set(key, json: .null)
       }
     } catch {
       return .failure(.init("a format-1 result with settings this version cannot read: \(error)"))
@@ -176,6 +177,16 @@ public enum ResultFile {
     return .success(StoredRun(hash: result.identity.hash, labels: labels, result: result, legacy: true))
   }
 }
+
+/// The settings a format-1 result's config lists (all of TrainerConfig at identity version 1).
+let formatOneSettings = [
+  "algorithm", "iterations", "stepsPerIteration", "resetEachIteration", "gamma", "gaeLambda", "policyLR", "valueLR",
+  "adamEpsilon", "clipEpsilon", "entropyCoefficient", "policyEpochs", "valueEpochs", "minibatches",
+  "advantageNormalization", "hiddenSizes", "valueLossMaskEpisodeEnds", "clipActions", "valueClipping",
+  "rewardNormalization", "initialization", "learningRateAnnealing", "rewardClip", "observationNormalization",
+  "observationClip", "activation", "gradientClip", "klBound", "klBoundFinal", "fisherFraction", "cgIterations",
+  "cgDamping", "lineSearchSteps", "lineSearchAcceptRatio", "diagnosticsEvery",
+]
 
 /// Why a result file cannot be used.
 public struct ResultFileProblem: Error, Equatable, Sendable, CustomStringConvertible {

@@ -166,6 +166,13 @@ public final class GaussianPolicy<Scalar: NNScalar> {
     logStd.update(repeating: 0)
   }
 
+  /// Xavier-uniform weights on every layer, the mean head included (no head
+  /// scaling), zero biases, log-std 0: the authors' `initialization: "xavier"`.
+  public func initializeXavierUniform(rng: inout Xoshiro256) {
+    network.initializeXavierUniform(rng: &rng)
+    logStd.update(repeating: 0)
+  }
+
   @inlinable public func zeroGradients() { network.zeroGradients() }
 
   /// Means for a minibatch (`batch × actionSize` view, valid until the next

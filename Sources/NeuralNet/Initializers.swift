@@ -47,6 +47,13 @@ public enum Initializers {
     return w
   }
 
+  /// `torch.nn.init.xavier_uniform_` (gain 1) for one `fanOut × fanIn` weight
+  /// matrix (row-major): U(−a, a) with a = √(6 / (fanIn + fanOut)), drawn in order.
+  public static func xavierUniform(fanIn: Int, fanOut: Int, rng: inout Xoshiro256) -> [Double] {
+    let a = (6.0 / Double(fanIn + fanOut)).squareRoot()
+    return (0..<(fanIn * fanOut)).map { _ in rng.uniform(-a, a) }
+  }
+
   /// PyTorch's default `nn.Linear` init for one layer: weights and biases
   /// U(−1/√fan_in, 1/√fan_in) (kaiming_uniform_ with a = √5 gives exactly this
   /// bound). Returns (weights row-major `fanOut × fanIn`, biases); draws the
@@ -94,6 +101,17 @@ extension MLP {
     precondition(gains.count == layerCount, "one gain per layer")
     for l in 0..<layerCount {
       let w = Initializers.orthogonal(rows: sizes[l + 1], cols: sizes[l], gain: gains[l], rng: &rng)
+      setLayer(l, weights: w, biases: [Double](repeating: 0, count: sizes[l + 1]))
+    }
+  }
+
+  /// Xavier-uniform weights (`Initializers.xavierUniform`) on every layer, the
+  /// output layer included, biases 0, drawn in layer order: the authors'
+  /// `initialize_weights(..., "xavier")`, which ignores the head scales of the
+  /// orthogonal scheme. Extra trailing parameters untouched.
+  public func initializeXavierUniform(rng: inout Xoshiro256) {
+    for l in 0..<layerCount {
+      let w = Initializers.xavierUniform(fanIn: sizes[l], fanOut: sizes[l + 1], rng: &rng)
       setLayer(l, weights: w, biases: [Double](repeating: 0, count: sizes[l + 1]))
     }
   }

@@ -99,6 +99,48 @@ let verdictRuleSentence =
   "A claim is reproduced when the whole CI of left − right lies on the claimed side of 0, "
   + "contradicted when it lies wholly on the other side, and inconclusive when it contains 0."
 
+/// The sentence under the settings tables' heading.
+let settingsTablesSentence =
+  "The runs' resolved settings at this scale, one table per task, in the layout of the paper's Tables 4–6: "
+  + "the paper's rows first, then every other setting that differs between the algorithms or from its neutral value. "
+  + "N/A: the setting does not apply to the algorithm; —: off."
+
+/// The sentence under the fidelity heading.
+func fidelitySentence(_ f: FidelitySection) -> String {
+  "Where these runs differ from what the paper printed and wrote, and from what the authors' released code ran"
+    + (f.authorsCode.map { " (\($0))" } ?? "") + ", setting by setting. The differences are computed "
+    + "from the settings; the reasons are the manifest's."
+}
+
+/// "Differs from the paper (printed Tables 4–6 and text):" and its code counterpart.
+func fidelityHeading(_ source: String, _ f: FidelitySection) -> String {
+  source == "paper" ? "Differs from the paper (its printed Tables 4–6 and its text):"
+    : "Differs from the authors' code" + (f.authorsCode == nil ? " (not compared: the manifest names no authors' configs)" : "") + ":"
+}
+
+/// One fidelity line: the row and setting, our values against the reference's
+/// per task (tasks with the same values together), and the reason.
+func fidelityText(_ l: FidelityLine, code: (String) -> String, text: (String) -> String) -> String {
+  var s = ""
+  if let row = l.row { s += text(row) + ", " }
+  if let setting = l.setting { s += code(setting) + ": " }
+  var groups: [(ours: String, theirs: String, reference: String, tasks: [String])] = []
+  for c in l.cells {
+    if let i = groups.firstIndex(where: { $0.ours == c.ours && $0.theirs == c.theirs && $0.reference == c.reference }) {
+      groups[i].tasks.append(c.task)
+    } else {
+      groups.append((c.ours, c.theirs, c.reference, [c.task]))
+    }
+  }
+  let who = l.source == "paper" ? "paper" : "theirs"
+  s += groups.map { g in
+    text("\(g.ours) on \(g.tasks.joined(separator: ", ")) (\(who): \(g.theirs); \(g.reference))")
+  }.joined(separator: "; ")
+  if !l.cells.isEmpty { s += ". " }
+  s += text(l.reason ?? "NO REASON GIVEN in the manifest.")
+  return s
+}
+
 // MARK: - Escaping
 
 /// Escapes text for Markdown inline content (and table cells): backslash,

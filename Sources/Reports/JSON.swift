@@ -25,10 +25,12 @@ private func runsJSON(_ r: RunCounts) -> JSONValue {
            ("missing", .int(r.missing)), ("diverged", .int(r.diverged))])
 }
 
-/// The report as JSON (sorted keys, explicit nulls). Schema `repro.table-report/1`:
+/// The report as JSON (sorted keys, explicit nulls). Schema `repro.table-report/2`:
 /// the model's fields, plus for each cell its `task` and `incomplete` (whether
 /// its mean is over fewer runs than expected, or, for a derived cell, computed
-/// from such a cell), and `totals` of the run counts over the algorithm cells.
+/// from such a cell), and `totals` of the run counts over the algorithm cells;
+/// `settings` (the settings tables) and `fidelity` (differences from the paper
+/// and the authors' code, with reasons) since version 2.
 public func renderJSON(_ report: Report) -> String {
   let p = report.provenance
   let table = report.results ?? ResultsTable(scoreDefinition: "", columns: [], rows: [])
@@ -96,7 +98,7 @@ public func renderJSON(_ report: Report) -> String {
     ("command", .string(p.command)),
   ])
   let root = JSONValue.object([
-    ("schema", .string("repro.table-report/1")),
+    ("schema", .string("repro.table-report/2")),
     ("title", .string(report.title)),
     ("citation", .string(report.citation)),
     ("manifest", .string(report.manifestName)),
@@ -110,8 +112,40 @@ public func renderJSON(_ report: Report) -> String {
     ("notes", .array(table.notes.map(JSONValue.string))),
     ("totals", runsJSON(table.totals)),
     ("provenance", provenance),
+    ("settings", .array(report.sections.flatMap { s -> [SettingsTable] in
+      if case let .settings(t) = s { return t } else { return [] }
+    }.map(settingsJSON))),
+    ("fidelity", opt(report.sections.lazy.compactMap { s -> FidelitySection? in
+      if case let .fidelity(f) = s { return f } else { return nil }
+    }.first, fidelityJSON)),
   ])
   return root.pretty
+}
+
+private func settingsJSON(_ t: SettingsTable) -> JSONValue {
+  .object([
+    ("title", .string(t.title)), ("columns", .array(t.columns.map(JSONValue.string))),
+    ("rows", .array(t.rows.map { r in
+      .object([("label", .string(r.label)), ("key", .string(r.key)), ("printed", .bool(r.printed)),
+               ("values", .array(r.values.map(JSONValue.string)))])
+    })),
+  ])
+}
+
+private func fidelityJSON(_ f: FidelitySection) -> JSONValue {
+  .object([
+    ("authorsCode", opt(f.authorsCode, JSONValue.string)),
+    ("lines", .array(f.lines.map { l in
+      .object([
+        ("source", .string(l.source)), ("row", opt(l.row, JSONValue.string)), ("setting", opt(l.setting, JSONValue.string)),
+        ("reason", opt(l.reason, JSONValue.string)),
+        ("cells", .array(l.cells.map { c in
+          .object([("task", .string(c.task)), ("ours", .string(c.ours)), ("theirs", .string(c.theirs)),
+                   ("reference", .string(c.reference))])
+        })),
+      ])
+    })),
+  ])
 }
 
 /// One line per cell (row-major), RFC 4180 quoting, full-precision numbers,

@@ -104,7 +104,49 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
             "{\\small \(escapeLaTeX(claimsSummary(claims) + " " + verdictRuleSentence))\\par}"]
       + smallList(claims.map(latexClaimLine))
   case .robust(let robust): return report.results.map { latexRobust($0, robust, level: level) } ?? []
+  case .settings(let tables): return latexSettings(tables)
+  case .fidelity(let f):
+    var out = ["\\subsection*{Fidelity}", "{\\small \(escapeLaTeX(fidelitySentence(f)))\\par}"]
+    for source in ["paper", "code"] {
+      let lines = f.lines.filter { $0.source == source }
+      out.append("{\\small \\textbf{\(escapeLaTeX(fidelityHeading(source, f)))}\\par}")
+      out.append(contentsOf: smallList(lines.isEmpty ? ["No difference."]
+        : lines.map { fidelityText($0, code: latexCode, text: escapeLaTeX) }))
+    }
+    return out
   }
+}
+
+/// The settings tables, each a `table` environment with a booktabs tabular.
+func latexSettings(_ tables: [SettingsTable]) -> [String] {
+  guard !tables.isEmpty else { return [] }
+  var out = ["\\subsection*{Settings}", "{\\small \(escapeLaTeX(settingsTablesSentence))\\par}"]
+  for t in tables {
+    out.append("\\begin{table}[ht]")
+    out.append("\\centering")
+    out.append("\\scriptsize")
+    out.append("\\caption{\(escapeLaTeX(t.title))}")
+    out.append(contentsOf: splitLines(renderSettingsTabular(t)))
+    out.append("\\end{table}")
+  }
+  return out
+}
+
+/// One settings table as a booktabs tabular (needs \\usepackage{booktabs}).
+public func renderSettingsTabular(_ t: SettingsTable) -> String {
+  var out = ["\\begin{tabular}{l" + String(repeating: "r", count: t.columns.count) + "}", "\\toprule"]
+  out.append((["Setting"] + t.columns.map(escapeLaTeX)).joined(separator: " & ") + " \\\\")
+  out.append("\\midrule")
+  var printed = true
+  for r in t.rows {
+    if printed && !r.printed { out.append("\\midrule") }
+    printed = r.printed
+    let label = r.printed ? escapeLaTeX(r.label) : latexCode(r.label)
+    out.append(([guardBracket(label)] + r.values.map { latexNumbers(escapeLaTeX($0)) }).joined(separator: " & ") + " \\\\")
+  }
+  out.append("\\bottomrule")
+  out.append("\\end{tabular}")
+  return out.joined(separator: "\n") + "\n"
 }
 
 /// The table environment with its caption, then the derived and reference rows' legend, run totals and notes.

@@ -37,7 +37,41 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .results(let table): return markdownResults(table, report.provenance)
   case .claims(let claims): return markdownClaims(claims)
   case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
+  case .settings(let tables): return markdownSettings(tables)
+  case .fidelity(let f): return markdownFidelity(f)
   }
+}
+
+/// The settings tables, in the paper's Tables 4–6 layout.
+func markdownSettings(_ tables: [SettingsTable]) -> [String] {
+  guard !tables.isEmpty else { return [] }
+  var out = ["## Settings", "", escapeMarkdown(settingsTablesSentence), ""]
+  for t in tables {
+    out.append("### \(escapeMarkdown(t.title))")
+    out.append("")
+    out.append("| Setting |" + t.columns.map { " \(escapeMarkdown($0)) |" }.joined())
+    out.append("|:-----|" + String(repeating: "-----:|", count: t.columns.count))
+    for r in t.rows {
+      let label = r.printed ? escapeMarkdown(r.label) : markdownCode(r.label, inTable: true)
+      out.append("| \(label) |" + r.values.map { " \(escapeMarkdown($0)) |" }.joined())
+    }
+    out.append("")
+  }
+  return out
+}
+
+/// Where the runs differ from the paper and the authors' code, and why.
+func markdownFidelity(_ f: FidelitySection) -> [String] {
+  var out = ["## Fidelity", "", escapeMarkdown(fidelitySentence(f)), ""]
+  for source in ["paper", "code"] {
+    let lines = f.lines.filter { $0.source == source }
+    out.append("**\(escapeMarkdown(fidelityHeading(source, f)))**")
+    out.append("")
+    if lines.isEmpty { out.append("- No difference.") }
+    for l in lines { out.append("- " + fidelityText(l, code: { markdownCode($0) }, text: escapeMarkdown)) }
+    out.append("")
+  }
+  return out
 }
 
 /// The legend, the table in the paper's layout, the derived and reference rows' legend, run totals and notes.

@@ -99,6 +99,84 @@ public enum ReportSection: Equatable, Sendable {
   case claims([ClaimLine])
   /// IQM (from the results table's cells) and probability of improvement.
   case robust(RobustSection)
+  /// The runs' settings in the layout of the paper's Tables 4–6: one table per task.
+  case settings([SettingsTable])
+  /// Where the runs differ from the paper and from the authors' code, and why.
+  case fidelity(FidelitySection)
+}
+
+/// One task's settings: rows = settings, columns = the manifest's algorithm rows.
+public struct SettingsTable: Equatable, Sendable {
+  /// E.g. "Walker2d-v5 (the paper's Table 4: Walker2d-v2)".
+  public var title: String
+  public var columns: [String]
+  public var rows: [SettingsRow]
+  public init(title: String, columns: [String], rows: [SettingsRow]) {
+    self.title = title
+    self.columns = columns
+    self.rows = rows
+  }
+}
+
+/// One setting across the algorithms; "N/A" where it does not apply, "—" where it is off.
+public struct SettingsRow: Equatable, Sendable {
+  /// The paper's label (e.g. "GAE discount (λ)") or the setting's key.
+  public var label: String
+  /// The setting's key.
+  public var key: String
+  public var values: [String]
+  /// Whether the paper's tables print this row.
+  public var printed: Bool
+  public init(label: String, key: String, values: [String], printed: Bool) {
+    self.label = label
+    self.key = key
+    self.values = values
+    self.printed = printed
+  }
+}
+
+/// How the runs differ from the paper's reading and from the authors' code.
+public struct FidelitySection: Equatable, Sendable {
+  /// E.g. "MadryLab/implementation-matters at 5ee6ecb"; nil when the manifest names no authors' configs.
+  public var authorsCode: String?
+  public var lines: [FidelityLine]
+  public init(authorsCode: String?, lines: [FidelityLine]) {
+    self.authorsCode = authorsCode
+    self.lines = lines
+  }
+}
+
+/// One difference (a setting of a row, on one or more tasks), or a general note
+/// (no setting), with the manifest's reason.
+public struct FidelityLine: Equatable, Sendable {
+  /// "paper" or "code".
+  public var source: String
+  public var row: String?
+  public var setting: String?
+  /// Per task: our value, the reference's value, where the reference says it.
+  public var cells: [FidelityCell]
+  /// The manifest's reason; nil when it gives none.
+  public var reason: String?
+  public init(source: String, row: String?, setting: String?, cells: [FidelityCell], reason: String?) {
+    self.source = source
+    self.row = row
+    self.setting = setting
+    self.cells = cells
+    self.reason = reason
+  }
+}
+
+public struct FidelityCell: Equatable, Sendable {
+  public var task: String
+  public var ours: String
+  public var theirs: String
+  public var reference: String
+  public init(task: String, ours: String, theirs: String, reference: String) {
+    self.task = task
+    self.ours = ours
+    self.theirs = theirs
+    self.reference = reference
+  }
 }
 
 /// A results table in the paper's layout: algorithms (rows) × tasks (columns),

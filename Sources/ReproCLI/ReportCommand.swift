@@ -48,9 +48,10 @@ enum ReportCommand: Command {
       mujocoVersion: loadedMuJoCoVersionString, machine: currentMachine(),
       date: args.value("date") ?? env["REPRO_REPORT_DATE"] ?? utcNow(),
       command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper)
+    let authors = try manifest.authorsConfigsPath.map { try AuthorsConfigs.load(path: $0) }
     let report = try buildReport(
       expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
-      context: context, invalidFiles: loaded.invalid.count)
+      context: context, invalidFiles: loaded.invalid.count, authors: authors)
     for (name, text) in renderReportFiles(report) {
       let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
       try AtomicFile.write(text, to: target)

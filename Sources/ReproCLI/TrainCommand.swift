@@ -7,7 +7,7 @@ import RunModel
 /// `repro train`: one agent.
 enum TrainCommand: Command {
   static let name = "train"
-  static let summary = "train one agent (\(Preset.allCases.map(\.rawValue).joined(separator: ", ")))"
+  static let summary = "train one agent (\(Preset.paperAlgorithms.map(\.rawValue).joined(separator: ", ")), or a variant)"
   static var discussion: String {
     """
     Trains one agent and writes its result (per-iteration metrics, resolved

@@ -44,8 +44,38 @@ public enum ActivationKind: String, Sendable, CaseIterable, SettingChoice {
 public enum InitializationKind: String, Sendable, CaseIterable, SettingChoice {
   /// Orthogonal weights, gain sqrt(2) on hidden layers, 0.01 on the policy head, 1.0 on the value head; zero biases.
   case orthogonal
+  /// Xavier-uniform weights on every layer, heads included (no head scaling), zero biases:
+  /// the authors' `initialization: "xavier"` (their PPO-M, TRPO, Humanoid TRPO+ and PPO-NoClip).
+  case xavier
   /// PyTorch's default nn.Linear init: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
   case `default`
+}
+
+/// How a time-limit truncation enters GAE (DESIGN rule 3).
+public enum TimeLimitTreatment: String, Sendable, CaseIterable, SettingChoice {
+  /// Bootstrap from the value of the final observation: the modern reading (Gymnasium's `truncated`).
+  case bootstrap
+  /// A terminal state (no bootstrap), as the authors' gym-v2 code treated `done` at step 1000.
+  case terminal
+}
+
+/// What follows the last step of a batch that ends in the middle of an episode.
+public enum BatchEndValue: String, Sendable, CaseIterable, SettingChoice {
+  /// V(s_N), the value of the observation after the last step.
+  case nextState
+  /// V(s_{N−1}), the last step's own value: the authors' `advantage_and_return` pads the
+  /// value sequence with its last element.
+  case lastState
+  /// 0: the cut is treated as a termination.
+  case zero
+}
+
+/// How TRPO's Fisher subset size `fisherFraction × batch` becomes a whole number.
+public enum FisherSubsetRounding: String, Sendable, CaseIterable, SettingChoice {
+  /// To the nearest integer (205 of 2048 at 0.1).
+  case rounded
+  /// Truncated, as the authors' `int(...)` (204 of 2048 at 0.1).
+  case truncated
 }
 
 /// PPO's own settings (used only when `algorithm` is `ppo`).
@@ -73,6 +103,8 @@ public struct TRPOSettings: Sendable, Equatable {
   public var cgIterations: Int = 10
   /// Damping added to the Fisher matrix (paper: 0.1).
   public var cgDamping: Double = 0.1
+  /// How the Fisher subset size is rounded.
+  public var fisherSubsetRounding: FisherSubsetRounding = .rounded
   /// Backtracking line-search tries (paper: 10).
   public var lineSearchSteps: Int = 10
   /// Accept a line-search step when actual improvement > ratio × expected improvement.
@@ -100,8 +132,11 @@ public struct TrainerConfig: Sendable, Equatable {
   public var hiddenSizes: [Int] = [64, 64]
   public var valueLossMaskEpisodeEnds: Bool = true
   public var clipActions: Bool = false
+  public var timeLimit: TimeLimitTreatment = .bootstrap
+  public var batchEndBootstrap: BatchEndValue = .nextState
   // Code-level optimizations (paper, Section 3)
   public var valueClipping: Bool = true
+  public var valueClipEpsilon: Double? = nil
   public var rewardNormalization: RewardNormalization = .returns
   public var initialization: InitializationKind = .orthogonal
   public var learningRateAnnealing: Bool = true
@@ -115,6 +150,7 @@ public struct TrainerConfig: Sendable, Equatable {
   public var trpo = TRPOSettings()
   // Diagnostics
   public var diagnosticsEvery: Int = 10
+  public var heldOutUpdatesFilters: Bool = false
 
   public init() {}
 }
@@ -308,10 +344,17 @@ public enum Settings {
             "Leave the last step of every finished episode out of the value loss, as the authors' code does (it masks steps with not_done == 0). Off: every step's target is fitted."),
     setting("clipActions", \.clipActions, .shared,
             "Clip actions to the action bounds before stepping the environment. The authors' code passes the Gaussian sample unclipped (MuJoCo clamps the control internally; the control cost sees the raw action)."),
+    setting("timeLimit", \.timeLimit, .shared,
+            "How a time-limit truncation enters GAE: bootstrap from V(final observation) (the modern reading of Gymnasium's truncated), or terminal, no bootstrap (the authors' gym-v2 code, where done at step 1000 was a termination)."),
+    setting("batchEndBootstrap", \.batchEndBootstrap, .shared,
+            "The value after a batch's last step when it ends mid-episode: nextState V(s_N); lastState V(s_{N-1}), the last step's own value (the authors' advantage_and_return); or zero."),
     // Code-level optimizations
     setting("valueClipping", \.valueClipping, .codeLevel,
-            "Clip V around the old value by ±clipEpsilon and take the max of the clipped and unclipped squared errors.",
+            "Clip V around the old value by ±valueClipEpsilon and take the max of the clipped and unclipped squared errors.",
             paper: "Section 3, optimization 1 (value function clipping)"),
+    setting("valueClipEpsilon", \.valueClipEpsilon, .codeLevel,
+            "The value-clipping range (the authors' clip_val_eps, 0.2 in every config, apart from the policy's clip_eps); off = the policy's clipEpsilon.",
+            check: positiveOrOff),
     setting("rewardNormalization", \.rewardNormalization, .codeLevel,
             "none; rewards: the authors' ZFilter(center=False), (r − μ)/(σ + 1e-8) + μ over the rewards' running statistics; returns: r / (σ + 1e-8) with σ the running std of the discounted return.",
             paper: "Section 3, optimization 2 (reward scaling)"),
@@ -337,7 +380,7 @@ public enum Settings {
     // PPO
     setting("policyLR", \.ppo.policyLR, .ppo, "Policy Adam learning rate.", check: positive),
     setting("clipEpsilon", \.ppo.clipEpsilon, .ppo,
-            "Clipping epsilon of the surrogate (paper: 0.2; PPO-NoClip: 1e32); also the value-clipping range.",
+            "Clipping epsilon of the surrogate (paper: 0.2; PPO-NoClip: 1e32); also the value-clipping range when valueClipEpsilon is off.",
             check: positive),
     setting("entropyCoefficient", \.ppo.entropyCoefficient, .ppo,
             "Entropy bonus coefficient, added to the objective (negative values penalise entropy)."),
@@ -351,6 +394,8 @@ public enum Settings {
     setting("cgIterations", \.trpo.cgIterations, .trpo, "Conjugate-gradient iterations (paper: 10).", check: atLeast(1)),
     setting("cgDamping", \.trpo.cgDamping, .trpo, "Damping added to the Fisher matrix (paper: 0.1).",
             check: { v, _ in v >= 0 ? nil : "must be at least 0, got \(v)" }),
+    setting("fisherSubsetRounding", \.trpo.fisherSubsetRounding, .trpo,
+            "How fisherFraction × batch becomes a whole number of states: rounded (205 of 2048 at 0.1) or truncated, as the authors' int() (204)."),
     setting("lineSearchSteps", \.trpo.lineSearchSteps, .trpo,
             "Backtracking line-search tries (paper: 10): step fractions 1, 1/2, ..., 2^-(n-1).", check: atLeast(1)),
     setting("lineSearchAcceptRatio", \.trpo.lineSearchAcceptRatio, .trpo,
@@ -358,8 +403,10 @@ public enum Settings {
             check: { v, _ in v >= 0 ? nil : "must be at least 0, got \(v)" }),
     // Diagnostics
     setting("diagnosticsEvery", \.diagnosticsEvery, .diagnostics,
-            "Trust-region diagnostics on the training batch and a held-out rollout every N iterations (0 = off). Does not change training.",
+            "Trust-region diagnostics on the training batch and a held-out rollout every N iterations (0 = off). Does not change training unless heldOutUpdatesFilters is on.",
             check: { v, _ in v >= 0 ? nil : "must be at least 0 (0 = off), got \(v)" }),
+    setting("heldOutUpdatesFilters", \.heldOutUpdatesFilters, .diagnostics,
+            "The held-out diagnostic rollout also pushes its observations and rewards into the training normalisation statistics, as the authors' advanced_logging did in 10 of their 15 configs (their held-out rollout ran through the training environment's filters). Changes training."),
   ]
 
   /// Every key, in table order.

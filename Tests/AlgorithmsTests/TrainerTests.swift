@@ -64,20 +64,35 @@ final class TrainerTests: XCTestCase {
 
   /// Every code-level optimization switch reaches the training: flipping it changes the run.
   func testEverySwitchChangesTheRun() throws {
-    let base = tinyConfig()
-    let baseline = deterministicPart(try run("Hopper-v5", base))
-    let flips: [(String, String)] = [
-      ("valueClipping", "false"), ("rewardNormalization", "none"), ("rewardNormalization", "rewards"),
-      ("initialization", "default"), ("learningRateAnnealing", "false"), ("rewardClip", "0.5"),
-      ("observationNormalization", "false"), ("observationClip", "0.5"), ("activation", "relu"),
-      ("gradientClip", "0.01"), ("entropyCoefficient", "0.1"), ("clipEpsilon", "1e32"),
-      ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"), ("advantageNormalization", "false"),
+    // Each case: task, algorithm, and the settings that differ from that run's baseline.
+    let flips: [(String, AlgorithmKind, [(String, String)])] = [
+      ("Hopper-v5", .ppo, [("valueClipping", "true")]), ("Hopper-v5", .ppo, [("rewardNormalization", "none")]),
+      ("Hopper-v5", .ppo, [("rewardNormalization", "rewards")]), ("Hopper-v5", .ppo, [("initialization", "default")]),
+      ("Hopper-v5", .ppo, [("initialization", "xavier")]), ("Hopper-v5", .ppo, [("learningRateAnnealing", "false")]),
+      ("Hopper-v5", .ppo, [("rewardClip", "0.5")]), ("Hopper-v5", .ppo, [("observationNormalization", "false")]),
+      ("Hopper-v5", .ppo, [("observationClip", "0.5")]), ("Hopper-v5", .ppo, [("activation", "relu")]),
+      ("Hopper-v5", .ppo, [("gradientClip", "0.01")]), ("Hopper-v5", .ppo, [("entropyCoefficient", "0.1")]),
+      ("Hopper-v5", .ppo, [("clipEpsilon", "0.01")]), ("Hopper-v5", .ppo, [("valueLossMaskEpisodeEnds", "false")]),
+      ("Hopper-v5", .ppo, [("clipActions", "true")]), ("Hopper-v5", .ppo, [("advantageNormalization", "false")]),
+      ("Hopper-v5", .ppo, [("batchEndBootstrap", "nextState")]), ("Hopper-v5", .ppo, [("batchEndBootstrap", "zero")]),
+      // The value-clip range acts where value clipping is on (the baseline clips at 0.2).
+      ("Hopper-v5", .ppo, [("valueClipping", "true"), ("valueClipEpsilon", "0.01")]),
+      // Held-out rollouts that update the training statistics (the authors' advanced_logging);
+      // diagnostics alone do not change training (testDiagnosticsDoNotChangeTraining).
+      ("Hopper-v5", .ppo, [("diagnosticsEvery", "1"), ("heldOutUpdatesFilters", "true")]),
+      // A time limit within the budget: Pendulum's 200 steps.
+      ("Pendulum-v1", .ppo, [("timeLimit", "bootstrap")]),
+      // 0.1 × 256 = 25.6 states: 26 rounded, 25 truncated.
+      ("Hopper-v5", .trpo, [("fisherSubsetRounding", "truncated")]),
     ]
-    for (key, value) in flips {
+    for (task, algorithm, settings) in flips {
+      let base = tinyConfig(algorithm)
+      let baseline = deterministicPart(try run(task, base))
       var c = base
-      try c.set(key, to: value)
-      let r = deterministicPart(try run("Hopper-v5", c))
-      XCTAssertNotEqual(r.iterations, baseline.iterations, "\(key)=\(value) had no effect")
+      for (key, value) in settings { try c.set(key, to: value) }
+      XCTAssertNotEqual(c, base, "\(settings) is the baseline")
+      let r = deterministicPart(try run(task, c))
+      XCTAssertNotEqual(r.iterations, baseline.iterations, "\(task) \(algorithm): \(settings) had no effect")
     }
   }
 
@@ -97,7 +112,7 @@ final class TrainerTests: XCTestCase {
   }
 
   func testKLScheduleIsLinear() {
-    var c = Preset.trpoPlus.config(task: .hopper)
+    var c = Preset.trpoPlusKLSchedule.config(task: .hopper)
     c.iterations = 5
     XCTAssertEqual(c.klBound(at: 0), 0.04, accuracy: 1e-15)
     XCTAssertEqual(c.klBound(at: 4), 0.07, accuracy: 1e-15)

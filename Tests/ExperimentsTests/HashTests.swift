@@ -87,12 +87,14 @@ final class HashTests: XCTestCase {
       ("gamma", "0.98"), ("gaeLambda", "0.9"), ("policyLR", "0.00030000000000000003"), ("valueLR", "1e-4"),
       ("adamEpsilon", "1e-8"), ("clipEpsilon", "0.1"), ("entropyCoefficient", "0.01"), ("policyEpochs", "9"),
       ("valueEpochs", "9"), ("minibatches", "31"), ("advantageNormalization", "false"), ("hiddenSizes", "64,65"),
-      ("valueClipping", "false"), ("rewardNormalization", "none"), ("initialization", "default"),
+      ("valueClipping", "true"), ("rewardNormalization", "none"), ("initialization", "default"),
       ("learningRateAnnealing", "false"), ("rewardClip", "off"), ("observationNormalization", "false"),
       ("observationClip", "5"), ("activation", "relu"), ("gradientClip", "1"), ("klBound", "0.05"),
       ("klBoundFinal", "0.07"), ("fisherFraction", "0.2"), ("cgIterations", "11"), ("cgDamping", "0.01"),
       ("lineSearchSteps", "9"), ("lineSearchAcceptRatio", "0.2"), ("diagnosticsEvery", "0"),
-      ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"),
+      ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"), ("timeLimit", "bootstrap"),
+      ("batchEndBootstrap", "zero"), ("valueClipEpsilon", "0.3"), ("fisherSubsetRounding", "truncated"),
+      ("heldOutUpdatesFilters", "true"),
     ]
     XCTAssertEqual(Set(changes.map(\.0)), Set(TrainerConfig.keys), "cover every setting")
     var seen: Set<String> = [base.hash]

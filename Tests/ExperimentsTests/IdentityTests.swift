@@ -17,7 +17,7 @@ final class IdentityTests: XCTestCase {
     for name in try FileManager.default.contentsOfDirectory(atPath: legacy.path) where name.count == 69 {
       try FileManager.default.copyItem(at: legacy.appendingPathComponent(name), to: folder.appendingPathComponent(name))
     }
-    let manifest = try Manifest.load(path: legacy.appendingPathComponent("smoke-manifest.json").path)
+    let manifest = try Manifest.load(path: legacy.appendingPathComponent("smoke-today.json").path)
     return (root, manifest)
   }
 

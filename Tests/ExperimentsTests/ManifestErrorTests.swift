@@ -20,7 +20,7 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownKeys() {
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\",", "\"citation\": \"test\", \"colour\": 1,"),
-                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows")
+                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations")
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO\", \"presets\": 1,"),
                         "\(f): algorithms.TRPO.presets: unknown key; expected one of preset, overrides, perTask")
     assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"policyLr\": 0.0003"),
@@ -65,7 +65,7 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownAlgorithmPresetAndTask() {
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO++\","),
-                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+")
+                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text)")
     assertManifestError(miniManifest.replacing1("[\"Hopper\", \"Walker2d\"]", "[\"Hopper\", \"Ant\"]"),
                         "\(f): tasks[1]: unknown task 'Ant'; expected one of Walker2d, Hopper, Humanoid")
     assertManifestError(miniManifest.replacing1("\"perTask\": {\"Hopper\"", "\"perTask\": {\"Humanoid\""),

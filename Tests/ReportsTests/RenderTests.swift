@@ -167,7 +167,7 @@ final class JSONAndCSVTests: XCTestCase {
   func testJSONParsesAndHasTheSchemaAndExplicitNulls() throws {
     let json = renderJSON(Fixtures.table2)
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    XCTAssertEqual(object?["schema"] as? String, "repro.table-report/1")
+    XCTAssertEqual(object?["schema"] as? String, "repro.table-report/2")
     XCTAssertEqual((object?["rows"] as? [Any])?.count, 7)
     XCTAssertTrue(json.contains("\"ours\": null"))
     XCTAssertTrue(json.contains("\"estimate\": 0.71,"))

@@ -6,21 +6,26 @@ import XCTest
 final class SettingsTests: XCTestCase {
   /// The neutral values are frozen (see Settings.swift): a stored run's identity
   /// lists only the settings that differ from them, so moving one would give two
-  /// different runs one identity. Add a new setting instead of changing this text.
-  func testNeutralValuesArePinned() {
-    XCTAssertEqual(TrainerConfig().json.canonical, Self.pinnedNeutralValues)
+  /// different runs one identity. A new setting is added to this list with its
+  /// neutral value; an existing value never changes.
+  func testNeutralValuesArePinned() throws {
+    guard case let .object(pinned) = try JSONParser.parse(Self.pinnedNeutralValues) else { return XCTFail("an object") }
+    for (key, value) in pinned { XCTAssertEqual(TrainerConfig().value(of: key), value, "the neutral value of \(key) moved") }
+    XCTAssertEqual(Set(pinned.map(\.key)), Set(Settings.keys), "pin the neutral value of every new setting here")
     XCTAssertEqual(TrainerConfig().nonNeutralSettings, .object([]))
   }
 
   static let pinnedNeutralValues = """
-    {"activation":"tanh","adamEpsilon":1e-05,"advantageNormalization":true,"algorithm":"ppo","cgDamping":0.1,\
-    "cgIterations":10,"clipActions":false,"clipEpsilon":0.2,"diagnosticsEvery":10,"entropyCoefficient":0,\
-    "fisherFraction":0.1,"gaeLambda":0.95,"gamma":0.99,"gradientClip":null,"hiddenSizes":[64,64],\
-    "initialization":"orthogonal","iterations":488,"klBound":0.04,"klBoundFinal":null,"learningRateAnnealing":true,\
-    "lineSearchAcceptRatio":0.1,"lineSearchSteps":10,"minibatches":32,"observationClip":10,\
-    "observationNormalization":true,"policyEpochs":10,"policyLR":0.0003,"resetEachIteration":true,"rewardClip":10,\
-    "rewardNormalization":"returns","stepsPerIteration":2048,"valueClipping":true,"valueEpochs":10,"valueLR":0.00025,\
-    "valueLossMaskEpisodeEnds":true}
+    {"activation":"tanh","adamEpsilon":1e-05,"advantageNormalization":true,"algorithm":"ppo","cgDamping":0.1,
+    "cgIterations":10,"clipActions":false,"clipEpsilon":0.2,"diagnosticsEvery":10,"entropyCoefficient":0,
+    "fisherFraction":0.1,"gaeLambda":0.95,"gamma":0.99,"gradientClip":null,"hiddenSizes":[64,64],
+    "initialization":"orthogonal","iterations":488,"klBound":0.04,"klBoundFinal":null,"learningRateAnnealing":true,
+    "lineSearchAcceptRatio":0.1,"lineSearchSteps":10,"minibatches":32,"observationClip":10,
+    "observationNormalization":true,"policyEpochs":10,"policyLR":0.0003,"resetEachIteration":true,"rewardClip":10,
+    "rewardNormalization":"returns","stepsPerIteration":2048,"valueClipping":true,"valueEpochs":10,"valueLR":0.00025,
+    "valueLossMaskEpisodeEnds":true,
+    "timeLimit":"bootstrap","batchEndBootstrap":"nextState","valueClipEpsilon":null,"fisherSubsetRounding":"rounded",
+    "heldOutUpdatesFilters":false}
     """
 
   /// Pins one identity's canonical text and hash: a change here orphans every stored run.
