@@ -3,10 +3,10 @@ import Statistics
 import XCTest
 
 final class CalibratedVerdictTests: XCTestCase {
-  private let definitions: [String: Formula] = {
-    // Table2 lives in FormulaTests.swift.
-    ["AAI": try! Formula(Table2.aai), "ACLI": try! Formula(Table2.acli)]
-  }()
+  /// AAI and ACLI (Table2 lives in FormulaTests.swift).
+  private func definitions() throws -> [String: Formula] {
+    ["AAI": try Formula(Table2.aai), "ACLI": try Formula(Table2.acli)]
+  }
 
   func testMethodsAndAtoms() throws {
     let linear = try CalibratedClaim(Claim("[PPO] > [PPO-M]"))
@@ -15,7 +15,7 @@ final class CalibratedVerdictTests: XCTestCase {
     XCTAssertEqual(linear.cells, ["PPO", "PPO-M"])
     XCTAssertEqual(linear.contrasts.map(\.description), ["[PPO] - [PPO-M]"])
 
-    let composite = try CalibratedClaim(Claim("[ACLI] > [AAI]").inlining(definitions))
+    let composite = try CalibratedClaim(Claim("[ACLI] > [AAI]").inlining(definitions()))
     XCTAssertEqual(composite.method, .bonferroniIntervalArithmetic(contrasts: 4))
     XCTAssertEqual(composite.method.description, "Welch t, Bonferroni over 4 contrasts + interval arithmetic")
     XCTAssertEqual(composite.cells, ["PPO", "PPO-M", "TRPO", "TRPO+"])
@@ -56,10 +56,13 @@ final class CalibratedVerdictTests: XCTestCase {
     let means: [String: Double] = ["PPO": 3292, "PPO-M": 2735, "TRPO": 2791, "TRPO+": 3050]
     let names = ["PPO", "PPO-M", "TRPO", "TRPO+"]
     var cells: [String: [Double]] = [:]
-    for name in names { cells[name] = (0..<10).map { _ in means[name]! + 300 * r.nextNormal() } }
-    let claim = try CalibratedClaim(Claim("[ACLI] > [AAI]").inlining(definitions))
+    for name in names {
+      let m = try XCTUnwrap(means[name])
+      cells[name] = (0..<10).map { _ in m + 300 * r.nextNormal() }
+    }
+    let claim = try CalibratedClaim(Claim("[ACLI] > [AAI]").inlining(definitions()))
     let j = try claim.judge(cells: cells)
-    let s = try names.map { try CellSummary(cells[$0]!) }
+    let s = try names.map { try CellSummary(XCTUnwrap(cells[$0])) }
     func atom(_ c: [Double]) throws -> ConfidenceInterval {
       try welchInterval(coefficients: c, cells: s, level: 1 - 0.05 / 8).interval
     }
@@ -78,7 +81,8 @@ final class CalibratedVerdictTests: XCTestCase {
     XCTAssertEqual(j.contrasts[0].interval.interval.level, 1 - 0.05 / 8, accuracy: 1e-15)
     XCTAssertEqual(j.runsPerCell, names.map { CellRuns(cell: $0, runs: 10) })
     // Estimate: ACLI − AAI on the sample means (a few ulps of rounding).
-    let value = try claim.claim.left.evaluate { try mean(cells[$0]!) } - claim.claim.right.evaluate { try mean(cells[$0]!) }
+    let value = try claim.claim.left.evaluate { try mean(XCTUnwrap(cells[$0])) }
+      - claim.claim.right.evaluate { try mean(XCTUnwrap(cells[$0])) }
     XCTAssertEqual(diff.estimate, value, accuracy: 1e-9)
     XCTAssertTrue(diff.contains(diff.estimate))
   }
@@ -138,7 +142,8 @@ final class CalibratedVerdictTests: XCTestCase {
     let cells: [String: [Double]] = ["A": [3, 4, 8, 1], "B": [2, 2.5, 1, 0.5, 3]]
     let claim = try CalibratedClaim(Claim("[A] > [B]"))
     let a = try claim.judge(cells: cells, minimumRuns: 2)
-    let b = try claim.judge(summaries: ["A": CellSummary(cells["A"]!), "B": CellSummary(cells["B"]!)], minimumRuns: 2)
+    let b = try claim.judge(
+      summaries: ["A": CellSummary(XCTUnwrap(cells["A"])), "B": CellSummary(XCTUnwrap(cells["B"]))], minimumRuns: 2)
     XCTAssertEqual(a, b)
   }
 }
