@@ -15,6 +15,25 @@
 // - Claims.swift: `Claim` (`left > right` / `left < right`), `Verdict`.
 // - ProbabilityOfImprovement.swift: `probabilityOfImprovement(_:over:)`.
 //
-// Determinism: all randomness comes from the `Xoshiro256` a `Bootstrap` holds;
+// Calibrated verdicts (checked by simulation in CalibrationTests):
+// - Distributions.swift: `normalCDF`, `normalQuantile`, `studentTCDF`,
+//   `studentTQuantile`, `regularizedIncompleteBeta`.
+// - Welch.swift: `CellSummary`, `TInterval`, `oneSampleTInterval`,
+//   `welchInterval(coefficients:cells:constant:level:)` (Welch–Satterthwaite df).
+// - Contrasts.swift: `LinearContrast`; how `left − right` splits into linear
+//   atoms and abs/max/min/+/−/×constant over them (interval arithmetic).
+// - Verdicts.swift: `CalibratedClaim` (prepare once, `judge` many times),
+//   `judgeCalibrated`, `CalibratedJudgement`, `CalibratedMethod`,
+//   `NotJudgedReason`, and `minimumRunsPerCell` with the figures behind it.
+// - NoiseFloor.swift: `noiseFloor(of:cells:...)`, the median and 95th
+//   percentile of a derived row when all cells have the same true mean.
+// - Planner.swift: `planRunsPerCell(for:pilot:...)` (closed form for linear
+//   claims, Monte Carlo for composite ones), `simulatedPower`.
+// - Sequential.swift: `SequentialDesign` (looks fixed in advance,
+//   O'Brien–Fleming-type α spending, Bonferroni over looks), `decide`.
+// - Sampling.swift: the gamma and normal-cell-summary draws the simulations use.
+//
+// Determinism: all randomness comes from a `Xoshiro256` that is passed in or
+// built from a seed and a stream name (a `Bootstrap`'s, the noise floor's, the planner's);
 // sums run left to right; dictionaries are only looked up, never iterated, so
 // no hash order reaches a result. The same inputs and seed give the same bits.

@@ -27,6 +27,9 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
   case nonFiniteResult(String)
   /// Inlining definitions found a definition that refers to itself, directly or not.
   case circularDefinition([String])
+  /// A distribution, interval or design was asked for with an argument outside
+  /// its domain (the message names the function, the argument and its range).
+  case invalidArgument(String)
 
   public var description: String {
     switch self {
@@ -46,6 +49,7 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
     case .nonFiniteResult(let what): return "'\(what)' produced a non-finite value"
     case .circularDefinition(let chain):
       return "circular definition: " + chain.map { "[\($0)]" }.joined(separator: " -> ")
+    case .invalidArgument(let message): return message
     }
   }
 }
