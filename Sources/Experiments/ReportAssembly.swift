@@ -83,6 +83,9 @@ struct CellScores {
   var diverged: Int
   /// Runs with a result but no score that were not flagged diverged (no episode completed).
   var unscored: Int
+  /// The diverged runs' scores from their returns before divergence (where they have some):
+  /// what the verdicts' robustness check counts them as.
+  var fallback: [Double] = []
 }
 
 /// The inputs every section builder reads.
@@ -131,6 +134,7 @@ struct ReportInputs {
       } else {
         c.diverged += 1
         if r.diverged == nil { c.unscored += 1 }
+        if let s = score.score(of: r.meanReturns), s.isFinite { c.fallback.append(s) }
       }
     }
     return c
@@ -158,15 +162,20 @@ struct ReportInputs {
 ///   - manifestHash: sha256 (hex) of the manifest file's bytes.
 ///   - invalidFiles: how many result files were present but unusable (a note says so).
 ///   - authors: the authors' configs the manifest names (`Manifest.authorsConfigsPath`), for the fidelity section.
+///   - sequential: the outcome of `repro run --until-decided` (`UntilDecided.evaluate` on these
+///     results); the report then counts each cell's runs as the design asked and judges the
+///     claims by the design's decisions.
 public func buildReport(
-  expansion: Expansion, results: [String: RunResult], manifestHash: String,
-  context: ReportContext, invalidFiles: Int = 0, authors: AuthorsConfigs? = nil
+  expansion full: Expansion, results: [String: RunResult], manifestHash: String,
+  context: ReportContext, invalidFiles: Int = 0, authors: AuthorsConfigs? = nil,
+  sequential: SequentialOutcome? = nil
 ) throws -> Report {
+  let expansion = sequential.map { UntilDecided.planned(full, $0) } ?? full
   let inputs = try ReportInputs(expansion: expansion, results: results, context: context)
   let manifest = expansion.manifest
   var sections: [ReportSection] = [
     .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
-    .claims(try claimLines(inputs)),
+    .claims(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs)),
     .robust(try robustSection(inputs)),
     .settings(try settingsTables(inputs)),
   ]
@@ -211,15 +220,21 @@ func algorithmRow(_ name: String, paper: [PaperValue?], _ inputs: ReportInputs) 
     guard let c = inputs.cells[name]?[t] else { continue }
     var ours: ConfidenceInterval? = nil
     var iqm: ConfidenceInterval? = nil
+    var unavailable: String? = nil
     if !c.scores.isEmpty {
-      var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(name)")
-      ours = try b.meanCI(c.scores)
-      var q = inputs.bootstrap("iqm/\(t.rawValue)/\(name)")
-      iqm = try q.interquartileMeanCI(c.scores)
+      do {
+        var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(name)")
+        ours = try b.meanCI(c.scores)
+        var q = inputs.bootstrap("iqm/\(t.rawValue)/\(name)")
+        iqm = try q.interquartileMeanCI(c.scores)
+      } catch let e as StatisticsError {
+        // Scores near the float range overflow the mean: this cell is n/a, the report goes on.
+        (ours, iqm, unavailable) = (nil, nil, "\(e)")
+      }
     }
     cells.append(ReportCell(
       ours: ours, runs: RunCounts(expected: c.expected, finished: c.scores.count, missing: c.missing, diverged: c.diverged),
-      iqm: iqm, paper: paper[j]))
+      iqm: iqm, paper: paper[j], unavailable: unavailable))
   }
   return ReportRow(name: name, kind: .algorithm, cells: cells)
 }
@@ -230,39 +245,105 @@ func derivedRow(_ d: DerivedRow, paper: [PaperValue?], _ inputs: ReportInputs) t
   var cells: [ReportCell] = []
   for (j, t) in inputs.manifest.tasks.enumerated() {
     let (cellScores, empty) = inputs.inputs(f.referencedNames, t)
-    var ours: ConfidenceInterval? = nil
+    var cell = ReportCell(paper: paper[j])
     if empty == nil {
-      var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(d.name)")
-      ours = try b.formulaCI(f, cells: cellScores)
+      do {
+        var b = inputs.bootstrap("bootstrap/\(t.rawValue)/\(d.name)")
+        cell.ours = try b.formulaCI(f, cells: cellScores)
+        if cellScores.values.allSatisfy({ $0.count >= 2 }) {
+          cell.noiseFloor = try noiseFloor(
+            of: f, cells: cellScores.mapValues { try CellSummary($0) }, seed: inputs.seed,
+            stream: "noise/\(t.rawValue)/\(d.name)")
+        }
+      } catch let e as StatisticsError {
+        // A division by zero or an overflow on these data: this cell is n/a, the report goes on.
+        (cell.ours, cell.noiseFloor, cell.unavailable) = (nil, nil, "\(e)")
+      }
     }
-    cells.append(ReportCell(ours: ours, paper: paper[j]))
+    cells.append(cell)
   }
   return ReportRow(name: d.name, kind: .derived, formula: d.formula.source, inputs: f.referencedNames, cells: cells)
 }
 
-/// Every claim, judged on each task it is claimed on.
+/// Every claim, judged on each task it is claimed on by the calibrated method
+/// (`CalibratedClaim`: Welch t, or Bonferroni-combined Welch intervals for
+/// composite claims), with what the reader must know: incomplete cells, and
+/// whether counting the diverged runs would change the verdict.
+///
+/// Diverged runs: a verdict is judged on the finished runs. When a referenced
+/// cell has diverged runs, it is judged again with each diverged run scored
+/// from its returns before divergence (leaving them out favours the less stable
+/// algorithm); when the two verdicts differ, the line says so.
 func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
   var lines: [ClaimLine] = []
-  for (k, claim) in inputs.manifest.claims.enumerated() {
+  for claim in inputs.manifest.claims {
     let relation = claim.op.relation
     let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)
       ? "claimed \(claim.op.rawValue), judged as \(relation.rawValue)" : nil
     let statement = try claim.statement.inlining(inputs.definitions)
+    let calibrated = try CalibratedClaim(statement)
     for t in claim.tasks {
-      let left = "[\(claim.left)]", right = "[\(claim.right)]"
-      let (cellScores, empty) = inputs.inputs(statement.referencedNames, t)
-      if let e = empty {
-        lines.append(ClaimLine(left: left, relation: relation, right: right, task: t.rawValue,
-                               difference: nil, verdict: nil, reason: "no finished runs of \(e)"))
-        continue
+      var finished: [String: [Double]] = [:], withDiverged: [String: [Double]] = [:]
+      var caveats: [String] = []
+      for name in statement.referencedNames {
+        let c = inputs.cells[name]?[t]
+        finished[name] = c?.scores ?? []
+        withDiverged[name] = (c?.scores ?? []) + (c?.fallback ?? [])
+        if let c, let why = incompleteSummary(c) { caveats.append("\(name): \(why)") }
       }
-      var b = inputs.bootstrap("claim/\(t.rawValue)/\(k)")
-      let j = try b.judge(statement, cells: cellScores)
-      lines.append(ClaimLine(left: left, relation: relation, right: right, task: t.rawValue,
-                             difference: j.difference, verdict: j.verdict, reason: opNote))
+      let j = try calibrated.judge(cells: finished, level: inputs.options.confidenceLevel)
+      if j.verdict != nil, withDiverged != finished {
+        let k = try calibrated.judge(cells: withDiverged, level: inputs.options.confidenceLevel)
+        if k.verdict != j.verdict {
+          caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
+            + (k.verdict?.rawValue ?? "not judged"))
+        }
+      }
+      let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
+      lines.append(ClaimLine(
+        left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
+        difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
+        method: "\(j.method); runs: \(runs)", caveats: caveats))
     }
   }
   return lines
+}
+
+/// The claims as a sequential design decided them (`UntilDecided`).
+func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [ClaimLine] {
+  let design = outcome.design
+  let looks = design.looks.map(String.init).joined(separator: ", ")
+  var lines: [ClaimLine] = []
+  for (k, claim) in inputs.manifest.claims.enumerated() {
+    for t in claim.tasks {
+      guard let d = outcome.decision(claim: k, task: t) else { continue }
+      let n = design.looks[min(d.look, design.looks.count - 1)]
+      var verdict: Verdict? = nil
+      var reason: String? = nil
+      switch d.status {
+      case .decided(let v): verdict = v
+      case .inconclusive: verdict = .inconclusive
+      case .awaitingRuns(let m): reason = "not judged yet: look \(d.look + 1) of \(design.looks.count) needs \(m) runs per cell"
+      case .notJudged(let why): reason = "not judged: \(why)"
+      }
+      let method = "group-sequential, O'Brien–Fleming α spending over looks at n = \(looks), Welch t at each look; "
+        + (verdict == nil ? "" : "stopped at look \(d.look + 1) with n = \(n) per cell")
+      lines.append(ClaimLine(
+        left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
+        difference: verdict == nil ? nil : d.judgements.last?.difference, verdict: verdict, reason: reason,
+        method: method))
+    }
+  }
+  return lines
+}
+
+/// "3/5 runs finished (1 missing, 1 diverged)", or nil for a complete cell.
+func incompleteSummary(_ c: CellScores) -> String? {
+  guard c.scores.count < c.expected else { return nil }
+  var what: [String] = []
+  if c.missing > 0 { what.append("\(c.missing) missing") }
+  if c.diverged > 0 { what.append("\(c.diverged) diverged") }
+  return "\(c.scores.count)/\(c.expected) runs finished" + (what.isEmpty ? "" : " (" + what.joined(separator: ", ") + ")")
 }
 
 /// Probability of improvement for every claim between two algorithm rows, as claimed.

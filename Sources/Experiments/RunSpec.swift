@@ -212,8 +212,10 @@ extension Manifest {
   }
 
   /// Every run at `scale` (the default scale when nil).
-  public func expand(scale name: String? = nil) throws -> Expansion {
-    let scale = try resolveScale(name)
+  /// - Parameter seedCount: seeds per cell instead of the scale's (`--until-decided --max-seeds`).
+  public func expand(scale name: String? = nil, seedCount: Int? = nil) throws -> Expansion {
+    var scale = try resolveScale(name)
+    if let n = seedCount { scale.seeds = n }
     let seeds = seedList(scale: scale)
     var configs: [[TrainerConfig]] = []
     for a in algorithms {

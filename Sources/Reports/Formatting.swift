@@ -96,8 +96,27 @@ let runPolicySentence =
 
 /// The verdict rule, in words.
 let verdictRuleSentence =
-  "A claim is reproduced when the whole CI of left − right lies on the claimed side of 0, "
-  + "contradicted when it lies wholly on the other side, and inconclusive when it contains 0."
+  "Each claim is judged on an interval of left − right from a calibrated method: Welch's t interval (95%) "
+  + "when left − right is a difference of cell means; when it is not linear (ACLI > AAI compares maxima of "
+  + "absolute differences), a Welch interval for each difference it is made of, at a Bonferroni-corrected "
+  + "level, combined by interval arithmetic. A claim is reproduced when the interval lies wholly on the "
+  + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
+  + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
+  + "Each method's false \"reproduced\" rate is at most 2.5% at the run counts it is given, shown by simulation "
+  + "(BENCHMARKS.md, calibration). Lines are not corrected for multiplicity: each is one of the paper's stated "
+  + "claims and its error rate holds for that line. The percentile-bootstrap CIs in the table are the paper's "
+  + "method, kept for comparison with its numbers."
+
+/// The noise floor of a derived row, in words, for the tasks where it was computed.
+func noiseFloorSentence(_ row: ReportRow, _ table: ResultsTable) -> String? {
+  let parts = table.columns.indices.compactMap { j -> String? in
+    guard let f = table.cell(row, j)?.noiseFloor else { return nil }
+    return "\(table.columns[j]) \(formatNumber(f.median)) (95th percentile \(formatNumber(f.percentile95)))"
+  }
+  guard !parts.isEmpty else { return nil }
+  return "With no true difference between the cells, at their observed spreads and run counts, \(row.name) would be "
+    + "about " + parts.joined(separator: ", ") + "; a value below the 95th percentile is indistinguishable from seed noise."
+}
 
 /// The sentence under the settings tables' heading.
 let settingsTablesSentence =

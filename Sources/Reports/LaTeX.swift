@@ -46,6 +46,10 @@ public func renderLaTeXTabular(_ report: ResultsTable) -> String {
       case .reference:
         ours = cell?.ours.map { latexNumbers(formatCI($0)) } ?? "n/a"
       }
+      if cell?.ours == nil, let why = cell?.unavailable {
+        ours = "n/a"
+        note = why + (note.map { "; " + $0 } ?? "")
+      }
       if let note {
         let mark = noteMark(notes.count)
         ours += "\\textsuperscript{\(mark)}"
@@ -167,7 +171,9 @@ func latexResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
 
   var items: [String] = []
   for row in table.rows where row.kind == .derived {
-    if let f = row.formula { items.append("\(escapeLaTeX(row.name)) = \(latexCode(f)).") }
+    if let f = row.formula {
+      items.append("\(escapeLaTeX(row.name)) = \(latexCode(f))." + (noiseFloorSentence(row, table).map { " " + escapeLaTeX($0) } ?? ""))
+    }
   }
   for row in table.rows where row.kind == .reference {
     items.append("\(escapeLaTeX(row.name)): the paper's reference value only; not run here.")
@@ -185,7 +191,9 @@ func latexClaimLine(_ c: ClaimLine) -> String {
   if let t = c.task { s += " --- \(escapeLaTeX(t))" }
   s += ": \(latexCode(c.text))"
   if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d)))" }
+  if let m = c.method { s += "; \(escapeLaTeX(m))" }
   if let r = c.reason { s += "; \(escapeLaTeX(r))" }
+  for caveat in c.caveats { s += "; \\textbf{caveat:} \(escapeLaTeX(caveat))" }
   return s + "."
 }
 

@@ -112,7 +112,8 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
   var bullets: [String] = []
   for row in table.rows where row.kind == .derived {
     let f = row.formula.map { " = \(markdownCode($0))" } ?? ""
-    bullets.append("- **\(escapeMarkdown(row.name))**\(f): derived row; a cell computed from an incomplete cell says so.")
+    bullets.append("- **\(escapeMarkdown(row.name))**\(f): derived row; a cell computed from an incomplete cell says so."
+      + (noiseFloorSentence(row, table).map { " " + escapeMarkdown($0) } ?? ""))
   }
   for row in table.rows where row.kind == .reference {
     bullets.append("- *\(escapeMarkdown(row.name))*: the paper's reference value only; not run here.")
@@ -148,6 +149,7 @@ func markdownClaims(_ claims: [ClaimLine]) -> [String] {
 /// Our side of a cell, with what became of its runs when it is incomplete.
 func markdownOurs(_ table: ResultsTable, _ row: ReportRow, _ j: Int, _ cell: ReportCell?) -> String {
   let value = cell?.ours.map { formatCI($0) }
+  if value == nil, let why = cell?.unavailable { return "n/a (\(escapeMarkdown(why)))" }
   switch row.kind {
   case .algorithm:
     var s = value ?? "—"
@@ -198,7 +200,9 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   if let t = c.task { s += " · \(escapeMarkdown(t))" }
   s += " · \(markdownCode(c.text))"
   if let d = c.difference { s += " · left − right = \(formatCI(d))" }
+  if let m = c.method { s += " · \(escapeMarkdown(m))" }
   if let r = c.reason { s += " · \(escapeMarkdown(r))" }
+  for caveat in c.caveats { s += " · ⚠️ \(escapeMarkdown(caveat))" }
   return s
 }
 

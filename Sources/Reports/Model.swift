@@ -294,17 +294,24 @@ public struct ReportCell: Equatable, Sendable {
   public var runs: RunCounts?
   /// Our interquartile mean and its CI (shown in the robust section), if computed.
   public var iqm: ConfidenceInterval?
+  /// For a derived row: its value when no true difference exists, at the observed spreads and run counts.
+  public var noiseFloor: NoiseFloor?
+  /// Why `ours` could not be computed (e.g. a division by zero, scores beyond the float range).
+  public var unavailable: String?
   /// The paper's value; nil where the paper prints none ("—").
   public var paper: PaperValue?
 
   public init(
     ours: ConfidenceInterval? = nil, runs: RunCounts? = nil,
-    iqm: ConfidenceInterval? = nil, paper: PaperValue? = nil
+    iqm: ConfidenceInterval? = nil, paper: PaperValue? = nil,
+    noiseFloor: NoiseFloor? = nil, unavailable: String? = nil
   ) {
     self.ours = ours
     self.runs = runs
     self.iqm = iqm
     self.paper = paper
+    self.noiseFloor = noiseFloor
+    self.unavailable = unavailable
   }
 }
 
@@ -323,10 +330,15 @@ public struct ClaimLine: Equatable, Sendable {
   public var verdict: Verdict?
   /// Why the claim was not judged (e.g. "no finished runs of TRPO+"), or a note.
   public var reason: String?
+  /// How it was judged and on how many runs, e.g. "Welch t; n = 10, 10"; nil when not said.
+  public var method: String?
+  /// What a reader must know about the line: incomplete cells, diverged runs that would change it.
+  public var caveats: [String]
 
   public init(
     left: String, relation: ClaimRelation, right: String, task: String?,
-    difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil
+    difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil,
+    method: String? = nil, caveats: [String] = []
   ) {
     self.left = left
     self.relation = relation
@@ -335,6 +347,8 @@ public struct ClaimLine: Equatable, Sendable {
     self.difference = difference
     self.verdict = verdict
     self.reason = reason
+    self.method = method
+    self.caveats = caveats
   }
 
   /// The line for a judged claim.

@@ -31,6 +31,9 @@ enum ReportCommand: Command {
     .value("bootstrap-seed", "N", "seed of the bootstrap streams (default: 0)"),
     .value("date", "TEXT", "the report's date (default: $REPRO_REPORT_DATE, else now, UTC)"),
     .value("command", "TEXT", "the command shown as how to reproduce (default: this one)"),
+    .flag("until-decided", "report the claims as `repro run --until-decided` decided them"),
+    .value("round", "R", "with --until-decided: as given to repro run (default 5)"),
+    .value("max-seeds", "N", "with --until-decided: as given to repro run (default: the scale's seeds)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -39,10 +42,13 @@ enum ReportCommand: Command {
     let outDir = args.value("out") ?? "reports"
     let seed = UInt64(try args.int("bootstrap-seed", default: 0, min: 0))
     let env = ProcessInfo.processInfo.environment
-    let (manifest, expansion) = try loadExpansion(path, scale: scale)
+    var (manifest, expansion) = try loadExpansion(path, scale: scale)
+    let sequential = try sequentialDesign(args, manifest: manifest, scale: scale)
+    if let (e, _) = sequential { expansion = e }
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
     let loaded = store.loadAll(expansion)
+    let outcome = try sequential.map { try UntilDecided.evaluate(expansion, results: loaded.results, design: $0.1) }
     let context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
       mujocoVersion: loadedMuJoCoVersionString, machine: currentMachine(),
@@ -51,7 +57,7 @@ enum ReportCommand: Command {
     let authors = try manifest.authorsConfigsPath.map { try AuthorsConfigs.load(path: $0) }
     let report = try buildReport(
       expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
-      context: context, invalidFiles: loaded.invalid.count, authors: authors)
+      context: context, invalidFiles: loaded.invalid.count, authors: authors, sequential: outcome)
     for (name, text) in renderReportFiles(report) {
       let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
       try AtomicFile.write(text, to: target)

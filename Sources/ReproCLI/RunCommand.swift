@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Statistics
 
 /// `repro run`: every missing run of a manifest.
 enum RunCommand: Command {
@@ -14,6 +15,13 @@ enum RunCommand: Command {
     (e.g. experiments/table2.json) is validated first: a mistake names the file
     and the JSON path, and nothing runs.
 
+    With --until-decided, seeds are added to the cells in rounds of R; after
+    each round every claim is judged by a group-sequential design (looks at R,
+    2R, ... up to N seeds per cell, O'Brien-Fleming alpha spending, so that
+    stopping early keeps each claim's error rate), and a cell whose claims are
+    all decided gets no more seeds. Resumable; `repro report` with the same
+    --until-decided --round --max-seeds reports the decisions.
+
     One progress line shows runs done, running, failed and the ETA. Exit status
     0 when every run of the shard has a result, 1 when any failed.
     """
@@ -24,6 +32,9 @@ enum RunCommand: Command {
     .value("results", "DIR", "results root (default: results)"),
     .value("assets", "DIR", "MuJoCo model files (default: .deps/assets or $REPRO_ASSETS)"),
     .flag("quiet", "no progress line (failures are still printed)"),
+    .flag("until-decided", "add seeds in rounds until every claim is decided (group-sequential design)"),
+    .value("round", "R", "with --until-decided: seeds added per round (default 5)"),
+    .value("max-seeds", "N", "with --until-decided: at most N seeds per cell (default: the scale's seeds)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -36,11 +47,59 @@ enum RunCommand: Command {
       throw UsageError("--shard: \(e.message)")
     }
     let (manifest, _) = try loadExpansion(args.positional[0], scale: scale)
+    let resultsRoot = URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true)
+    let display = io.progressDisplay(quiet: args.flag("quiet"))
+    let train = trainerFunction(assets: args.value("assets"))
+    if let (expansion, design) = try sequentialDesign(args, manifest: manifest, scale: scale) {
+      if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
+      let (rounds, outcome) = try UntilDecided.run(
+        expansion, store: ResultStore(root: resultsRoot, manifest: manifest.name), design: design, jobs: jobs,
+        display: display, train: train)
+      for r in rounds { io.out(r.report) }
+      io.out(sequentialSummary(outcome, manifest: manifest))
+      return rounds.allSatisfy(\.succeeded) ? 0 : 1
+    }
     let summary = try Runner.run(
-      manifest: manifest, scale: scale, jobs: jobs, shard: shard,
-      resultsRoot: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
-      display: io.progressDisplay(quiet: args.flag("quiet")), train: trainerFunction(assets: args.value("assets")))
+      manifest: manifest, scale: scale, jobs: jobs, shard: shard, resultsRoot: resultsRoot, display: display, train: train)
     io.out(summary.report)
     return summary.exitStatus
   }
+}
+
+/// The expansion at the design's maximum seeds and the design, when --until-decided is given.
+func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String?) throws -> (Expansion, SequentialDesign)? {
+  guard args.flag("until-decided") else {
+    if args.value("round") != nil || args.value("max-seeds") != nil {
+      throw UsageError("--round and --max-seeds go with --until-decided")
+    }
+    return nil
+  }
+  let scaleSeeds = manifest.seedList(scale: try manifest.resolveScale(scale)).count
+  let maxSeeds = try args.int("max-seeds", default: scaleSeeds)
+  let round = try args.int("round", default: 5)
+  let design: SequentialDesign
+  do {
+    design = try UntilDecided.design(round: round, maxSeeds: maxSeeds)
+  } catch {
+    throw UsageError("--until-decided: \(error)")
+  }
+  return (try manifest.expand(scale: scale, seedCount: maxSeeds), design)
+}
+
+/// One line per claim: decided at which look, or where it stands.
+func sequentialSummary(_ outcome: SequentialOutcome, manifest: Manifest) -> String {
+  var lines = ["claims (looks at \(outcome.design.looks.map(String.init).joined(separator: ", ")) runs per cell):"]
+  for l in outcome.lines {
+    let claim = manifest.claims[l.claim]
+    let n = outcome.design.looks[min(l.decision.look, outcome.design.looks.count - 1)]
+    let state: String
+    switch l.decision.status {
+    case .decided(let v): state = "\(v.rawValue) at look \(l.decision.look + 1) (\(n) runs per cell)"
+    case .inconclusive: state = "inconclusive after the last look (\(n) runs per cell)"
+    case .awaitingRuns(let m): state = "awaiting \(m) runs per cell"
+    case .notJudged(let why): state = "not judged: \(why)"
+    }
+    lines.append("  [\(claim.left)] \(claim.op.rawValue) [\(claim.right)] on \(l.task.rawValue): \(state)")
+  }
+  return lines.joined(separator: "\n")
 }

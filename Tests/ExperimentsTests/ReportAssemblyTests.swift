@@ -136,7 +136,7 @@ final class ReportAssemblyTests: XCTestCase {
     XCTAssertNil(report.results!.rows[0].cells[0].ours)
     XCTAssertNil(report.results!.rows.first { $0.name == "AAI" }?.cells[0].ours)
     XCTAssertTrue(report.claims.allSatisfy { $0.verdict == nil })
-    XCTAssertEqual(report.claims[0].reason, "no finished runs of PPO")
+    XCTAssertEqual(report.claims[0].reason, "not judged: [PPO] has 0 runs; calibrated verdicts need at least 3 per cell")
   }
 
   /// Shards 1/3, 2/3, 3/3 written into one folder give the same report as one unsharded run.

@@ -1,0 +1,140 @@
+import Foundation
+import RunModel
+import Statistics
+
+// Runs that stop when the claims are decided: seeds are added to the cells in
+// rounds; after each round every claim is judged by a group-sequential design
+// (`SequentialDesign`: looks fixed in advance, O'Brien–Fleming-type α spending,
+// Bonferroni over looks), whose false-"reproduced" rate holds under this
+// optional stopping; a cell whose claims are all decided gets no more seeds.
+//
+// Deterministic and resumable: look k uses exactly the first n_k seeds of each
+// cell, so the same stored results give the same decisions and the same next
+// runs, whatever order they finished in and however often the process stopped.
+
+/// The state of a manifest's claims under a sequential design.
+public struct SequentialOutcome: Sendable {
+  public struct Line: Sendable {
+    /// Index of the claim in the manifest.
+    public var claim: Int
+    public var task: PaperTask
+    public var decision: SequentialDecision
+    /// The algorithm cells the claim's statement uses.
+    public var cells: [String]
+  }
+  public var design: SequentialDesign
+  public var lines: [Line]
+  /// Row → task → the runs each cell needs now (its first n seeds).
+  public var required: [String: [PaperTask: Int]]
+
+  /// The decision of claim `k` on `task`.
+  public func decision(claim k: Int, task: PaperTask) -> SequentialDecision? {
+    lines.first { $0.claim == k && $0.task == task }?.decision
+  }
+
+  /// Whether every claim line has stopped (decided, inconclusive after the last look, or not judged).
+  public var finished: Bool {
+    lines.allSatisfy { if case .awaitingRuns = $0.decision.status { return false } else { return true } }
+  }
+}
+
+public enum UntilDecided {
+  /// The design for rounds of `round` seeds up to `maxSeeds` per cell, at the report's level.
+  public static func design(round: Int, maxSeeds: Int, level: Double = 0.95) throws -> SequentialDesign {
+    try SequentialDesign(roundSize: round, maxRunsPerCell: maxSeeds, level: level)
+  }
+
+  /// Per cell, the scores of its runs in seed order, stopping at the first seed
+  /// without a result: a finished run's score, or a diverged run's score from its
+  /// returns before divergence (so that looks are not biased towards stable
+  /// algorithms); a run with no score at all ends the cell's list.
+  static func scoresInSeedOrder(_ expansion: Expansion, _ results: [String: RunResult]) -> [String: [PaperTask: [Double]]] {
+    var out: [String: [PaperTask: [Double]]] = [:]
+    let score = expansion.manifest.score
+    for a in expansion.manifest.algorithms {
+      for t in expansion.manifest.tasks {
+        var xs: [Double] = []
+        for spec in expansion.specs(algorithm: a.name, task: t) {
+          guard let r = results[spec.hash], let s = score.score(of: r.meanReturns), s.isFinite else { break }
+          xs.append(score.score(of: r) ?? s)
+        }
+        out[a.name, default: [:]][t] = xs
+      }
+    }
+    return out
+  }
+
+  /// Judges every claim line on the results present.
+  public static func evaluate(_ expansion: Expansion, results: [String: RunResult], design: SequentialDesign) throws
+    -> SequentialOutcome {
+    let manifest = expansion.manifest
+    let scores = scoresInSeedOrder(expansion, results)
+    var definitions: [String: Formula] = [:]
+    for d in manifest.derived { definitions[d.name] = d.formula }
+    var lines: [SequentialOutcome.Line] = []
+    var required: [String: [PaperTask: Int]] = [:]
+    func need(_ row: String, _ t: PaperTask, _ n: Int) { required[row, default: [:]][t] = max(required[row]?[t] ?? 0, n) }
+    for (k, claim) in manifest.claims.enumerated() {
+      let calibrated = try CalibratedClaim(try claim.statement.inlining(definitions))
+      for t in claim.tasks {
+        var cells: [String: [Double]] = [:]
+        for name in calibrated.claim.referencedNames { cells[name] = scores[name]?[t] ?? [] }
+        let d = try design.decide(calibrated, cells: cells)
+        let runs: Int
+        switch d.status {
+        case .awaitingRuns(let n): runs = n
+        default: runs = design.looks[min(d.look, design.looks.count - 1)]
+        }
+        for c in calibrated.cells { need(c, t, runs) }
+        lines.append(.init(claim: k, task: t, decision: d, cells: calibrated.cells))
+      }
+    }
+    // Cells no claim uses get the first look's runs.
+    for a in manifest.algorithms {
+      for t in manifest.tasks where required[a.name]?[t] == nil { need(a.name, t, design.looks[0]) }
+    }
+    return SequentialOutcome(design: design, lines: lines, required: required)
+  }
+
+  /// The runs the outcome asks for that have no result yet, in canonical order.
+  public static func pending(_ expansion: Expansion, _ outcome: SequentialOutcome, results: [String: RunResult]) -> [RunSpec] {
+    expansion.specs.filter { spec in
+      guard results[spec.hash] == nil, let n = outcome.required[spec.algorithm]?[spec.task],
+            let k = expansion.seeds.firstIndex(of: spec.seed) else { return false }
+      return k < n
+    }
+  }
+
+  /// The expansion cut to the runs each cell needs now (for the report).
+  public static func planned(_ expansion: Expansion, _ outcome: SequentialOutcome) -> Expansion {
+    var e = expansion
+    e.specs = expansion.specs.filter { spec in
+      guard let n = outcome.required[spec.algorithm]?[spec.task], let k = expansion.seeds.firstIndex(of: spec.seed) else {
+        return false
+      }
+      return k < n
+    }
+    return e
+  }
+
+  /// Trains round after round until every claim has stopped: evaluate, run what
+  /// is missing, repeat. Returns the runner's summaries (one per round) and the final outcome.
+  public static func run(
+    _ expansion: Expansion, store: ResultStore, design: SequentialDesign, jobs: Int,
+    display: ProgressDisplay, tick: Double = 0.5, train: @escaping TrainFunction
+  ) throws -> (rounds: [RunSummary], outcome: SequentialOutcome) {
+    var rounds: [RunSummary] = []
+    while true {
+      let results = store.loadAll(expansion).results
+      let outcome = try evaluate(expansion, results: results, design: design)
+      let todo = pending(expansion, outcome, results: results)
+      if todo.isEmpty { return (rounds, outcome) }
+      var round = expansion
+      round.specs = todo
+      let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, train: train)
+      rounds.append(summary)
+      // A round that trained nothing (every run failed) would loop forever: stop and report.
+      if summary.completed == 0 { return (rounds, try evaluate(expansion, results: store.loadAll(expansion).results, design: design)) }
+    }
+  }
+}
