@@ -1,5 +1,6 @@
 # Repro: every target depends on `deps`, so a fresh clone needs no manual step.
-#   make test                 build (release) and run the whole test suite
+#   make test                 build (release) and run the whole test suite, the parity test as a CPU
+#                             without FMA/AVX2, and check-smoke
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
@@ -25,8 +26,14 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) --scratch-path $(BUILD_DIR) --product repro
 
+# Every test, then the parity test again as on a baseline x86-64 CPU (no FMA, no
+# AVX: the libm variants Repro fixes for every process, Sources/CMuJoCo/shim.c,
+# are that CPU's), then the bit-for-bit regression checks, both ways too.
 test: deps
 	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR)
+	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) \
+	  --skip-build --filter ParityTests
+	$(MAKE) --no-print-directory check-smoke
 
 # Runs every missing run (finished ones are skipped, so rerunning resumes), then
 # writes reports/<table>-<scale>.md, .tex, .json, .svg from the results.
@@ -43,6 +50,8 @@ reproduce-table3: build
 check-smoke: build
 	$(REPRO) check experiments/smoke.json --golden reports/golden/smoke.json
 	$(REPRO) check experiments/regression.json --golden reports/golden/regression.json
+	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(REPRO) check experiments/smoke.json --golden reports/golden/smoke.json
+	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(REPRO) check experiments/regression.json --golden reports/golden/regression.json
 
 bench-env: build
 	$(REPRO) bench env --repeats 5

@@ -70,7 +70,7 @@ let package = Package(
     .testTarget(name: "RunModelTests", dependencies: ["RunModel"]),
     .testTarget(
       name: "EnvironmentsTests",
-      dependencies: ["Environments"],
+      dependencies: ["Environments", "CMuJoCo"],
       resources: [.copy("Fixtures")],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink

@@ -1,3 +1,4 @@
+import CMuJoCo
 import Environments
 import Foundation
 import XCTest
@@ -145,5 +146,16 @@ final class EnvironmentTests: XCTestCase {
     XCTAssertEqual(r.observation[0], cos(newth), accuracy: 1e-12)
     let cost = th * th + 0.1 * thdot * thdot + 0.001 * 1.5 * 1.5
     XCTAssertEqual(r.reward, -cost, accuracy: 1e-12)
+  }
+}
+
+/// Every process that links MuJoCo runs with glibc's baseline libm variants
+/// (Sources/CMuJoCo/shim.c), so that bits do not depend on the CPU's FMA/AVX2.
+final class LibmVariantTests: XCTestCase {
+  func testThisProcessRunsWithTheFixedLibmVariants() throws {
+    let env = ProcessInfo.processInfo.environment
+    if env["REPRO_NATIVE_LIBM"] == "1" { throw XCTSkip("REPRO_NATIVE_LIBM=1: the CPU's own libm variants") }
+    let mask = String(cString: repro_hwcaps_mask())
+    XCTAssertTrue((env["GLIBC_TUNABLES"] ?? "").contains(mask), "GLIBC_TUNABLES = \(env["GLIBC_TUNABLES"] ?? "(unset)")")
   }
 }

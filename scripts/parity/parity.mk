@@ -10,6 +10,13 @@
 # x86_64; set PARITY_PYTHON to a python3.11 if `python3` is another version.
 
 PARITY_PYTHON ?= python3
+# The libm variants Repro fixes for every process (Sources/CMuJoCo/shim.c): the
+# fixtures are recorded, and checked, with the same ones.
+REPRO_HWCAPS  := glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4,-AVX512F
+# What glibc sees on a baseline x86-64 CPU (SSE2 only): `make test` runs the
+# parity test and check-smoke as on such a CPU, with REPRO_NATIVE_LIBM=1 so that
+# nothing is re-executed, and they must give the same bits.
+BASELINE_CPU  := glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4,-AVX512F,-AVX,-SSE4_1,-SSE4_2,-SSSE3,-AVX512VL,-AVX512BW,-AVX512DQ
 PARITY_VENV   := .venv/parity
 PARITY_PY     := $(PARITY_VENV)/bin/python
 PARITY_REQS   := scripts/parity/requirements.txt
@@ -32,10 +39,10 @@ $(PARITY_STAMP): $(PARITY_REQS)
 	  sha256sum $(PARITY_REQS) | cut -d' ' -f1 > $@
 
 parity-fixtures: parity-venv
-	$(PARITY_PY) scripts/parity/record.py
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record.py
 
 parity-check: parity-venv
-	$(PARITY_PY) scripts/parity/check_semantics.py
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/check_semantics.py
 
 bench-gymnasium: parity-venv
-	$(PARITY_PY) scripts/parity/bench_gymnasium.py
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/bench_gymnasium.py

@@ -8,4 +8,7 @@
 
 /// mj_version() of the library actually loaded (a function, so Swift sees a plain call).
 int repro_mj_version(void);
+
+/// The glibc tunable that fixes libm's variants (see shim.c).
+const char *repro_hwcaps_mask(void);
 #endif
