@@ -6,6 +6,7 @@
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
+#   make bench-overhead       a run's CPU time against replaying its environment steps alone
 #   make bench-ppo            PPO on Hopper-v5, paper budget, 5 seeds (bench-trpo likewise)
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -16,7 +17,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test bench-env bench-overhead bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -55,6 +56,9 @@ check-smoke: build
 
 bench-env: build
 	$(REPRO) bench env --repeats 5
+
+bench-overhead: build
+	$(REPRO) bench overhead --repeats 3
 
 # PPO / TRPO on Hopper-v5 at the paper's budget (488 x 2048 steps), 5 seeds,
 # one core per agent (BENCH_JOBS at a time; 1 gives clean single-core times).

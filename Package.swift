@@ -43,7 +43,10 @@ let package = Package(
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),
-    .target(name: "NeuralNet", dependencies: ["ReproRandom"]),
+    // Float dense-layer kernels in C, one version per x86-64 level chosen at load
+    // time; every version gives the same bits (NeuralNet's Kernels.swift is the reference).
+    .target(name: "CKernels"),
+    .target(name: "NeuralNet", dependencies: ["ReproRandom", "CKernels"]),
     .target(
       name: "Algorithms",
       dependencies: ["RunModel", "Environments", "NeuralNet", "ReproRandom"],

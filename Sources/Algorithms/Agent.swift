@@ -78,8 +78,15 @@ public final class Agent {
 
 /// Gathers rows `indices` of a row-major matrix with `width` columns.
 func gatherRows<T>(_ m: [T], width: Int, _ indices: [Int]) -> [T] {
-  var out = [T]()
-  out.reserveCapacity(indices.count * width)
-  for i in indices { out.append(contentsOf: m[(i * width)..<((i + 1) * width)]) }
-  return out
+  [T](unsafeUninitializedCapacity: indices.count * width) { out, count in
+    m.withUnsafeBufferPointer { src in
+      var o = out.baseAddress!
+      for i in indices {
+        precondition(i >= 0 && (i + 1) * width <= src.count, "gatherRows: row \(i) out of range")
+        o.initialize(from: src.baseAddress! + i * width, count: width)
+        o += width
+      }
+    }
+    count = indices.count * width
+  }
 }

@@ -29,6 +29,12 @@ public struct Trainer {
   public var assetsDirectory: String?
   /// The policy update; by default the one `config.algorithm` names.
   public var update: any PolicyUpdate
+  /// Makes the run's environments (training, then held-out) from the task and
+  /// assets directory; by default Environments' `makeEnvironment`. Benchmarks
+  /// wrap it to record what the environments were asked to do.
+  public var makeEnvironment: (String, String?) throws -> any Environment = { name, assets in
+    try Environments.makeEnvironment(name, assetsDirectory: assets)
+  }
 
   public init(task: String, seed: UInt64, config: TrainerConfig, assetsDirectory: String? = nil,
               update: (any PolicyUpdate)? = nil) {
@@ -45,12 +51,13 @@ public struct Trainer {
     let problems = config.problems()
     guard problems.isEmpty else { throw TrainerError.invalidConfig(problems) }
     let start = DispatchTime.now().uptimeNanoseconds
-    let env = try makeEnvironment(task, assetsDirectory: assetsDirectory)
+    let startCPU = threadCPUSeconds()
+    let env = try makeEnvironment(task, assetsDirectory)
     let agent = Agent(observationSize: env.observationSize, actionSize: env.actionSize, config: config, seed: seed)
     let actor = Actor(env: env, config: config, seed: seed, stream: "train")
     var heldOut: Actor? = nil
     if config.diagnosticsEvery > 0 {
-      heldOut = Actor(env: try makeEnvironment(task, assetsDirectory: assetsDirectory), config: config,
+      heldOut = Actor(env: try makeEnvironment(task, assetsDirectory), config: config,
                       seed: seed, stream: "heldout", updatesFilters: config.heldOutUpdatesFilters)
     }
     var rng = Xoshiro256(seed: seed, stream: "minibatches")
@@ -107,6 +114,7 @@ public struct Trainer {
       progress?(m, secs)
     }
     result.timing.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    result.timing.cpuSeconds = threadCPUSeconds() - startCPU
     return result
   }
 
@@ -136,4 +144,11 @@ public struct Trainer {
     m.klBound = report.klBound
     m.lineSearchSteps = report.lineSearchSteps
   }
+}
+
+/// CPU seconds used so far by the calling thread (a run trains on one thread).
+func threadCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

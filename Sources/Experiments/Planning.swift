@@ -47,8 +47,6 @@ public enum SeedPlanner {
   /// Plans `manifest`'s claims from the pilot results at `pilot` scale, for runs at `target` scale.
   /// - Parameters:
   ///   - pilotResults: results by hash for the pilot expansion.
-  ///   - cost: the measured seconds of one run at the target budget, per (row, task), when known
-  ///     (else scaled from the pilot's own run times by steps).
   public static func plan(
     manifest: Manifest, pilot: Expansion, pilotResults: [String: RunResult], target: Expansion,
     power: Double = 0.8, level: Double = 0.95, cap: Int = 1000, seed: UInt64 = 0
@@ -58,15 +56,9 @@ public enum SeedPlanner {
       context: ReportContext(gitCommit: "", mujocoVersion: "", machine: Machine(cpuModel: "", cores: 1), date: "",
                              command: "", bootstrapSeed: seed))
     // Seconds per run at the target budget, from the pilot's measured seconds per environment step.
+    let costs = CostModel(results: pilotResults.values)
     func secondsPerRun(_ row: String, _ t: PaperTask) -> Double {
-      let specs = pilot.specs(algorithm: row, task: t)
-      let rates = specs.compactMap { s -> Double? in
-        guard let r = pilotResults[s.hash], r.totalSteps > 0, r.timing.wallSeconds > 0 else { return nil }
-        return r.timing.wallSeconds / Double(r.totalSteps)
-      }.sorted()
-      guard !rates.isEmpty, let spec = target.specs(algorithm: row, task: t).first else { return .nan }
-      let perStep = rates[rates.count / 2]
-      return perStep * Double(spec.config.iterations * spec.config.stepsPerIteration)
+      target.specs(algorithm: row, task: t).first.flatMap { costs.seconds($0) } ?? .nan
     }
     var claims: [ClaimPlan] = []
     var needed: [String: Int] = [:]  // "row\u{0}task" → runs, looked up only

@@ -52,7 +52,7 @@ public struct StoredRun: Sendable, Equatable {
 ///      "hash": the identity's hash (also the file name),
 ///      "identity": {"identity": 2, "seed", "settings", "task"},
 ///      "labels": {"algorithm", "manifest", "preset"},           informational
-///      "timing": {"iterationSeconds", "wallSeconds"}}            wall clock
+///      "timing": {"cpuSeconds", "iterationSeconds", "wallSeconds"}}  measured
 ///
 /// The checksum makes an edit of the deterministic content (one digit of a
 /// return, say) detectable; labels and timing are outside it, so "identical

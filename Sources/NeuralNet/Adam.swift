@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #else
@@ -55,6 +56,19 @@ public struct Adam<Scalar: NNScalar>: Sendable {
       v.withUnsafeMutableBufferPointer { v in
         let p = parameters.baseAddress!, gp = gradients.baseAddress!
         let mp = m.baseAddress!, vp = v.baseAddress!
+        if Scalar.self == Float.self, useCKernels {
+          // The same operations in C, on the widest vectors the CPU has (see Kernels.swift).
+          let constants: [Scalar] = [b1, c1, b2, c2, bc2Sqrt, eps, stepSize]
+          constants.withUnsafeBytes { k in
+            repro_adam_f32(
+              UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+              UnsafeRawPointer(gp).assumingMemoryBound(to: Float.self),
+              UnsafeMutableRawPointer(mp).assumingMemoryBound(to: Float.self),
+              UnsafeMutableRawPointer(vp).assumingMemoryBound(to: Float.self), n,
+              k.baseAddress!.assumingMemoryBound(to: Float.self))
+          }
+          return
+        }
         // Whole SIMD vectors first: the same IEEE operations in the same order as the
         // scalar tail below (sqrt and division are correctly rounded per lane), so the
         // result is bit-identical to the plain loop, only faster.

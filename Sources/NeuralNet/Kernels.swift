@@ -5,6 +5,14 @@
 // loop runs over contiguous outputs and vectorises with `S.Vector`.
 // Summation orders are fixed by the code (no threads, no reassociation by the
 // compiler), so results are bit-for-bit reproducible for a given binary.
+//
+// In `Float` (the production scalar) the work goes to the C kernels of
+// CKernels, compiled for AVX-512F, AVX2 and baseline x86-64 and chosen at load
+// time: they run the same operations in the same order on every output
+// element, so they give the same bits as these Swift loops (checked by
+// KernelTests) on every CPU, up to several times faster. `Double` runs here.
+
+import CKernels
 
 /// y[b, j] = (accumulate ? y[b, j] : bias[j] or 0) + Σ_k x[b, k] · w[k, j].
 @inlinable
@@ -13,6 +21,14 @@ func denseForward<S: NNScalar>(
   w: UnsafePointer<S>, bias: UnsafePointer<S>?, nOut: Int,
   y: UnsafeMutablePointer<S>, accumulate: Bool
 ) {
+  if S.self == Float.self, useCKernels {
+    repro_dense_forward_f32(
+      UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), batch, nIn,
+      UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
+      bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }, nOut,
+      UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), accumulate ? 1 : 0)
+    return
+  }
   typealias V = S.Vector
   let L = V.scalarCount
   var j = 0
@@ -93,6 +109,13 @@ func denseBackwardWeights<S: NNScalar>(
   x: UnsafePointer<S>, dz: UnsafePointer<S>, batch: Int, nIn: Int, nOut: Int,
   dW: UnsafeMutablePointer<S>, db: UnsafeMutablePointer<S>?
 ) {
+  if S.self == Float.self, useCKernels {
+    repro_dense_backward_weights_f32(
+      UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeRawPointer(dz).assumingMemoryBound(to: Float.self),
+      batch, nIn, nOut, UnsafeMutableRawPointer(dW).assumingMemoryBound(to: Float.self),
+      db.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) })
+    return
+  }
   typealias V = S.Vector
   let L = V.scalarCount
   var j = 0
@@ -169,6 +192,10 @@ func denseBackwardWeights<S: NNScalar>(
 /// In place: a = act(a) over `count` values.
 @inlinable
 func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePointer<S>, count: Int) {
+  if S.self == Float.self, activation == .tanh, useCKernels {
+    repro_tanh_f32(UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self), count)
+    return
+  }
   typealias V = S.Vector
   let L = V.scalarCount
   var i = 0
@@ -188,6 +215,12 @@ func applyActivation<S: NNScalar>(_ activation: Activation, _ a: UnsafeMutablePo
 func multiplyActivationDerivative<S: NNScalar>(
   _ activation: Activation, _ g: UnsafeMutablePointer<S>, activated a: UnsafePointer<S>, count: Int
 ) {
+  if S.self == Float.self, activation == .tanh, useCKernels {
+    repro_tanh_gradient_f32(
+      UnsafeMutableRawPointer(g).assumingMemoryBound(to: Float.self), UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+      count)
+    return
+  }
   typealias V = S.Vector
   let L = V.scalarCount
   var i = 0
@@ -208,3 +241,16 @@ func multiplyActivationDerivative<S: NNScalar>(
     while i < count { g[i] = a[i] > 0 ? g[i] : 0; i += 1 }
   }
 }
+
+/// Whether `Float` work goes to the C kernels (the default). Tests turn it off to
+/// compare them with the Swift loops; a process-wide switch, not for production use.
+nonisolated(unsafe) public var useCKernels = true
+
+/// The version of the C kernels that runs: "avx512f", "avx2" or "baseline" (the
+/// widest the CPU has, unless the environment variable REPRO_KERNELS names another).
+public var kernelLevel: String { String(cString: repro_kernel_level()) }
+
+/// Runs the named version of the C kernels from now on; false (nothing changes)
+/// when the name is unknown or the CPU lacks it. Process-wide: tests and benchmarks.
+@discardableResult
+public func selectKernelLevel(_ level: String) -> Bool { repro_kernel_select(level) != 0 }

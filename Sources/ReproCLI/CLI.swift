@@ -214,8 +214,8 @@ struct CommandEntry: Sendable {
 /// Every subcommand, in the order `repro --help` lists them.
 let commands: [CommandEntry] = [
   CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
-  CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(EnvListCommand.self),
-  CommandEntry(BenchEnvCommand.self),
+  CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self), CommandEntry(EnvListCommand.self),
+  CommandEntry(BenchEnvCommand.self), CommandEntry(BenchOverheadCommand.self),
   CommandEntry(BenchTrainCommand.self),
 ]
 

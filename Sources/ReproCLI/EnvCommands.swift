@@ -2,6 +2,7 @@ import Algorithms
 import Environments
 import Experiments
 import Foundation
+import NeuralNet
 import ReproRandom
 import RunModel
 
@@ -185,4 +186,85 @@ func median(_ xs: [Double]) -> Double {
   let s = xs.sorted()
   guard !s.isEmpty else { return .nan }
   return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// `repro bench overhead`: a training run's CPU time against stepping its environment alone.
+enum BenchOverheadCommand: Command {
+  static let name = "bench overhead"
+  static let summary = "a training run's CPU time against stepping its environments alone, per task and algorithm"
+  static let discussion = """
+    For each task and algorithm: trains one agent (the preset, --iterations,
+    default diagnostics) while recording every reset and action its
+    environments (training and held-out) receive, then replays exactly those
+    resets and actions on fresh environments, which retraces the same
+    trajectories bit for bit: the same MuJoCo work with no learning. Training
+    and replay alternate --repeats times (seeds 0, 1, ...); printed are the
+    median CPU time of each (from the OS: CLOCK_PROCESS_CPUTIME_ID, one
+    thread) and their ratio, the run's cost as a multiple of its floor.
+    """
+  static var options: [OptionSpec] {
+    [
+      .value("task", "T", "one task (default: all three)"),
+      .value("algorithm", "A", "one preset (default: PPO and TRPO)"),
+      .value("iterations", "N", "iterations per run (default: 48 on Hopper and Walker2d, 24 on Humanoid)"),
+      .value("repeats", "R", "alternations, median reported (default 3)"),
+      .value("set", "key=value", "override a setting; repeatable", repeatable: true),
+      .value("assets", "DIR", "MuJoCo model files (default: .deps/assets or $REPRO_ASSETS)"),
+    ]
+  }
+
+  static func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+
+  static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
+    let tasks = try args.value("task").map { name -> [PaperTask] in
+      guard let t = PaperTask(name: name) else { throw UsageError("unknown task '\(name)'") }
+      return [t]
+    } ?? PaperTask.allCases
+    let presets = try args.value("algorithm").map { [try presetArgument($0)] } ?? [.ppo, .trpo]
+    let iterations = try args.value("iterations").map { _ in try args.int("iterations", default: 0) }
+    let repeats = try args.int("repeats", default: 3)
+    let assets = args.value("assets")
+    guard (iterations ?? 1) > 0, repeats > 0 else { throw UsageError("--iterations and --repeats must be positive") }
+    var configs: [(PaperTask, Preset, TrainerConfig)] = []
+    for t in [PaperTask.hopper, .walker2d, .humanoid] where tasks.contains(t) {
+      for p in presets {
+        var c = p.config(task: t)
+        c.iterations = iterations ?? (t == .humanoid ? 24 : 48)
+        try applySettings(args.values("set"), to: &c)
+        try checkSettings(c)
+        configs.append((t, p, c))
+      }
+    }
+    let libm = ProcessInfo.processInfo.environment["REPRO_NATIVE_LIBM"] == "1" ? "the CPU's own" : "baseline variants"
+    io.out("C kernels: \(kernelLevel); libm: \(libm); medians of \(repeats)")
+    io.out("task      algorithm   iterations  train CPU s  env-only CPU s  ratio")
+    for (t, p, c) in configs {
+      var train: [Double] = [], env: [Double] = []
+      for r in 0..<repeats {
+        var recorders: [RecordingEnvironment] = []
+        var trainer = Trainer(task: t.rawValue, seed: UInt64(r), config: c, assetsDirectory: assets)
+        trainer.makeEnvironment = { name, dir in
+          let e = RecordingEnvironment(try makeEnvironment(name, assetsDirectory: dir))
+          recorders.append(e)
+          return e
+        }
+        let t0 = cpuSeconds()
+        _ = try trainer.run()
+        train.append(cpuSeconds() - t0)
+        let fresh = try recorders.map { _ in try makeEnvironment(t.rawValue, assetsDirectory: assets) }
+        let t1 = cpuSeconds()
+        for (recorded, e) in zip(recorders, fresh) { try recorded.replay(on: e) }
+        env.append(cpuSeconds() - t1)
+      }
+      let mt = median(train), me = median(env)
+      let label = t.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+        + p.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+      io.out(label + String(format: "  %10d  %11.2f  %14.2f  %5.2fx", c.iterations, mt, me, mt / me))
+    }
+    return 0
+  }
 }

@@ -75,17 +75,24 @@ public struct Divergence: Codable, Sendable, Equatable {
   }
 }
 
-/// How long a run took: wall-clock measurements, kept apart from the
-/// deterministic content of a result (never hashed, checksummed or compared).
+/// How long a run took: measurements, kept apart from the deterministic content
+/// of a result (never hashed, checksummed or compared).
 public struct RunTiming: Codable, Sendable, Equatable {
   /// Wall-clock seconds of the whole run.
   public var wallSeconds: Double
   /// Wall-clock seconds of each iteration, in order.
   public var iterationSeconds: [Double]
-  public init(wallSeconds: Double = 0, iterationSeconds: [Double] = []) {
+  /// CPU seconds of the thread that ran it (the run's core-seconds, whatever else
+  /// the machine was doing); nil in results written before it was recorded.
+  public var cpuSeconds: Double?
+  public init(wallSeconds: Double = 0, iterationSeconds: [Double] = [], cpuSeconds: Double? = nil) {
     self.wallSeconds = wallSeconds
     self.iterationSeconds = iterationSeconds
+    self.cpuSeconds = cpuSeconds
   }
+
+  /// The run's core-seconds: its CPU time when recorded, else its wall time.
+  public var coreSeconds: Double { cpuSeconds ?? wallSeconds }
 }
 
 /// The outcome of one training run. Everything but `timing` is a deterministic

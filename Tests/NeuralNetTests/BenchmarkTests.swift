@@ -41,3 +41,17 @@ final class SingleBenchmarkTests: XCTestCase {
     print("BENCH \(r)")
   }
 }
+
+/// The C kernels (CKernels) against the Swift loops they replace in `Float`: the
+/// speed of each (printed), and the same bits (asserted in KernelTests).
+final class KernelBenchmarkTests: XCTestCase {
+  func testCKernelsAgainstSwiftLoops() {
+    defer { useCKernels = true }
+    for c in [true, false] {
+      useCKernels = c
+      let r = NeuralNetBenchmark.forwardBackward(Float.self)
+      print("BENCH \(c ? "C kernels (\(kernelLevel))" : "Swift loops"): \(r)")
+      XCTAssertGreaterThan(r.medianMicroseconds, 0)
+    }
+  }
+}

@@ -32,7 +32,7 @@ final class HelpTests: XCTestCase {
   }
 
   func testEveryCommandsHelp() throws {
-    for command in ["train", "run", "report", "check", "env list", "bench env", "bench train"] {
+    for command in ["train", "run", "report", "check", "plan", "cost", "env list", "bench env", "bench overhead", "bench train"] {
       let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
       XCTAssertEqual(r.status, 0, command)
       XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
@@ -114,6 +114,12 @@ final class EndToEndTests: XCTestCase {
     }
     XCTAssertEqual(stored.result.iterations.count, 2)
     XCTAssertEqual(stored.labels.preset, "PPO")
+    // The run's CPU time is recorded beside its wall time (a thread's CPU time cannot exceed
+    // its wall time; 10 ms of slack for the clocks' granularity).
+    let timing = stored.result.timing
+    let cpu = try XCTUnwrap(timing.cpuSeconds)
+    XCTAssertGreaterThan(cpu, 0)
+    XCTAssertLessThanOrEqual(cpu, timing.wallSeconds + 0.01)
   }
 
   func testTrainListsSettings() {
@@ -157,6 +163,20 @@ final class EndToEndTests: XCTestCase {
     XCTAssertTrue(failed.out.contains("episodes: golden 1"), failed.out)
   }
 
+  func testCostPricesAManifestFromFinishedRuns() throws {
+    let dir = try temporaryFolder()
+    let results = dir.appendingPathComponent("results").path
+    XCTAssertEqual(repro("run", "experiments/smoke.json", "--results", results, "--quiet").status, 0)
+    let cost = repro("cost", "experiments/smoke.json", "--from-scale", "smoke", "--results", results)
+    XCTAssertEqual(cost.status, 0, cost.err)
+    XCTAssertTrue(cost.out.contains("| PPO | Hopper | 2 | 2 |"), cost.out)
+    XCTAssertTrue(cost.out.contains("smoke at scale smoke (4 runs in"), cost.out)
+    let unmeasured = repro("cost", "experiments/table3.json", "--from-scale", "quick",
+                           "--measured-in", "experiments/smoke.json@smoke", "--results", results)
+    XCTAssertEqual(unmeasured.status, 1, "cells without a measured cost fail the command")
+    XCTAssertTrue(unmeasured.out.contains("no measured cost for Humanoid"), unmeasured.out)
+  }
+
   func testEnvListAndBenchmarks() {
     let list = repro("env", "list")
     XCTAssertEqual(list.status, 0, list.err)
@@ -169,5 +189,10 @@ final class EndToEndTests: XCTestCase {
     XCTAssertEqual(train.status, 0, train.err)
     XCTAssertTrue(train.out.contains("seed 2: score"), train.out)
     XCTAssertTrue(train.out.contains("largest KL/bound ratio"), train.out)
+    let overhead = repro("bench", "overhead", "--task", "Hopper", "--algorithm", "PPO", "--iterations", "1",
+                         "--repeats", "1", "--set", "stepsPerIteration=128", "--set", "minibatches=4")
+    XCTAssertEqual(overhead.status, 0, overhead.err)
+    XCTAssertTrue(overhead.out.contains("Hopper    PPO                  1"), overhead.out)
+    XCTAssertNotNil(overhead.out.range(of: #"\d\.\d\dx"#, options: .regularExpression), overhead.out)
   }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import Reports
+import RunModel
+
+/// What runs cost, from finished runs' own timings: seconds of one core per
+/// environment step (training steps; held-out diagnostic rollouts are part of the
+/// time), per (task, algorithm). The one source of run costs: `repro cost` prints
+/// a manifest's core-hours with it, `repro plan` prices its seed plans with it.
+public struct CostModel: Sendable, Equatable {
+  public struct Key: Hashable, Sendable, Comparable {
+    public var task: PaperTask
+    public var algorithm: AlgorithmKind
+    public init(task: PaperTask, algorithm: AlgorithmKind) {
+      self.task = task
+      self.algorithm = algorithm
+    }
+    public static func < (a: Key, b: Key) -> Bool {
+      (a.task.rawValue, a.algorithm.rawValue) < (b.task.rawValue, b.algorithm.rawValue)
+    }
+  }
+
+  /// The median over `runs` measured runs of their core-seconds per training step.
+  public struct Rate: Sendable, Equatable {
+    public var secondsPerStep: Double
+    public var runs: Int
+  }
+
+  public var rates: [Key: Rate]
+
+  /// Rates from finished runs (any manifest, any scale); runs without timing are skipped.
+  /// A run's core-seconds are the CPU time of its thread (or, in results written
+  /// before that was recorded, its wall time: one agent per core).
+  public init(results: some Sequence<RunResult>) {
+    var samples: [Key: [Double]] = [:]
+    for r in results {
+      guard let task = PaperTask(name: r.task), r.totalSteps > 0, r.timing.coreSeconds > 0 else { continue }
+      samples[Key(task: task, algorithm: r.config.algorithm), default: []].append(r.timing.coreSeconds / Double(r.totalSteps))
+    }
+    rates = samples.mapValues { s in
+      let sorted = s.sorted()
+      let m = sorted.count / 2
+      return Rate(secondsPerStep: sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2, runs: sorted.count)
+    }
+  }
+
+  /// Core-seconds of one run of `config` on `task`, nil when no run of its task and algorithm was measured.
+  public func seconds(task: PaperTask, config: TrainerConfig) -> Double? {
+    rates[Key(task: task, algorithm: config.algorithm)].map {
+      $0.secondsPerStep * Double(config.iterations * config.stepsPerIteration)
+    }
+  }
+
+  /// Core-seconds of one run, nil when its task and algorithm were never measured.
+  public func seconds(_ spec: RunSpec) -> Double? { seconds(task: spec.task, config: spec.config) }
+}
+
+/// A manifest's compute at one scale, cell by cell.
+public struct CostEstimate: Sendable, Equatable {
+  public struct Cell: Sendable, Equatable {
+    public var row: String
+    public var task: PaperTask
+    /// Distinct runs in the cell, and how many of them already have a result.
+    public var runs: Int
+    public var finished: Int
+    /// Core-seconds of one run; nil when not measured.
+    public var secondsPerRun: Double?
+    /// Core-hours of the cell's unfinished runs (nil when not measured).
+    public var remainingCoreHours: Double? { secondsPerRun.map { Double(runs - finished) * $0 / 3600 } }
+    public var totalCoreHours: Double? { secondsPerRun.map { Double(runs) * $0 / 3600 } }
+  }
+
+  public var manifest: String
+  public var scale: String
+  public var cells: [Cell]
+  public var model: CostModel
+
+  /// Prices every cell of `expansion`; `finished` holds the hashes that already have a result.
+  /// Runs shared by two rows (the same identity) are counted once, in the first row.
+  public init(expansion: Expansion, model: CostModel, finished: Set<String> = []) {
+    manifest = expansion.manifest.name
+    scale = expansion.scale.name
+    self.model = model
+    var seen = Set<String>()
+    cells = []
+    for a in expansion.manifest.algorithms {
+      for t in expansion.manifest.tasks {
+        let specs = expansion.specs(algorithm: a.name, task: t).filter { seen.insert($0.hash).inserted }
+        guard let first = specs.first else { continue }
+        cells.append(Cell(row: a.name, task: t, runs: specs.count, finished: specs.filter { finished.contains($0.hash) }.count,
+                          secondsPerRun: model.seconds(first)))
+      }
+    }
+  }
+
+  /// Sums over the cells; nil when some cell is not measured.
+  public var totalCoreHours: Double? { sum(\.totalCoreHours) }
+  public var remainingCoreHours: Double? { sum(\.remainingCoreHours) }
+  public var unmeasured: [Cell] { cells.filter { $0.secondsPerRun == nil } }
+
+  private func sum(_ value: KeyPath<Cell, Double?>) -> Double? {
+    var total = 0.0
+    for c in cells {
+      guard let v = c[keyPath: value] else { return nil }
+      total += v
+    }
+    return total
+  }
+
+  /// The estimate as a Markdown table with its totals and where the rates come from.
+  public func markdown(source: String) -> String {
+    func hours(_ x: Double?) -> String { x.map { formatNumber($0, decimals: $0 < 10 ? 2 : 1) } ?? "not measured" }
+    var out = ["| cell | task | runs | finished | core-hours per run | core-hours to go |", "|---|---|---:|---:|---:|---:|"]
+    for c in cells {
+      out.append("| \(escapeMarkdown(c.row)) | \(c.task.rawValue) | \(c.runs) | \(c.finished) | "
+        + "\(hours(c.secondsPerRun.map { $0 / 3600 })) | \(hours(c.remainingCoreHours)) |")
+    }
+    out.append("")
+    if let total = totalCoreHours, let remaining = remainingCoreHours {
+      out.append("\(manifest) at scale \(scale): \(hours(total)) core-hours in all, \(hours(remaining)) to go "
+        + "(\(formatNumber(remaining / 24 / 2, decimals: 1)) days on 2 cores, \(formatNumber(remaining / 64, decimals: 1)) hours on 64).")
+    } else {
+      let missing = Set(unmeasured.map { "\($0.task.rawValue) \($0.row)" }).sorted().joined(separator: ", ")
+      out.append("\(manifest) at scale \(scale): no measured cost for \(missing); run a pilot of those cells first.")
+    }
+    let rates = model.rates.keys.sorted().map { k in
+      let r = model.rates[k]!
+      return "\(k.task.rawValue) \(k.algorithm.rawValue.uppercased()) \(formatNumber(r.secondsPerStep * 1e6, decimals: 1)) µs (\(r.runs) runs)"
+    }
+    out.append("Core-seconds per environment step, the median over finished runs of \(source): "
+      + (rates.isEmpty ? "none." : rates.joined(separator: "; ") + "."))
+    return out.joined(separator: "\n") + "\n"
+  }
+}
