@@ -81,6 +81,8 @@ public struct Manifest: Sendable, Equatable {
   public var authorsConfigs: String? = nil
   /// Why the manifest differs from the paper or the authors' code, where it does.
   public var deviations: [Deviation] = []
+  /// The manifest means to ask for more than `Preflight.totalStepsCeiling` steps.
+  public var allowLarge = false
 
   /// `authorsConfigs` as a path usable from the current directory.
   public var authorsConfigsPath: String? {
@@ -303,7 +305,7 @@ struct ManifestDecoder {
 
   static let topKeys = [
     "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
-    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations",
+    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge",
   ]
 
   func manifest(_ root: Node) throws -> Manifest {
@@ -335,14 +337,25 @@ struct ManifestDecoder {
       references: references, paper: paper, claims: claims, rows: rows)
     manifest.authorsConfigs = try top.optional("authorsConfigs")?.nonEmptyString()
     manifest.deviations = try top.optional("deviations").map { try deviations($0, rows: algorithmNames, tasks: tasks) } ?? []
+    manifest.allowLarge = try top.optional("allowLarge")?.bool() ?? false
     return manifest
   }
 
+  /// The manifest's name and its scales' names become folder and file names:
+  /// letters, digits, '.', '_', '-', not starting with '.', at most 64 characters.
+  static let maximumNameLength = 64
+
   func name(_ node: Node) throws -> String {
-    let name = try node.string()
+    try fileName(try node.string(), node.path)
+  }
+
+  func fileName(_ name: String, _ path: JSONPath) throws -> String {
     let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
     if name.isEmpty || name.hasPrefix(".") || !name.unicodeScalars.allSatisfy({ safe.contains($0) }) {
-      throw Fail(node.path, "must be a folder name: letters, digits, '.', '_', '-', not starting with '.'")
+      throw Fail(path, "must be a folder name: letters, digits, '.', '_', '-', not starting with '.'")
+    }
+    if name.count > Self.maximumNameLength {
+      throw Fail(path, "must be at most \(Self.maximumNameLength) characters (it names folders and files), got \(name.count)")
     }
     return name
   }
@@ -414,7 +427,7 @@ struct ManifestDecoder {
     for (key, n) in try node.map() {
       let o = try n.object(allowed: ["seeds", "iterations", "stepsPerIteration", "note"])
       scales.append(Scale(
-        name: key,
+        name: try fileName(key, n.path),
         seeds: try o.optional("seeds").map(seedCount),
         iterations: try o.optional("iterations")?.integer(),
         stepsPerIteration: try o.optional("stepsPerIteration")?.integer(),
@@ -481,6 +494,14 @@ struct ManifestDecoder {
       let known = usable + derived.map(\.name)
       for r in formula.referencedNames where !known.contains(r) {
         throw Fail(n.path, "unknown row [\(r)]; a formula may use the algorithms and earlier derived rows: \(known.joined(separator: ", "))")
+      }
+      if let part = formula.divisionsByConstantZero.first {
+        throw Fail(n.path, "'\(part)' divides by a constant zero: the row could never be computed")
+      }
+      do {
+        _ = try formula.inlining(Dictionary(uniqueKeysWithValues: derived.map { ($0.name, $0.formula) }))
+      } catch {
+        throw Fail(n.path, "\(error)")
       }
       derived.append(DerivedRow(name: key, formula: formula))
     }
@@ -596,7 +617,12 @@ struct ManifestDecoder {
     if name.trimmingCharacters(in: .whitespaces).isEmpty || name.contains("[") || name.contains("]") || name != name.trimmingCharacters(in: .whitespaces) {
       throw Fail(path, "a row name must be non-empty, without '[' or ']' or surrounding spaces")
     }
+    if name.count > Self.maximumRowNameLength {
+      throw Fail(path, "a row name must be at most \(Self.maximumRowNameLength) characters, got \(name.count)")
+    }
   }
+
+  static let maximumRowNameLength = 100
 
   /// Seeds per cell: 1 ... 100,000.
   func seedCount(_ node: Node) throws -> Int {

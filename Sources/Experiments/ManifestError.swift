@@ -80,6 +80,11 @@ struct Node {
     return v
   }
 
+  func bool() throws -> Bool {
+    guard case let .bool(b) = value else { throw Fail(path, "expected true or false") }
+    return b
+  }
+
   func integer() throws -> Int {
     guard case let .number(_, v) = value, v == v.rounded(), abs(v) < 1e15 else { throw Fail(path, "expected an integer") }
     return Int(v)

@@ -21,6 +21,8 @@ public struct ProgressSnapshot: Sendable, Equatable {
   public var elapsed: Double
   /// Estimated seconds to finish; nil when not yet known.
   public var eta: Double?
+  /// Runs left to other runners sharing the results folder (claimed by them).
+  public var elsewhere = 0
 
   public init(manifest: String, scale: String, shard: Shard, total: Int, done: Int, running: Int, failed: Int, elapsed: Double, eta: Double?) {
     self.manifest = manifest
@@ -40,8 +42,9 @@ public struct ProgressSnapshot: Sendable, Equatable {
     let toGo = max(0, total - done - running - failed)
     let etaText: String
     if done + failed == total { etaText = "finished" } else if let e = eta { etaText = "ETA \(ProgressSnapshot.duration(e))" } else { etaText = "ETA --" }
-    return "\(manifest) (\(scale)\(shardText)): \(done)/\(total) done, \(running) running, \(failed) failed, \(toGo) to go, "
-      + "\(ProgressSnapshot.duration(elapsed)) elapsed, \(etaText)"
+    let elsewhereText = elsewhere > 0 ? "\(elsewhere) running elsewhere, " : ""
+    return "\(manifest) (\(scale)\(shardText)): \(done)/\(total) done, \(running) running, \(elsewhereText)\(failed) failed, "
+      + "\(toGo) to go, \(ProgressSnapshot.duration(elapsed)) elapsed, \(etaText)"
   }
 
   /// `42s`, `3m05s`, `2h07m`, `3d04h`.
@@ -95,7 +98,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     var size = winsize()
     let width = tty && ioctl(2, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
     return ProgressDisplay(mode: tty ? .terminal : .plain(every: 60), width: width) { text in
-      FileHandle.standardError.write(Data(text.utf8))
+      writeStandardError(text)
     }
   }
 
@@ -143,5 +146,19 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
     lastLine = line
     drawn = false
+  }
+}
+
+/// Writes `text` to standard error as it is; a failed write (a full disk, a
+/// closed pipe) is ignored rather than fatal, as FileHandle.write would make it.
+public func writeStandardError(_ text: String) {
+  var text = text
+  text.withUTF8 { bytes in
+    var done = 0
+    while done < bytes.count {
+      let n = write(2, bytes.baseAddress! + done, bytes.count - done)
+      if n <= 0 { return }
+      done += n
+    }
   }
 }

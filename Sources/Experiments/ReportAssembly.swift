@@ -160,14 +160,14 @@ struct ReportInputs {
 /// found (by spec hash). Never trains; a run with no result is counted missing.
 /// - Parameters:
 ///   - manifestHash: sha256 (hex) of the manifest file's bytes.
-///   - invalidFiles: how many result files were present but unusable (a note says so).
+///   - invalidFiles: result files present but unusable, file name → why (a note lists them).
 ///   - authors: the authors' configs the manifest names (`Manifest.authorsConfigsPath`), for the fidelity section.
 ///   - sequential: the outcome of `repro run --until-decided` (`UntilDecided.evaluate` on these
 ///     results); the report then counts each cell's runs as the design asked and judges the
 ///     claims by the design's decisions.
 public func buildReport(
   expansion full: Expansion, results: [String: RunResult], manifestHash: String,
-  context: ReportContext, invalidFiles: Int = 0, authors: AuthorsConfigs? = nil,
+  context: ReportContext, invalidFiles: [String: String] = [:], authors: AuthorsConfigs? = nil,
   sequential: SequentialOutcome? = nil
 ) throws -> Report {
   let expansion = sequential.map { UntilDecided.planned(full, $0) } ?? full
@@ -196,7 +196,7 @@ public func buildReport(
 }
 
 /// The table in the paper's layout: one row per manifest row, in display order.
-func resultsTable(_ inputs: ReportInputs, invalidFiles: Int) throws -> ResultsTable {
+func resultsTable(_ inputs: ReportInputs, invalidFiles: [String: String]) throws -> ResultsTable {
   let manifest = inputs.manifest
   var rows: [ReportRow] = []
   for name in manifest.rows {
@@ -461,7 +461,7 @@ func fidelitySection(_ manifest: Manifest, authors: AuthorsConfigs?) throws -> F
 }
 
 /// Notes under the table: the scale's note, the manifest's description, unscored runs, unreadable files.
-func notes(_ inputs: ReportInputs, invalidFiles: Int) -> [String] {
+func notes(_ inputs: ReportInputs, invalidFiles: [String: String]) -> [String] {
   var notes: [String] = []
   if let n = inputs.expansion.scale.note { notes.append("Scale \(inputs.expansion.scale.name): \(n)") }
   if let d = inputs.manifest.description { notes.append(d) }
@@ -469,8 +469,10 @@ func notes(_ inputs: ReportInputs, invalidFiles: Int) -> [String] {
   if unscored > 0 {
     notes.append("\(unscored) run(s) finished without a score (no episode completed in the scored iterations); they are counted as diverged.")
   }
-  if invalidFiles > 0 {
-    notes.append("\(invalidFiles) result file(s) were unreadable or for other settings; their runs are counted missing.")
+  if !invalidFiles.isEmpty {
+    let listed = invalidFiles.sorted { $0.key < $1.key }.prefix(10).map { "\($0.key) (\($0.value))" }
+    notes.append("\(invalidFiles.count) result file(s) were ignored and their runs counted missing: "
+      + listed.joined(separator: "; ") + (invalidFiles.count > 10 ? "; ..." : "") + ".")
   }
   return notes
 }

@@ -229,6 +229,11 @@ public final class ResultStore: @unchecked Sendable {
 
   public func url(for hash: String) -> URL { directory.appendingPathComponent("\(hash).json") }
 
+  /// What is wrong with a folder where a result file belongs, and the fix.
+  static func notAFile(_ path: String) -> String {
+    "is a folder, not a result file, so the run's result cannot be stored there; remove it (rm -r '\(path)') and run again"
+  }
+
   // MARK: Reading
 
   /// Checks a file's bytes against the run it should hold.
@@ -244,7 +249,9 @@ public final class ResultStore: @unchecked Sendable {
 
   public func state(of spec: RunSpec) -> StoredState {
     let url = url(for: spec.hash)
-    guard FileManager.default.fileExists(atPath: url.path) else { return legacyState(of: spec) }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return legacyState(of: spec) }
+    if isFolder.boolValue { return .invalid(reason: ResultStore.notAFile(url.path)) }
     guard let data = try? Data(contentsOf: url) else { return .invalid(reason: "cannot be read") }
     return ResultStore.validate(data, for: spec)
   }

@@ -134,6 +134,9 @@ public struct ShardError: Error, CustomStringConvertible, Equatable {
 
 extension Manifest {
   /// The scale named `name`, or the default scale when nil.
+  /// The most runs one expansion may hold (the paper's Table 2: 960).
+  public static let maximumRuns = 100_000
+
   public func resolveScale(_ name: String?) throws -> Scale {
     let n = name ?? defaultScale
     guard let s = scale(named: n) else {
@@ -216,6 +219,12 @@ extension Manifest {
   public func expand(scale name: String? = nil, seedCount: Int? = nil) throws -> Expansion {
     var scale = try resolveScale(name)
     if let n = seedCount { scale.seeds = n }
+    let runs = (scale.seeds ?? seeds.count) * algorithms.count * tasks.count
+    if runs > Manifest.maximumRuns {
+      throw ManifestError(file: file, issues: [.init(
+        path: "scales.\(scale.name)",
+        message: "asks for \(runs) runs (seeds × algorithms × tasks); at most \(Manifest.maximumRuns)")])
+    }
     let seeds = seedList(scale: scale)
     var configs: [[TrainerConfig]] = []
     for a in algorithms {

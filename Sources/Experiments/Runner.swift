@@ -32,18 +32,21 @@ public struct RunSummary: Sendable, Equatable {
   public var failed: [RunFailure]
   /// Result files found invalid (path and reason); they were rerun.
   public var invalidFiles: [String]
+  /// Runs another runner sharing the folder trained while this one ran.
+  public var doneElsewhere: Int = 0
 
   /// A few lines for the end of a run: counts, then each failure.
   public var report: String {
     var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
-      + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), \(failed.count) failed"]
+      + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), "
+      + (doneElsewhere > 0 ? "\(doneElsewhere) by another runner, " : "") + "\(failed.count) failed"]
     for path in invalidFiles { lines.append("  rerun (invalid file): \(path)") }
     for f in failed { lines.append("  FAILED \(f.spec.label) [\(f.spec.hash.prefix(12))]: \(f.message)") }
     return lines.joined(separator: "\n")
   }
 
   /// True when every run of the shard now has a valid result.
-  public var succeeded: Bool { failed.isEmpty && alreadyDone + completed == total }
+  public var succeeded: Bool { failed.isEmpty && alreadyDone + completed + doneElsewhere == total }
   /// 0 on success, 1 when any run failed.
   public var exitStatus: Int32 { succeeded ? 0 : 1 }
 }
@@ -81,20 +84,32 @@ public enum Runner {
     return run(expansion, store: store, jobs: jobs, shard: shard, display: display, train: train)
   }
 
+  /// Seconds a claim lives without a refresh (see `ClaimBook`): a runner killed on
+  /// another machine leaves its runs to others after this long (on this machine, at once).
+  public static let defaultLease: Double = 300
+
   /// Runs shard `shard` of `expansion` into `store`, `jobs` runs at a time.
+  ///
+  /// Each run is claimed before it trains (`ClaimBook`), so runners that share
+  /// the folder split the work: a run claimed by another live runner is left to
+  /// it, and this runner waits for it (taking it over if that runner dies) so
+  /// that it returns when every run has a result.
   public static func run(
     _ expansion: Expansion, store: ResultStore, jobs: Int, shard: Shard = .all,
-    display: ProgressDisplay, tick: Double = 0.5, train: @escaping TrainFunction
+    display: ProgressDisplay, tick: Double = 0.5, lease: Double = defaultLease, train: @escaping TrainFunction
   ) -> RunSummary {
     let specs = shard.select(expansion.uniqueSpecs)
     let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
+    let claims = ClaimBook(directory: store.directory, lease: lease)
 
     let abandoned = store.removeAbandonedTemporaryFiles()
     if abandoned > 0 { display.note("\(store.directory.path): removed \(abandoned) abandoned temporary file(s)") }
     var pending: [RunSpec] = []
     for (spec, stored) in zip(specs, store.states(of: specs)) {
       switch stored {
-      case .valid: state.alreadyDone += 1
+      case .valid:
+        state.alreadyDone += 1
+        claims.removeIfStale(spec.hash)  // left by a runner killed between storing and releasing
       case .missing: pending.append(spec)
       case let .invalid(reason):
         let path = store.url(for: spec.hash).path
@@ -106,29 +121,34 @@ public enum Runner {
     state.pending = pending
     state.remainingWork = pending.reduce(0) { $0 + work($1) }
 
-    let pendingSpecs = pending
-    WorkerPool.run(count: pendingSpecs.count, jobs: jobs, tick: tick, onTick: { display.update(state.snapshot()) }) { i in
-      trainOne(pendingSpecs[i], state: state, store: store, display: display, train: train)
+    let queue = ClaimQueue(pending, store: store, claims: claims, state: state, poll: min(max(lease / 4, 0.05), 2))
+    claims.startHeartbeat()
+    defer { claims.stop() }
+    WorkerPool.run(count: min(jobs, pending.count), jobs: jobs, tick: tick, onTick: { display.update(state.snapshot()) }) { _ in
+      while let spec = queue.next() {
+        trainOne(spec, state: state, store: store, claims: claims, display: display, train: train)
+      }
     }
     display.finish(state.snapshot())
     return state.summary()
   }
 
-  private static func trainOne(_ spec: RunSpec, state: RunState, store: ResultStore, display: ProgressDisplay,
-                               train: TrainFunction) {
+  private static func trainOne(_ spec: RunSpec, state: RunState, store: ResultStore, claims: ClaimBook,
+                               display: ProgressDisplay, train: TrainFunction) {
     state.start(spec)
-    // Another process (or shard) may have finished it meanwhile.
-    if case .valid = store.state(of: spec) {
-      state.finish(spec, outcome: .skipped)
-      return
-    }
+    defer { claims.release(spec.hash) }
     let iterations = max(1, spec.config.iterations)
     let progress: IterationProgress = { done in
       state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
     }
     do {
       let result = try train(spec, progress)
-      try store.write(result, for: spec)
+      // A runner that stalled past its lease may have lost the claim: the result is
+      // stored all the same (the same bits whoever trains it), unless one is there.
+      if try store.write(result, for: spec) == .keptExisting {
+        state.finish(spec, outcome: .skipped)
+        return
+      }
       state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
       if let d = result.diverged {
         display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
@@ -136,6 +156,75 @@ public enum Runner {
     } catch {
       state.finish(spec, outcome: .failed("\(error)"))
       display.note("\(spec.label): FAILED: \(error)")
+    }
+  }
+}
+
+/// The runs left to train, handed out one at a time once claimed. A run claimed
+/// by another runner waits; when only such runs are left, `next` polls them until
+/// each has a result (done elsewhere) or its claim goes stale (taken over here).
+final class ClaimQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var untried: [RunSpec]
+  private var waiting: [RunSpec] = []
+  private let store: ResultStore
+  private let claims: ClaimBook
+  private let state: RunState
+  private let poll: Double
+
+  init(_ specs: [RunSpec], store: ResultStore, claims: ClaimBook, state: RunState, poll: Double) {
+    untried = specs
+    self.store = store
+    self.claims = claims
+    self.state = state
+    self.poll = poll
+  }
+
+  /// The next run this runner holds the claim of, or nil when none is left.
+  func next() -> RunSpec? {
+    while true {
+      lock.lock()
+      if untried.isEmpty && waiting.isEmpty {
+        lock.unlock()
+        return nil
+      }
+      if untried.isEmpty {
+        // Only runs claimed elsewhere are left: look again after a pause.
+        lock.unlock()
+        Thread.sleep(forTimeInterval: poll)
+        lock.lock()
+        untried = waiting
+        waiting = []
+        lock.unlock()
+        continue
+      }
+      let spec = untried.removeFirst()
+      lock.unlock()
+      if case .valid = store.state(of: spec) {
+        state.finishElsewhere(spec)
+        continue
+      }
+      do {
+        switch try claims.claim(spec.hash) {
+        case .claimed:
+          // It may have been finished between the check and the claim.
+          if case .valid = store.state(of: spec) {
+            claims.release(spec.hash)
+            state.finishElsewhere(spec)
+            continue
+          }
+          state.setWaiting(spec.hash, false)
+          return spec
+        case .heldElsewhere:
+          state.setWaiting(spec.hash, true)
+          lock.lock()
+          waiting.append(spec)
+          lock.unlock()
+        }
+      } catch {
+        state.start(spec)
+        state.finish(spec, outcome: .failed("cannot claim the run: \(error)"))
+      }
     }
   }
 }
@@ -157,6 +246,10 @@ final class RunState: @unchecked Sendable {
   var completed = 0
   var diverged = 0
   var skipped = 0
+  /// Runs another runner finished during this invocation.
+  var doneElsewhere = 0
+  /// Runs now claimed by another live runner.
+  var waiting: Set<String> = []
   var failures: [RunFailure] = []
   /// Work (steps × cost) not yet done, counting running runs whole.
   var remainingWork = 0.0
@@ -203,6 +296,20 @@ final class RunState: @unchecked Sendable {
     }
   }
 
+  func finishElsewhere(_ spec: RunSpec) {
+    lock.lock()
+    defer { lock.unlock() }
+    waiting.remove(spec.hash)
+    doneElsewhere += 1
+    remainingWork -= Runner.work(spec)
+  }
+
+  func setWaiting(_ hash: String, _ on: Bool) {
+    lock.lock()
+    defer { lock.unlock() }
+    if on { waiting.insert(hash) } else { waiting.remove(hash) }
+  }
+
   func snapshot() -> ProgressSnapshot {
     lock.lock()
     defer { lock.unlock() }
@@ -213,10 +320,12 @@ final class RunState: @unchecked Sendable {
     if doneWork > 0 && elapsed > 0 {
       eta = max(0, remainingWork - partial) / (doneWork / elapsed)
     }
-    return ProgressSnapshot(
+    var snapshot = ProgressSnapshot(
       manifest: manifest, scale: scale, shard: shard, total: total,
-      done: alreadyDone + completed + skipped, running: running.count, failed: failures.count,
+      done: alreadyDone + completed + skipped + doneElsewhere, running: running.count, failed: failures.count,
       elapsed: elapsed, eta: eta)
+    snapshot.elsewhere = waiting.count
+    return snapshot
   }
 
   func summary() -> RunSummary {
@@ -227,6 +336,7 @@ final class RunState: @unchecked Sendable {
     let sortedFailures = failures.sorted { (order[$0.spec.hash] ?? 0) < (order[$1.spec.hash] ?? 0) }
     return RunSummary(
       manifest: manifest, scale: scale, shard: shard, total: total, alreadyDone: alreadyDone + skipped,
-      completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles)
+      completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles,
+      doneElsewhere: doneElsewhere)
   }
 }

@@ -27,7 +27,7 @@ public struct CommandIO: Sendable {
   /// long commands show their lines as they happen even when piped to a file.
   public static let standard = CommandIO(
     standardOut: { print($0); fflush(nil) },
-    standardErr: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    standardErr: { writeStandardError($0 + "\n") })
 
   /// The runner's progress display: one line redrawn on a terminal, a line a minute otherwise.
   func progressDisplay(quiet: Bool = false) -> ProgressDisplay {

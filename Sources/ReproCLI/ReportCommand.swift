@@ -45,9 +45,13 @@ enum ReportCommand: Command {
     var (manifest, expansion) = try loadExpansion(path, scale: scale)
     let sequential = try sequentialDesign(args, manifest: manifest, scale: scale)
     if let (e, _) = sequential { expansion = e }
+    try Preflight.checkReport(outDir: URL(fileURLWithPath: outDir, isDirectory: true))
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
     let loaded = store.loadAll(expansion)
+    for (hash, reason) in loaded.invalid.sorted(by: { $0.key < $1.key }) {
+      io.err("ignored \(store.url(for: hash).path): \(reason); its run is counted missing")
+    }
     let outcome = try sequential.map { try UntilDecided.evaluate(expansion, results: loaded.results, design: $0.1) }
     let context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
@@ -57,7 +61,8 @@ enum ReportCommand: Command {
     let authors = try manifest.authorsConfigsPath.map { try AuthorsConfigs.load(path: $0) }
     let report = try buildReport(
       expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
-      context: context, invalidFiles: loaded.invalid.count, authors: authors, sequential: outcome)
+      context: context, invalidFiles: Dictionary(uniqueKeysWithValues: loaded.invalid.map { ("\($0.key).json", $0.value) }),
+      authors: authors, sequential: outcome)
     for (name, text) in renderReportFiles(report) {
       let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
       try AtomicFile.write(text, to: target)

@@ -22,8 +22,12 @@ enum RunCommand: Command {
     all decided gets no more seeds. Resumable; `repro report` with the same
     --until-decided --round --max-seeds reports the decisions.
 
-    One progress line shows runs done, running, failed and the ETA. Exit status
-    0 when every run of the shard has a result, 1 when any failed.
+    Before anything trains, the results folder is checked (a folder or
+    creatable, writable, with room for the results, no folder where a result
+    file belongs) and so is the size: more than 2 × 10⁹ environment steps in
+    all needs --allow-large. One progress line shows runs done, running,
+    failed and the ETA. Exit status 0 when every run of the shard has a
+    result, 1 when any failed.
     """
   static let options: [OptionSpec] = [
     .value("scale", "S", "a budget named in the manifest (default: its defaultScale)"),
@@ -35,6 +39,7 @@ enum RunCommand: Command {
     .flag("until-decided", "add seeds in rounds until every claim is decided (group-sequential design)"),
     .value("round", "R", "with --until-decided: seeds added per round (default 5)"),
     .value("max-seeds", "N", "with --until-decided: at most N seeds per cell (default: the scale's seeds)"),
+    .flag("allow-large", "allow more than 2 × 10⁹ environment steps in all (the manifest may say \"allowLarge\": true)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -50,17 +55,19 @@ enum RunCommand: Command {
     let resultsRoot = URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true)
     let display = io.progressDisplay(quiet: args.flag("quiet"))
     let train = trainerFunction(assets: args.value("assets"))
+    let store = ResultStore(root: resultsRoot, manifest: manifest.name)
     if let (expansion, design) = try sequentialDesign(args, manifest: manifest, scale: scale) {
       if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
+      try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"))
       let (rounds, outcome) = try UntilDecided.run(
-        expansion, store: ResultStore(root: resultsRoot, manifest: manifest.name), design: design, jobs: jobs,
-        display: display, train: train)
+        expansion, store: store, design: design, jobs: jobs, display: display, train: train)
       for r in rounds { io.out(r.report) }
       io.out(sequentialSummary(outcome, manifest: manifest))
       return rounds.allSatisfy(\.succeeded) ? 0 : 1
     }
-    let summary = try Runner.run(
-      manifest: manifest, scale: scale, jobs: jobs, shard: shard, resultsRoot: resultsRoot, display: display, train: train)
+    let expansion = try manifest.expand(scale: scale)
+    try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"), shard: shard)
+    let summary = Runner.run(expansion, store: store, jobs: jobs, shard: shard, display: display, train: train)
     io.out(summary.report)
     return summary.exitStatus
   }

@@ -58,6 +58,14 @@ enum TrainCommand: Command {
       return 0
     }
     try checkSettings(config)
+    if let out = args.value("out") {
+      let url = URL(fileURLWithPath: out)
+      try Preflight.checkWritableFolder(url.deletingLastPathComponent(), purpose: "folder of --out", bytes: 4096 + 640 * Int64(config.iterations))
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue {
+        throw Preflight.Failure("--out \(out) is a folder; give a file name")
+      }
+    }
     let trainer = Trainer(task: task, seed: seed, config: config, assetsDirectory: assets)
     let showProgress = !args.flag("quiet") && io.terminal
     let total = config.iterations
@@ -69,11 +77,11 @@ enum TrainCommand: Command {
       let elapsed = Date().timeIntervalSince(startTime)
       let eta = elapsed / Double(done) * Double(total - done)
       let ret = m.meanReturn.map { String(format: "%.1f", $0) } ?? "-"
-      FileHandle.standardError.write(Data(String(
+      writeStandardError(String(
         format: "\r%@  iteration %d/%d  return %@  %.0f steps/s  ETA %@   ", label, done, total, ret,
-        Double(config.stepsPerIteration) / max(seconds, 1e-9), formatDuration(eta)).utf8))
+        Double(config.stepsPerIteration) / max(seconds, 1e-9), formatDuration(eta)))
     }
-    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+    if showProgress { writeStandardError("\n") }
     if let out = args.value("out") {
       let stored = StoredRun(result: result, labels: RunLabels(manifest: "", algorithm: preset.rawValue, preset: preset.rawValue))
       try AtomicFile.write(ResultFile.encode(stored), to: out)

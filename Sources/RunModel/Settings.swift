@@ -308,6 +308,31 @@ public enum Settings {
   static func atLeast(_ low: Int) -> @Sendable (Int, TrainerConfig) -> String? {
     { v, _ in v >= low ? nil : "must be at least \(low), got \(v)" }
   }
+  static func within(_ range: ClosedRange<Int>) -> @Sendable (Int, TrainerConfig) -> String? {
+    { v, _ in range.contains(v) ? nil : "must be in \(range.lowerBound)...\(range.upperBound), got \(v)" }
+  }
+
+  /// Upper bounds on what one run may ask for, so that a typo cannot allocate
+  /// the machine's memory or train for months: iterations ≤ 100,000 (the paper:
+  /// 488), steps per iteration ≤ 131,072 (paper: 2048), at most 8 hidden layers
+  /// of at most 4096 units and 2^24 weights between hidden layers (paper: 64, 64),
+  /// epochs, conjugate-gradient iterations and line-search tries ≤ 1000.
+  public static let maximumIterations = 100_000
+  public static let maximumStepsPerIteration = 131_072
+  public static let maximumHiddenLayers = 8
+  public static let maximumHiddenSize = 4096
+  public static let maximumHiddenWeights = 1 << 24
+  public static let maximumRepeats = 1000
+
+  static func checkHiddenSizes(_ v: [Int], _: TrainerConfig) -> String? {
+    guard !v.isEmpty, v.count <= maximumHiddenLayers, v.allSatisfy({ (1...maximumHiddenSize).contains($0) }) else {
+      let got = v.count > maximumHiddenLayers ? "\(v.count) sizes" : "\(v)"
+      return "must be 1 to \(maximumHiddenLayers) sizes, each in 1...\(maximumHiddenSize), got \(got)"
+    }
+    let weights = zip(v, v.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+    return weights <= maximumHiddenWeights ? nil
+      : "at most \(maximumHiddenWeights) weights between hidden layers, got \(weights) for \(v)"
+  }
   static func positive(_ v: Double, _: TrainerConfig) -> String? { v > 0 ? nil : "must be positive, got \(v)" }
   static func positiveOrOff(_ v: Double?, _: TrainerConfig) -> String? {
     guard let v else { return nil }
@@ -318,9 +343,9 @@ public enum Settings {
   public static let table: [SettingDefinition] = [
     // Budget
     setting("iterations", \.iterations, .budget,
-            "Policy updates (paper: 488, so 488 × 2048 = 999,424 steps).", check: atLeast(1)),
+            "Policy updates (paper: 488, so 488 × 2048 = 999,424 steps).", check: within(1...maximumIterations)),
     setting("stepsPerIteration", \.stepsPerIteration, .budget,
-            "Environment steps collected per iteration (paper: 2048).", check: atLeast(2)),
+            "Environment steps collected per iteration (paper: 2048).", check: within(2...maximumStepsPerIteration)),
     setting("resetEachIteration", \.resetEachIteration, .budget,
             "Reset the environment at the start of every iteration, dropping the partial episode (the authors' code does this). Off: episodes continue across iterations."),
     // Algorithm and shared
@@ -331,15 +356,14 @@ public enum Settings {
             check: { v, _ in v >= 0 && v <= 1 ? nil : "must be in [0, 1], got \(v)" }),
     setting("valueLR", \.valueLR, .shared, "Value-network Adam learning rate.", check: positive),
     setting("adamEpsilon", \.adamEpsilon, .shared, "Adam epsilon for both networks (authors: 1e-5).", check: positive),
-    setting("valueEpochs", \.valueEpochs, .shared, "Value-network epochs per iteration.", check: atLeast(0)),
+    setting("valueEpochs", \.valueEpochs, .shared, "Value-network epochs per iteration.", check: within(0...maximumRepeats)),
     setting("minibatches", \.minibatches, .shared, "Minibatches per epoch (both networks).",
             check: { v, c in v >= 1 && v <= c.stepsPerIteration ? nil
               : "must be in 1...stepsPerIteration (\(c.stepsPerIteration)), got \(v)" }),
     setting("advantageNormalization", \.advantageNormalization, .shared,
             "Normalise advantages per minibatch (mean 0, std 1, + 1e-8), as the authors' code does (TRPO: over the whole batch)."),
     setting("hiddenSizes", \.hiddenSizes, .shared, "Hidden layer sizes of both networks.",
-            check: { v, _ in !v.isEmpty && v.allSatisfy { $0 >= 1 && $0 <= 4096 } ? nil
-              : "must be one or more sizes in 1...4096, got \(v)" }),
+            check: checkHiddenSizes),
     setting("valueLossMaskEpisodeEnds", \.valueLossMaskEpisodeEnds, .shared,
             "Leave the last step of every finished episode out of the value loss, as the authors' code does (it masks steps with not_done == 0). Off: every step's target is fitted."),
     setting("clipActions", \.clipActions, .shared,
@@ -384,20 +408,20 @@ public enum Settings {
             check: positive),
     setting("entropyCoefficient", \.ppo.entropyCoefficient, .ppo,
             "Entropy bonus coefficient, added to the objective (negative values penalise entropy)."),
-    setting("policyEpochs", \.ppo.policyEpochs, .ppo, "Policy epochs per iteration.", check: atLeast(1)),
+    setting("policyEpochs", \.ppo.policyEpochs, .ppo, "Policy epochs per iteration.", check: within(1...maximumRepeats)),
     // TRPO
     setting("klBound", \.trpo.klBound, .trpo, "KL bound δ (at the first iteration, when a schedule is set).", check: positive),
     setting("klBoundFinal", \.trpo.klBoundFinal, .trpo,
             "KL bound at the last iteration (linear schedule from klBound); off = constant klBound.", check: positiveOrOff),
     setting("fisherFraction", \.trpo.fisherFraction, .trpo, "Fraction of the batch used for Fisher-vector products (paper: 0.1).",
             check: { v, _ in v > 0 && v <= 1 ? nil : "must be in (0, 1], got \(v)" }),
-    setting("cgIterations", \.trpo.cgIterations, .trpo, "Conjugate-gradient iterations (paper: 10).", check: atLeast(1)),
+    setting("cgIterations", \.trpo.cgIterations, .trpo, "Conjugate-gradient iterations (paper: 10).", check: within(1...maximumRepeats)),
     setting("cgDamping", \.trpo.cgDamping, .trpo, "Damping added to the Fisher matrix (paper: 0.1).",
             check: { v, _ in v >= 0 ? nil : "must be at least 0, got \(v)" }),
     setting("fisherSubsetRounding", \.trpo.fisherSubsetRounding, .trpo,
             "How fisherFraction × batch becomes a whole number of states: rounded (205 of 2048 at 0.1) or truncated, as the authors' int() (204)."),
     setting("lineSearchSteps", \.trpo.lineSearchSteps, .trpo,
-            "Backtracking line-search tries (paper: 10): step fractions 1, 1/2, ..., 2^-(n-1).", check: atLeast(1)),
+            "Backtracking line-search tries (paper: 10): step fractions 1, 1/2, ..., 2^-(n-1).", check: within(1...maximumRepeats)),
     setting("lineSearchAcceptRatio", \.trpo.lineSearchAcceptRatio, .trpo,
             "Accept a line-search step when actual improvement > ratio × expected improvement.",
             check: { v, _ in v >= 0 ? nil : "must be at least 0, got \(v)" }),

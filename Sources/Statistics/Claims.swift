@@ -22,7 +22,7 @@ public struct Claim: Equatable, Sendable, CustomStringConvertible {
   /// Parses `left > right` or `left < right`, each side a `Formula`.
   /// - Throws: `FormulaParseError` with the column and what was expected there.
   public init(_ text: String) throws {
-    var p = FormulaParser(text)
+    var p = try FormulaParser(checking: text)
     p.skipSpaces()
     let leftStart = p.pos
     let l = try p.parseExpr()

@@ -71,15 +71,26 @@ public struct FormulaParseError: Error, Equatable, Sendable, CustomStringConvert
 /// Parse it once with `init(_:)`, list the names it needs with `referencedNames`,
 /// and evaluate it against name → value with `evaluate(_:)`.
 public struct Formula: Equatable, Sendable, CustomStringConvertible {
+  /// The longest formula text accepted, in characters.
+  public static let maximumLength = 1000
+  /// The deepest nesting accepted when parsing: parentheses, function calls and
+  /// signs, each one level.
+  public static let maximumDepth = 32
+  /// The most terms (numbers, names, operations, calls) and the deepest tree a
+  /// formula may have once its definitions are inlined (`inlining`).
+  public static let maximumInlinedSize = 10_000
+  public static let maximumInlinedDepth = 256
+
   /// The text the formula was parsed from (or its rendering, after `inlining`).
   public let source: String
   /// The syntax tree.
   public let expression: FormulaExpression
 
   /// Parses `source`.
-  /// - Throws: `FormulaParseError` naming the column and what was expected there.
+  /// - Throws: `FormulaParseError` naming the column and what was expected there,
+  ///   also for a text longer than `maximumLength` or nested deeper than `maximumDepth`.
   public init(_ source: String) throws {
-    var parser = FormulaParser(source)
+    var parser = try FormulaParser(checking: source)
     self.source = source
     self.expression = try parser.parseFormula()
   }
@@ -171,21 +182,73 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
   /// replaced by that definition, recursively (so a claim `[ACLI] > [AAI]`
   /// can be judged on the cells that ACLI and AAI are made of).
   /// - Throws: `StatisticsError.circularDefinition` if a definition refers
-  ///   back to itself, directly or through others.
+  ///   back to itself, directly or through others; `.formulaTooLarge` if the
+  ///   result would exceed `maximumInlinedSize` terms or `maximumInlinedDepth`
+  ///   levels (definitions that use each other twice over grow exponentially).
   public func inlining(_ definitions: [String: Formula]) throws -> Formula {
-    func inline(_ e: FormulaExpression, _ stack: [String]) throws -> FormulaExpression {
+    var size = 0
+    func inline(_ e: FormulaExpression, _ stack: [String], _ depth: Int) throws -> FormulaExpression {
+      size += 1
+      if size > Self.maximumInlinedSize || depth > Self.maximumInlinedDepth {
+        throw StatisticsError.formulaTooLarge(
+          formula: source, limit: "\(Self.maximumInlinedSize) terms and \(Self.maximumInlinedDepth) levels")
+      }
       switch e {
       case .number: return e
       case .name(let n):
         guard let d = definitions[n] else { return e }
         if stack.contains(n) { throw StatisticsError.circularDefinition(stack + [n]) }
-        return try inline(d.expression, stack + [n])
-      case .negate(let a): return .negate(try inline(a, stack))
-      case .binary(let op, let a, let b): return .binary(op, try inline(a, stack), try inline(b, stack))
-      case .call(let f, let args): return .call(f, try args.map { try inline($0, stack) })
+        size -= 1  // the name is replaced, not kept
+        return try inline(d.expression, stack + [n], depth)
+      case .negate(let a): return .negate(try inline(a, stack, depth + 1))
+      case .binary(let op, let a, let b):
+        return .binary(op, try inline(a, stack, depth + 1), try inline(b, stack, depth + 1))
+      case .call(let f, let args): return .call(f, try args.map { try inline($0, stack, depth + 1) })
       }
     }
-    return Formula(expression: try inline(expression, []))
+    return Formula(expression: try inline(expression, [], 0))
+  }
+
+  /// The parts of the formula that divide by a constant zero (a divisor without
+  /// names that evaluates to 0), rendered: such a formula can never be computed.
+  public var divisionsByConstantZero: [String] {
+    var out: [String] = []
+    func constant(_ e: FormulaExpression) -> Double? {
+      switch e {
+      case .number(let v): return v
+      case .name: return nil
+      case .negate(let a): return constant(a).map { -$0 }
+      case .binary(let op, let a, let b):
+        guard let x = constant(a), let y = constant(b) else { return nil }
+        switch op {
+        case .add: return x + y
+        case .subtract: return x - y
+        case .multiply: return x * y
+        case .divide: return y == 0 ? nil : x / y
+        }
+      case .call(let f, let args):
+        let xs = args.compactMap(constant)
+        guard xs.count == args.count, !xs.isEmpty else { return nil }
+        switch f {
+        case .abs: return Swift.abs(xs[0])
+        case .max: return xs.max()
+        case .min: return xs.min()
+        case .mean: return xs.reduce(0, +) / Double(xs.count)
+        }
+      }
+    }
+    func walk(_ e: FormulaExpression) {
+      switch e {
+      case .number, .name: break
+      case .negate(let a): walk(a)
+      case .binary(let op, let a, let b):
+        if op == .divide, constant(b) == 0 { out.append(render(e)) }
+        walk(a); walk(b)
+      case .call(_, let args): args.forEach(walk)
+      }
+    }
+    walk(expression)
+    return out
   }
 }
 
@@ -217,10 +280,26 @@ struct FormulaParser {
   let text: [Character]
   let source: String
   var pos = 0
+  /// Current nesting (parentheses, calls, signs), at most `Formula.maximumDepth`.
+  var depth = 0
 
-  init(_ source: String) {
+  /// A parser for `source`, refused when longer than `Formula.maximumLength`.
+  init(checking source: String) throws {
     self.source = source
     self.text = Array(source)
+    if text.count > Formula.maximumLength {
+      throw FormulaParseError(
+        source: String(text.prefix(40)) + "…", position: Formula.maximumLength,
+        expected: "a formula of at most \(Formula.maximumLength) characters", found: "\(text.count) characters")
+    }
+  }
+
+  /// Enters one level of nesting; throws past `Formula.maximumDepth`.
+  mutating func enter() throws {
+    depth += 1
+    if depth > Formula.maximumDepth {
+      throw error(expected: "at most \(Formula.maximumDepth) levels of nesting (parentheses, function calls and signs)")
+    }
   }
 
   static let startOfOperand = "a number, a [name], '(', '-' or a function (abs, max, min, mean)"
@@ -262,6 +341,8 @@ struct FormulaParser {
   mutating func parseUnary() throws -> FormulaExpression {
     skipSpaces()
     if peek() == "-" {
+      try enter()
+      defer { depth -= 1 }
       pos += 1
       return .negate(try parseUnary())
     }
@@ -272,6 +353,8 @@ struct FormulaParser {
     skipSpaces()
     guard let c = peek() else { throw error(expected: Self.startOfOperand) }
     if c == "(" {
+      try enter()
+      defer { depth -= 1 }
       pos += 1
       let e = try parseExpr()
       try expect(")", what: "')' or an operator (+ - * /)")
@@ -341,6 +424,8 @@ struct FormulaParser {
     }
     skipSpaces()
     try expect("(", what: "'(' after '\(word)'")
+    try enter()
+    defer { depth -= 1 }
     var args = [try parseExpr()]
     skipSpaces()
     while peek() == "," {

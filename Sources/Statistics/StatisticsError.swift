@@ -27,6 +27,8 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
   case nonFiniteResult(String)
   /// Inlining definitions found a definition that refers to itself, directly or not.
   case circularDefinition([String])
+  /// Inlining definitions would give a formula beyond the stated limits.
+  case formulaTooLarge(formula: String, limit: String)
   /// A distribution, interval or design was asked for with an argument outside
   /// its domain (the message names the function, the argument and its range).
   case invalidArgument(String)
@@ -49,6 +51,8 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
     case .nonFiniteResult(let what): return "'\(what)' produced a non-finite value"
     case .circularDefinition(let chain):
       return "circular definition: " + chain.map { "[\($0)]" }.joined(separator: " -> ")
+    case .formulaTooLarge(let formula, let limit):
+      return "'\(formula.count > 60 ? formula.prefix(60) + "…" : formula)' grows beyond \(limit) once its rows are inlined"
     case .invalidArgument(let message): return message
     }
   }

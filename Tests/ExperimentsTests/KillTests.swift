@@ -42,7 +42,7 @@ final class KillTests: XCTestCase {
     // Wait for a few results, then kill without warning.
     let deadline = Date(timeIntervalSinceNow: 60)
     func results() -> Int {
-      ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.count
+      ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.count
     }
     while results() < 3 && Date() < deadline && child.isRunning { Thread.sleep(forTimeInterval: 0.01) }
     kill(child.processIdentifier, SIGKILL)
@@ -54,7 +54,8 @@ final class KillTests: XCTestCase {
     let s = Runner.run(e, store: ResultStore(directory: dir), jobs: 2, display: quietDisplay(), tick: 0.01, train: fakeTrain)
     XCTAssertTrue(s.succeeded)
     XCTAssertEqual(s.alreadyDone, before)
-    // Temporary files of writes in flight may remain (removed once an hour old); results are identical.
+    // Temporary files of writes in flight may remain (removed once an hour old); results are identical,
+    // and no claim of the killed process is left.
     let files = try folderContents(dir).filter { !$0.key.hasPrefix(".") }
     XCTAssertEqual(files, try folderContents(clean.directory))
   }
@@ -102,7 +103,7 @@ final class UntilDecidedKillTests: XCTestCase {
     try child.run()
     let deadline = Date(timeIntervalSinceNow: 60)
     func results() -> Int {
-      ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.count
+      ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.count
     }
     while results() < 20 && Date() < deadline && child.isRunning { Thread.sleep(forTimeInterval: 0.005) }
     kill(child.processIdentifier, SIGKILL)

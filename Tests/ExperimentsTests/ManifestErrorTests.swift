@@ -20,7 +20,7 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownKeys() {
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\",", "\"citation\": \"test\", \"colour\": 1,"),
-                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations")
+                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations, allowLarge")
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO\", \"presets\": 1,"),
                         "\(f): algorithms.TRPO.presets: unknown key; expected one of preset, overrides, perTask")
     assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"policyLr\": 0.0003"),
@@ -133,7 +133,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"policyLR\": -0.0003"),
                         "\(f): algorithms.PPO.perTask.Hopper.policyLR: must be positive, got -0.0003 (for Hopper at scale tiny)")
     assertManifestError(miniManifest.replacing1("\"tiny\": {\"iterations\": 3,", "\"tiny\": {\"iterations\": 0,"),
-                        "\(f): scales.tiny.iterations: must be at least 1, got 0 (for Hopper at scale tiny)")
+                        "\(f): scales.tiny.iterations: must be in 1...100000, got 0 (for Hopper at scale tiny)")
     // minibatches (set in overrides) exceeds the scale's steps per iteration.
     assertManifestError(miniManifest.replacing1("\"stepsPerIteration\": 32}", "\"stepsPerIteration\": 3}"),
                         "\(f): algorithms.PPO.overrides.minibatches: must be in 1...stepsPerIteration (3), got 4 (for Hopper at scale two)\n"

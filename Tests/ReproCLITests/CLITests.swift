@@ -163,6 +163,62 @@ final class EndToEndTests: XCTestCase {
     XCTAssertTrue(failed.out.contains("episodes: golden 1"), failed.out)
   }
 
+  /// Issue 11: an unusable results or reports folder stops the command before anything trains or is written.
+  func testUnusableFoldersStopBeforeAnythingRuns() throws {
+    let dir = try temporaryFolder()
+    let file = dir.appendingPathComponent("file").path
+    try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+    let run = repro("run", "experiments/smoke.json", "--results", file, "--quiet")
+    XCTAssertEqual(run.status, 1)
+    XCTAssertTrue(run.err.contains("is a file, not a folder"), run.err)
+    XCTAssertEqual(run.out, "", "nothing trained")
+    let report = repro("report", "experiments/smoke.json", "--results", dir.path, "--out", file + "/reports")
+    XCTAssertEqual(report.status, 1)
+    XCTAssertTrue(report.err.contains("is a file, not a folder"), report.err)
+    let train = repro("train", "--task", "Hopper", "--algorithm", "PPO", "--iterations", "1", "--out", file + "/run.json")
+    XCTAssertEqual(train.status, 1)
+    XCTAssertTrue(train.err.contains("is a file, not a folder"), train.err)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["file"])
+  }
+
+  /// Issue 11: a report names every result file it ignored, and why.
+  func testReportListsIgnoredFiles() throws {
+    let dir = try temporaryFolder()
+    let results = dir.appendingPathComponent("results").path
+    XCTAssertEqual(repro("run", "experiments/smoke.json", "--results", results, "--quiet").status, 0)
+    let folder = URL(fileURLWithPath: results).appendingPathComponent("smoke")
+    let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.min())
+    let url = folder.appendingPathComponent(name)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"episodes\":", with: "\"episodes\":1").write(to: url, atomically: true, encoding: .utf8)
+    let r = repro("report", "experiments/smoke.json", "--results", results, "--out", dir.appendingPathComponent("out").path)
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.err.contains("ignored \(url.path): checksum mismatch"), r.err)
+    let md = try String(contentsOf: dir.appendingPathComponent("out/smoke-smoke.md"), encoding: .utf8)
+    XCTAssertTrue(md.contains("1 result file(s) were ignored and their runs counted missing: \(name) (checksum mismatch"), md)
+  }
+
+  /// Issue 11: when standard error cannot be written (a full disk), the tool still ends with an
+  /// exit status, not a crash, and a report that cannot be written leaves no partial file.
+  func testAFullDiskGivesAnExitStatusAndNoPartialFile() throws {
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("repro")
+    guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("no repro executable beside the tests") }
+    let dir = try temporaryFolder()
+    let results = dir.appendingPathComponent("results").path
+    XCTAssertEqual(repro("run", "experiments/smoke.json", "--results", results, "--quiet").status, 0)
+    let out = dir.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    // No file may grow beyond 0 bytes: every write fails as on a full disk (EFBIG), stderr included.
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+    shell.arguments = ["-c", "trap '' XFSZ; ulimit -f 0; exec '\(exe.path)' report experiments/smoke.json --results '\(results)' --out '\(out.path)' 2> '\(dir.path)/stderr.txt' > /dev/null"]
+    shell.currentDirectoryURL = repositoryRoot
+    try shell.run()
+    shell.waitUntilExit()
+    XCTAssertEqual(shell.terminationStatus, 1, "an error exit, not a crash (signal)")
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no report and no temporary file")
+  }
+
   func testCostPricesAManifestFromFinishedRuns() throws {
     let dir = try temporaryFolder()
     let results = dir.appendingPathComponent("results").path

@@ -152,3 +152,57 @@ final class FormulaTests: XCTestCase {
     }
   }
 }
+
+/// Formulas have a length and a depth limit when parsed, and a size limit once
+/// their definitions are inlined, so that no formula overflows the stack (Issue 11).
+final class FormulaLimitTests: XCTestCase {
+  func parseError(_ text: String) -> FormulaParseError? {
+    do {
+      _ = try Formula(text)
+      return nil
+    } catch let e as FormulaParseError {
+      return e
+    } catch {
+      XCTFail("unexpected \(error)")
+      return nil
+    }
+  }
+
+  func testTooLongIsRefused() throws {
+    let long = Array(repeating: "[A]", count: 400).joined(separator: " + ")
+    let e = try XCTUnwrap(parseError(long))
+    XCTAssertEqual(e.expected, "a formula of at most 1000 characters")
+    XCTAssertEqual(e.found, "\(long.count) characters")
+    XCTAssertNoThrow(try Formula(Array(repeating: "[A]", count: 150).joined(separator: " + ")), "890 characters")
+  }
+
+  func testTooDeepIsRefusedWhateverNests() throws {
+    let depth = Formula.maximumDepth
+    for (open, close) in [("(", ")"), ("abs(", ")"), ("-", ""), ("max(1, ", ")")] {
+      let ok = String(repeating: open, count: depth) + "[A]" + String(repeating: close, count: depth)
+      XCTAssertNoThrow(try Formula(ok), "\(depth) levels of \(open)")
+      let deep = String(repeating: open, count: depth + 1) + "[A]" + String(repeating: close, count: depth + 1)
+      let e = try XCTUnwrap(parseError(deep), "\(depth + 1) levels of \(open)")
+      XCTAssertTrue(e.expected.hasPrefix("at most 32 levels of nesting"), e.description)
+    }
+    // Claims parse through the same parser.
+    XCTAssertThrowsError(try Claim(String(repeating: "(", count: 40) + "[A]" + String(repeating: ")", count: 40) + " > [B]"))
+  }
+
+  func testDefinitionsThatGrowExponentiallyAreRefusedWhenInlined() throws {
+    var definitions: [String: Formula] = ["D0": try Formula("[A] + [B]")]
+    for i in 1...20 { definitions["D\(i)"] = try Formula("[D\(i - 1)] + [D\(i - 1)]") }
+    XCTAssertNoThrow(try Formula("[D10]").inlining(definitions), "about 4000 terms")
+    XCTAssertThrowsError(try Formula("[D20]").inlining(definitions)) { e in
+      guard case StatisticsError.formulaTooLarge = e else { return XCTFail("\(e)") }
+    }
+  }
+
+  func testConstantZeroDivisorsAreFound() throws {
+    XCTAssertEqual(try Formula("[A] / 0").divisionsByConstantZero, ["([A] / 0)"])
+    XCTAssertEqual(try Formula("[A] / (2 - 2 * 1)").divisionsByConstantZero, ["([A] / (2 - (2 * 1)))"])
+    XCTAssertEqual(try Formula("abs([A] / min(0, 3))").divisionsByConstantZero, ["([A] / min(0, 3))"])
+    XCTAssertEqual(try Formula("[A] / ([B] - [B])").divisionsByConstantZero, [], "data-dependent: a report-time n/a")
+    XCTAssertEqual(try Formula("[A] / 2").divisionsByConstantZero, [])
+  }
+}

@@ -1,0 +1,153 @@
+import Experiments
+import Foundation
+import RunModel
+import XCTest
+
+/// Claims let runners that share a results folder split the work (Issue 11).
+final class RunClaimTests: XCTestCase {
+  let hash = String(repeating: "ab", count: 32)
+
+  func testAClaimIsExclusiveUntilReleased() throws {
+    let dir = try temporaryFolder()
+    let a = ClaimBook(directory: dir, lease: 60), b = ClaimBook(directory: dir, lease: 60)
+    XCTAssertEqual(try a.claim(hash), .claimed)
+    XCTAssertEqual(try b.claim(hash), .heldElsewhere(owner: a.owner))
+    XCTAssertTrue(a.holds(hash))
+    XCTAssertFalse(b.holds(hash))
+    a.release(hash)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: a.claimPath(hash)))
+    XCTAssertEqual(try b.claim(hash), .claimed)
+  }
+
+  /// A claim of a process of this host that has exited is taken over at once.
+  func testAClaimOfADeadProcessIsTakenOverAtOnce() throws {
+    let dir = try temporaryFolder()
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    let host = ClaimBook(directory: dir, lease: 3600).owner.split(separator: " ")[0]
+    try "\(host) \(child.processIdentifier) 12345 dead\n".write(toFile: dir.appendingPathComponent("\(hash).claim").path,
+                                                                 atomically: true, encoding: .utf8)
+    let b = ClaimBook(directory: dir, lease: 3600)
+    XCTAssertEqual(try b.claim(hash), .claimed, "the owner is gone: no need to wait for the lease")
+    XCTAssertTrue(b.holds(hash))
+  }
+
+  /// A claim of another machine is taken over once it has not been refreshed for a lease, not before.
+  func testAClaimOfAnotherHostIsTakenOverAfterItsLease() throws {
+    let dir = try temporaryFolder()
+    let path = dir.appendingPathComponent("\(hash).claim").path
+    try "elsewhere.example 4242 1 remote\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let b = ClaimBook(directory: dir, lease: 30)
+    XCTAssertEqual(try b.claim(hash), .heldElsewhere(owner: "elsewhere.example 4242 1 remote"), "fresh: it is respected")
+    // Last refreshed 31 s ago.
+    var times = [timeval(tv_sec: time(nil) - 31, tv_usec: 0), timeval(tv_sec: time(nil) - 31, tv_usec: 0)]
+    XCTAssertEqual(utimes(path, &times), 0)
+    XCTAssertEqual(try b.claim(hash), .claimed)
+    XCTAssertTrue(b.holds(hash))
+  }
+
+  /// The owner's heartbeat keeps its claim fresh past the lease.
+  func testTheHeartbeatKeepsAClaimAlive() throws {
+    let dir = try temporaryFolder()
+    let a = ClaimBook(directory: dir, lease: 0.4)
+    XCTAssertEqual(try a.claim(hash), .claimed)
+    // Pretend the owner lives on another machine, so only the lease counts.
+    let path = a.claimPath(hash)
+    try "elsewhere.example 1 1 token\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let other = ClaimBook(directory: dir, lease: 0.4)
+    Thread.sleep(forTimeInterval: 0.6)
+    XCTAssertEqual(try other.claim(hash), .claimed, "not refreshed for a lease: stale")
+    other.startHeartbeat()
+    defer { other.stop() }
+    try "elsewhere.example 1 1 token\n".write(toFile: path, atomically: true, encoding: .utf8)  // a foreign claim again
+    let third = ClaimBook(directory: dir, lease: 0.4)
+    XCTAssertEqual(try third.claim(hash), .heldElsewhere(owner: "elsewhere.example 1 1 token"))
+  }
+
+  /// Many runners racing for the same stale claim: exactly one gets it.
+  func testRacingTakeoversHaveOneWinner() throws {
+    for trial in 0..<20 {
+      let dir = try temporaryFolder()
+      let path = dir.appendingPathComponent("\(hash).claim").path
+      try "elsewhere.example 7 7 stale\n".write(toFile: path, atomically: true, encoding: .utf8)
+      var times = [timeval(tv_sec: time(nil) - 100, tv_usec: 0), timeval(tv_sec: time(nil) - 100, tv_usec: 0)]
+      utimes(path, &times)
+      let books = (0..<6).map { _ in ClaimBook(directory: dir, lease: 10) }
+      let h = hash
+      let wins = WorkerPool.map(Array(0..<books.count), jobs: books.count) { i in
+        (try? books[i].claim(h)) == .claimed ? 1 : 0
+      }
+      XCTAssertEqual(wins.reduce(0, +), 1, "trial \(trial)")
+      XCTAssertEqual(books.filter { $0.holds(h) }.count, 1, "trial \(trial)")
+    }
+  }
+}
+
+/// Two runner processes on one results folder (this test binary, running
+/// `testChildRunner` twice at once): every run is trained exactly once, both
+/// finish with every result, and the folder ends as a single runner leaves it.
+final class SharedFolderTests: XCTestCase {
+  static let childVariable = "REPRO_SHARED_FOLDER_CHILD"
+
+  /// Does nothing unless started by `testTwoRunnersTrainEachRunOnce`.
+  func testChildRunner() throws {
+    guard let spec = ProcessInfo.processInfo.environment[Self.childVariable] else { return }
+    let parts = spec.split(separator: "|").map(String.init)  // results folder | log file | summary file
+    let e = try decodeMini().expand()
+    let log = parts[1]
+    let train: TrainFunction = { spec, progress in
+      Thread.sleep(forTimeInterval: 0.1)
+      let fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+      let line = "\(spec.hash) \(getpid())\n"
+      _ = line.withCString { write(fd, $0, strlen($0)) }
+      close(fd)
+      return try fakeTrain(spec, progress)
+    }
+    let s = Runner.run(e, store: ResultStore(directory: URL(fileURLWithPath: parts[0])), jobs: 2,
+                       display: quietDisplay(), tick: 0.05, lease: 2, train: train)
+    try "\(s.succeeded) \(s.completed) \(s.doneElsewhere)\n".write(toFile: parts[2], atomically: true, encoding: .utf8)
+  }
+
+  func testTwoRunnersTrainEachRunOnce() throws {
+    guard let exe = Bundle.main.executableURL, FileManager.default.isExecutableFile(atPath: exe.path),
+          exe.lastPathComponent.hasSuffix(".xctest") || exe.path.contains("xctest") else {
+      throw XCTSkip("cannot locate the test executable to start a child process")
+    }
+    let e = try decodeMini().expand()
+    let single = ResultStore(directory: try temporaryFolder())
+    XCTAssertTrue(Runner.run(e, store: single, jobs: 2, display: quietDisplay(), tick: 0.01, train: fakeTrain).succeeded)
+
+    let dir = try temporaryFolder(), logs = try temporaryFolder()
+    let log = logs.appendingPathComponent("trained.log").path
+    let children = (0..<2).map { i -> Process in
+      let child = Process()
+      child.executableURL = exe
+      child.arguments = ["ExperimentsTests.SharedFolderTests/testChildRunner"]
+      var env = ProcessInfo.processInfo.environment
+      env[Self.childVariable] = "\(dir.path)|\(log)|\(logs.appendingPathComponent("summary-\(i)").path)"
+      child.environment = env
+      child.standardOutput = FileHandle.nullDevice
+      child.standardError = FileHandle.nullDevice
+      return child
+    }
+    for c in children { try c.run() }
+    for c in children { c.waitUntilExit() }
+
+    let trained = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ") }
+    XCTAssertEqual(trained.count, e.uniqueSpecs.count, "every run trained exactly once")
+    XCTAssertEqual(Set(trained.map { String($0[0]) }).count, e.uniqueSpecs.count)
+    XCTAssertEqual(Set(trained.map { String($0[1]) }).count, 2, "both runners trained")
+    var completed = 0
+    for i in 0..<2 {
+      let parts = try String(contentsOfFile: logs.appendingPathComponent("summary-\(i)").path, encoding: .utf8)
+        .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+      XCTAssertEqual(parts[0], "true", "runner \(i) ends with every result")
+      completed += Int(parts[1]) ?? 0
+    }
+    XCTAssertEqual(completed, e.uniqueSpecs.count, "no duplicate is counted as completed")
+    let files = try folderContents(dir).filter { !$0.key.hasPrefix(".") }
+    XCTAssertEqual(files, try folderContents(single.directory), "the same files as one runner, and no claim left")
+  }
+}
