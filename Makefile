@@ -4,6 +4,7 @@
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
+#   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
 #   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
 #   make bench-overhead       a run's CPU time against replaying its environment steps alone
@@ -17,7 +18,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-overhead bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -35,6 +36,9 @@ test: deps
 	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) \
 	  --skip-build --filter ParityTests
 	$(MAKE) --no-print-directory check-smoke
+	@scripts/slurm/check.sh $(REPRO); rc=$$?; \
+	  if [ $$rc -eq 77 ]; then echo "make test: the Slurm check was skipped (reason above); everything else passed"; \
+	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 # Runs every missing run (finished ones are skipped, so rerunning resumes), then
 # writes reports/<table>-<scale>.md, .tex, .json, .svg from the results.
@@ -53,6 +57,9 @@ check-smoke: build
 	$(REPRO) check experiments/regression.json --golden reports/golden/regression.json
 	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(REPRO) check experiments/smoke.json --golden reports/golden/smoke.json
 	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(REPRO) check experiments/regression.json --golden reports/golden/regression.json
+
+check-slurm: build
+	scripts/slurm/check.sh $(REPRO)
 
 bench-env: build
 	$(REPRO) bench env --repeats 5

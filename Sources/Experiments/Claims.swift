@@ -7,10 +7,12 @@ import RunModel
 ///
 /// A claim is the file `<hash>.claim` beside where the result will go, created
 /// only if absent (a hard link of a written temporary: atomic, also over NFS),
-/// holding its owner (host, process id and start time, a random token). While it
+/// holding its owner (host, process id and start time, a random token, and in a
+/// Slurm array task the task and its attempt). While it
 /// trains, the owner refreshes the claim's modification time every quarter lease.
 /// A claim is stale, and is taken over, when its owner is a process of this host
-/// that no longer runs, or when it has not been refreshed for a whole lease (its
+/// that no longer runs, an earlier attempt of the same Slurm array task (requeued),
+/// or when it has not been refreshed for a whole lease (its
 /// owner died on another machine, or stalled). Ages are measured against the
 /// folder's own clock (the modification time of a file written there just
 /// before), so clocks that differ between machines do not matter. A takeover
@@ -37,7 +39,23 @@ public final class ClaimBook: @unchecked Sendable {
     self.directory = directory
     self.lease = lease
     owner = "\(ClaimBook.hostName) \(getpid()) \(ClaimBook.processStart(getpid()) ?? 0) "
-      + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+      + String(UInt64.random(in: 0...UInt64.max), radix: 16) + (ClaimBook.slurmAttempt.map { " slurm=\($0)" } ?? "")
+  }
+
+  /// In a Slurm array task: `<array job>_<task>.<restart count>`. A requeued task
+  /// knows that claims of its earlier attempts are dead, wherever they ran.
+  static let slurmAttempt: String? = {
+    let env = ProcessInfo.processInfo.environment
+    guard let job = env["SLURM_ARRAY_JOB_ID"], let task = env["SLURM_ARRAY_TASK_ID"] else { return nil }
+    return "\(job)_\(task).\(env["SLURM_RESTART_COUNT"] ?? "0")"
+  }()
+
+  /// (array job and task, attempt) of a `slurm=` owner field.
+  static func attempt(_ field: String) -> (task: String, attempt: Int)? {
+    guard field.hasPrefix("slurm="), let dot = field.lastIndex(of: "."), let n = Int(field[field.index(after: dot)...]) else {
+      return nil
+    }
+    return (String(field[field.index(field.startIndex, offsetBy: 6)..<dot]), n)
   }
 
   public func claimPath(_ hash: String) -> String { directory.appendingPathComponent("\(hash).claim").path }
@@ -72,6 +90,15 @@ public final class ClaimBook: @unchecked Sendable {
   public func removeIfStale(_ hash: String) {
     let path = claimPath(hash)
     if let c = ClaimBook.read(path), c.owner != owner, isStale(c, path: path) { unlink(path) }
+  }
+
+  /// Removes every stale claim on a run whose result file is in the folder.
+  public func removeStaleClaimsOfStoredResults() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    for name in names where name.hasSuffix(".claim") {
+      let hash = String(name.dropLast(".claim".count))
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(hash).json").path) { removeIfStale(hash) }
+    }
   }
 
   /// Refreshes every held claim each quarter lease, on a thread of its own, until `stop`.
@@ -132,7 +159,12 @@ public final class ClaimBook: @unchecked Sendable {
 
   func isStale(_ c: Claim, path: String) -> Bool {
     let parts = c.owner.split(separator: " ").map(String.init)
-    if parts.count == 4, parts[0] == ClaimBook.hostName, let pid = Int32(parts[1]) {
+    // An earlier attempt of this same Slurm array task: dead, since this attempt runs.
+    if parts.count == 5, let theirs = ClaimBook.attempt(parts[4]), let mine = ClaimBook.slurmAttempt.flatMap({ ClaimBook.attempt("slurm=" + $0) }),
+       theirs.task == mine.task, theirs.attempt < mine.attempt {
+      return true
+    }
+    if parts.count >= 4, parts[0] == ClaimBook.hostName, let pid = Int32(parts[1]) {
       // A process of this host: stale exactly when it is gone (or its pid was reused).
       guard kill(pid, 0) == 0 || errno == EPERM else { return true }
       return ClaimBook.processStart(pid).map { String($0) != parts[2] } ?? false

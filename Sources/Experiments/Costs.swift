@@ -23,20 +23,65 @@ public struct CostModel: Sendable, Equatable {
   public struct Rate: Sendable, Equatable {
     public var secondsPerStep: Double
     public var runs: Int
+    public init(secondsPerStep: Double, runs: Int) {
+      self.secondsPerStep = secondsPerStep
+      self.runs = runs
+    }
   }
 
   public var rates: [Key: Rate]
+
+  /// What runs cost on the reference machine, for when no finished run of the
+  /// task and algorithm is at hand (`repro cost` without one, `repro slurm`'s
+  /// time limits): core-seconds per training step, the median of 4 runs per cell
+  /// of experiments/costs.json (100 × 2048 steps, default diagnostics, two agents
+  /// at a time on the 2 cores), measured by
+  ///
+  ///     repro run experiments/costs.json --jobs 2
+  ///     repro cost experiments/costs.json --from-scale measure
+  ///
+  /// on the project's machine (AMD EPYC, 2 cores, Linux x86_64, AVX-512 kernels;
+  /// the trainer of commit 5f4aef8), 2026-11-23 16:08 UTC, nothing else running
+  /// (BENCHMARKS.md). Two agents at once on these 2 cores run about 1.5 times slower
+  /// each than one alone, so a cluster core is likely cheaper; episodes lengthen as
+  /// agents learn, so a paper-length run may cost more per step: `repro slurm` adds a margin.
+  public static let reference = CostModel(rates: [
+    Key(task: .hopper, algorithm: .ppo): Rate(secondsPerStep: 73.6e-6, runs: 4),
+    Key(task: .hopper, algorithm: .trpo): Rate(secondsPerStep: 71.7e-6, runs: 4),
+    Key(task: .walker2d, algorithm: .ppo): Rate(secondsPerStep: 112.5e-6, runs: 4),
+    Key(task: .walker2d, algorithm: .trpo): Rate(secondsPerStep: 106.1e-6, runs: 4),
+    Key(task: .humanoid, algorithm: .ppo): Rate(secondsPerStep: 318.4e-6, runs: 4),
+    Key(task: .humanoid, algorithm: .trpo): Rate(secondsPerStep: 294.7e-6, runs: 4),
+  ])
+  public static let referenceSource = "CostModel.reference (experiments/costs.json on the 2-core AMD EPYC, 2026-11-23)"
+
+  public init(rates: [Key: Rate]) { self.rates = rates }
+
+  /// This model, with `fallback`'s rate wherever this one has none.
+  public func filled(from fallback: CostModel) -> CostModel {
+    CostModel(rates: fallback.rates.merging(rates) { _, mine in mine })
+  }
 
   /// Rates from finished runs (any manifest, any scale); runs without timing are skipped.
   /// A run's core-seconds are the CPU time of its thread (or, in results written
   /// before that was recorded, its wall time: one agent per core).
   public init(results: some Sequence<RunResult>) {
-    var samples: [Key: [Double]] = [:]
-    for r in results {
-      guard let task = PaperTask(name: r.task), r.totalSteps > 0, r.timing.coreSeconds > 0 else { continue }
-      samples[Key(task: task, algorithm: r.config.algorithm), default: []].append(r.timing.coreSeconds / Double(r.totalSteps))
+    self.init(samples: results.compactMap { r in
+      PaperTask(name: r.task).map { ($0, r.config.algorithm, r.totalSteps, r.timing.coreSeconds) }
+    })
+  }
+
+  /// Rates from archive records.
+  public init(runs: some Sequence<ArchivedRun>) {
+    self.init(samples: runs.map { ($0.task, $0.kind, $0.totalSteps, $0.timing.coreSeconds) })
+  }
+
+  init(samples: [(task: PaperTask, kind: AlgorithmKind, steps: Int, seconds: Double)]) {
+    var perStep: [Key: [Double]] = [:]
+    for s in samples where s.steps > 0 && s.seconds > 0 {
+      perStep[Key(task: s.task, algorithm: s.kind), default: []].append(s.seconds / Double(s.steps))
     }
-    rates = samples.mapValues { s in
+    rates = perStep.mapValues { s in
       let sorted = s.sorted()
       let m = sorted.count / 2
       return Rate(secondsPerStep: sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2, runs: sorted.count)
@@ -126,7 +171,7 @@ public struct CostEstimate: Sendable, Equatable {
       let r = model.rates[k]!
       return "\(k.task.rawValue) \(k.algorithm.rawValue.uppercased()) \(formatNumber(r.secondsPerStep * 1e6, decimals: 1)) µs (\(r.runs) runs)"
     }
-    out.append("Core-seconds per environment step, the median over finished runs of \(source): "
+    out.append("Core-seconds per environment step, from \(source): "
       + (rates.isEmpty ? "none." : rates.joined(separator: "; ") + "."))
     return out.joined(separator: "\n") + "\n"
   }

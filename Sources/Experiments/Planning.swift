@@ -52,7 +52,7 @@ public enum SeedPlanner {
     power: Double = 0.8, level: Double = 0.95, cap: Int = 1000, seed: UInt64 = 0
   ) throws -> SeedPlanReport {
     let inputs = try ReportInputs(
-      expansion: pilot, results: pilotResults,
+      expansion: pilot, results: archivedRuns(pilot, pilotResults),
       context: ReportContext(gitCommit: "", mujocoVersion: "", machine: Machine(cpuModel: "", cores: 1), date: "",
                              command: "", bootstrapSeed: seed))
     // Seconds per run at the target budget, from the pilot's measured seconds per environment step.

@@ -52,11 +52,14 @@ public struct ReportContext: Equatable, Sendable {
   /// Seed of every bootstrap stream.
   public var bootstrapSeed: UInt64
   public var bootstrap: BootstrapOptions
+  /// The compute time to show instead of the runs' summed wall time (to pin it in comparisons).
+  public var computeHours: Double?
 
   public init(
     gitCommit: String, mujocoVersion: String, machine: Machine, date: String, command: String,
-    bootstrapSeed: UInt64 = 0, bootstrap: BootstrapOptions = .paper
+    bootstrapSeed: UInt64 = 0, bootstrap: BootstrapOptions = .paper, computeHours: Double? = nil
   ) {
+    self.computeHours = computeHours
     self.gitCommit = gitCommit
     self.mujocoVersion = mujocoVersion
     self.machine = machine
@@ -91,7 +94,7 @@ struct CellScores {
 /// The inputs every section builder reads.
 struct ReportInputs {
   let expansion: Expansion
-  let results: [String: RunResult]
+  let results: [String: ArchivedRun]
   let context: ReportContext
   /// Row name → task → what became of its runs (algorithm rows only).
   let cells: [String: [PaperTask: CellScores]]
@@ -103,7 +106,7 @@ struct ReportInputs {
   var seed: UInt64 { context.bootstrapSeed }
   var options: BootstrapOptions { context.bootstrap }
 
-  init(expansion: Expansion, results: [String: RunResult], context: ReportContext) throws {
+  init(expansion: Expansion, results: [String: ArchivedRun], context: ReportContext) throws {
     self.expansion = expansion
     self.results = results
     self.context = context
@@ -111,7 +114,7 @@ struct ReportInputs {
     var cells: [String: [PaperTask: CellScores]] = [:]
     for a in manifest.algorithms {
       var row: [PaperTask: CellScores] = [:]
-      for t in manifest.tasks { row[t] = ReportInputs.cell(expansion.specs(algorithm: a.name, task: t), results, manifest.score) }
+      for t in manifest.tasks { row[t] = ReportInputs.cell(expansion.specs(algorithm: a.name, task: t), results) }
       cells[a.name] = row
     }
     self.cells = cells
@@ -125,16 +128,16 @@ struct ReportInputs {
     self.derived = derived
   }
 
-  static func cell(_ specs: [RunSpec], _ results: [String: RunResult], _ score: ScoreDefinition) -> CellScores {
+  static func cell(_ specs: [RunSpec], _ results: [String: ArchivedRun]) -> CellScores {
     var c = CellScores(expected: specs.count, scores: [], missing: 0, diverged: 0, unscored: 0)
     for spec in specs {
       guard let r = results[spec.hash] else { c.missing += 1; continue }
-      if let s = score.score(of: r), s.isFinite {
+      if let s = r.finishedScore {
         c.scores.append(s)
       } else {
         c.diverged += 1
         if r.diverged == nil { c.unscored += 1 }
-        if let s = score.score(of: r.meanReturns), s.isFinite { c.fallback.append(s) }
+        if let s = r.score, s.isFinite { c.fallback.append(s) }
       }
     }
     return c
@@ -166,12 +169,12 @@ struct ReportInputs {
 ///     results); the report then counts each cell's runs as the design asked and judges the
 ///     claims by the design's decisions.
 public func buildReport(
-  expansion full: Expansion, results: [String: RunResult], manifestHash: String,
+  expansion full: Expansion, runs: [String: ArchivedRun], manifestHash: String,
   context: ReportContext, invalidFiles: [String: String] = [:], authors: AuthorsConfigs? = nil,
   sequential: SequentialOutcome? = nil
 ) throws -> Report {
   let expansion = sequential.map { UntilDecided.planned(full, $0) } ?? full
-  let inputs = try ReportInputs(expansion: expansion, results: results, context: context)
+  let inputs = try ReportInputs(expansion: expansion, results: runs, context: context)
   let manifest = expansion.manifest
   var sections: [ReportSection] = [
     .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
@@ -186,13 +189,33 @@ public func buildReport(
     title: reportTitle(manifest), citation: manifest.citation, manifestName: manifest.name,
     scale: expansion.scale.name,
     sections: sections,
-    provenance: provenance(inputs, manifestHash: manifestHash))
+    provenance: provenance(inputs, manifestHash: manifestHash, archive: Archive(expansion: full, runs: runs)))
   do {
     try report.validate()
   } catch {
     throw ReportBuildError("inconsistent report for \(manifest.name): \(error)")
   }
   return report
+}
+
+/// `buildReport` from results as trained (each converted to its archive record first,
+/// so that a report from results and one from their archive are the same bytes).
+public func buildReport(
+  expansion: Expansion, results: [String: RunResult], manifestHash: String,
+  context: ReportContext, invalidFiles: [String: String] = [:], authors: AuthorsConfigs? = nil,
+  sequential: SequentialOutcome? = nil
+) throws -> Report {
+  try buildReport(expansion: expansion, runs: archivedRuns(expansion, results), manifestHash: manifestHash,
+                  context: context, invalidFiles: invalidFiles, authors: authors, sequential: sequential)
+}
+
+/// The archive records of `expansion`'s runs among `results`.
+public func archivedRuns(_ expansion: Expansion, _ results: [String: RunResult]) -> [String: ArchivedRun] {
+  var out: [String: ArchivedRun] = [:]
+  for spec in expansion.uniqueSpecs {
+    if let r = results[spec.hash] { out[spec.hash] = ArchivedRun(spec: spec, result: r, score: expansion.manifest.score) }
+  }
+  return out
 }
 
 /// The table in the paper's layout: one row per manifest row, in display order.
@@ -477,7 +500,7 @@ func notes(_ inputs: ReportInputs, invalidFiles: [String: String]) -> [String] {
   return notes
 }
 
-func provenance(_ inputs: ReportInputs, manifestHash: String) -> Provenance {
+func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) -> Provenance {
   let expansion = inputs.expansion
   let first = expansion.specs.first?.config
   var wall = 0.0
@@ -488,7 +511,8 @@ func provenance(_ inputs: ReportInputs, manifestHash: String) -> Provenance {
     iterations: first?.iterations ?? 0, stepsPerIteration: first?.stepsPerIteration ?? 0,
     bootstrap: c.bootstrap, bootstrapSeed: c.bootstrapSeed, gitCommit: c.gitCommit,
     mujocoVersion: c.mujocoVersion, machine: c.machine, date: c.date,
-    computeHours: wall / 3600, command: c.command)
+    computeHours: c.computeHours ?? wall / 3600, command: c.command,
+    archive: ArchiveReference(file: archive.fileName, sha256: archive.contentSHA256, runs: archive.runs.count))
 }
 
 /// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2.

@@ -25,19 +25,23 @@ public struct StoredRun: Sendable, Equatable {
   public var hash: String
   public var labels: RunLabels
   public var result: RunResult
+  /// Where it was trained, when the file says (informational, outside the checksum).
+  public var trainedBy: TrainedBy?
   /// Read from a file written before run identity version 2 (see `ResultFile.legacy`).
   public var legacy: Bool = false
 
-  public init(spec: RunSpec, result: RunResult) {
+  public init(spec: RunSpec, result: RunResult, trainedBy: TrainedBy? = nil) {
     hash = spec.hash
     labels = RunLabels(spec)
     self.result = result
+    self.trainedBy = trainedBy
   }
 
-  init(hash: String, labels: RunLabels, result: RunResult, legacy: Bool) {
+  init(hash: String, labels: RunLabels, result: RunResult, trainedBy: TrainedBy? = nil, legacy: Bool) {
     self.hash = hash
     self.labels = labels
     self.result = result
+    self.trainedBy = trainedBy
     self.legacy = legacy
   }
 }
@@ -52,7 +56,8 @@ public struct StoredRun: Sendable, Equatable {
 ///      "hash": the identity's hash (also the file name),
 ///      "identity": {"identity": 2, "seed", "settings", "task"},
 ///      "labels": {"algorithm", "manifest", "preset"},           informational
-///      "timing": {"cpuSeconds", "iterationSeconds", "wallSeconds"}}  measured
+///      "timing": {"cpuSeconds", "iterationSeconds", "wallSeconds"},  measured
+///      "trainedBy": {"commit", "machine"}}                      informational, optional
 ///
 /// The checksum makes an edit of the deterministic content (one digit of a
 /// return, say) detectable; labels and timing are outside it, so "identical
@@ -78,7 +83,7 @@ public enum ResultFile {
       ("identity", identity),
       ("labels", stored.labels.json),
       ("timing", timing),
-    ])
+    ] + (stored.trainedBy.map { [("trainedBy", $0.json)] } ?? []))
     return Data((file.canonical + "\n").utf8)
   }
 
@@ -124,7 +129,7 @@ public enum ResultFile {
       hash: hash,
       labels: RunLabels(manifest: labels?["manifest"]?.stringValue ?? "", algorithm: labels?["algorithm"]?.stringValue ?? "",
                         preset: labels?["preset"]?.stringValue ?? ""),
-      result: result, legacy: false))
+      result: result, trainedBy: TrainedBy(json: json["trainedBy"]), legacy: false))
   }
 
   /// A file of format 1 (before identity version 2): `{"algorithm", "hash",
@@ -220,11 +225,17 @@ public final class ResultStore: @unchecked Sendable {
   /// New hash → file name of format-1 results in the folder (built on first need).
   private var legacyIndex: [String: String]? = nil
 
-  public init(directory: URL) { self.directory = directory }
+  /// Written into every result this store writes (the CLI sets it).
+  public var trainedBy: TrainedBy?
+
+  public init(directory: URL, trainedBy: TrainedBy? = nil) {
+    self.directory = directory
+    self.trainedBy = trainedBy
+  }
 
   /// `<root>/<manifest>/`, e.g. `results/table2/`.
-  public convenience init(root: URL, manifest: String) {
-    self.init(directory: root.appendingPathComponent(manifest, isDirectory: true))
+  public convenience init(root: URL, manifest: String, trainedBy: TrainedBy? = nil) {
+    self.init(directory: root.appendingPathComponent(manifest, isDirectory: true), trainedBy: trainedBy)
   }
 
   public func url(for hash: String) -> URL { directory.appendingPathComponent("\(hash).json") }
@@ -304,17 +315,52 @@ public final class ResultStore: @unchecked Sendable {
   /// Results for every run of an expansion that has a valid file, by hash, and
   /// the invalid files found (hash → reason).
   public func loadAll(_ expansion: Expansion) -> (results: [String: RunResult], invalid: [String: String]) {
-    var results: [String: RunResult] = [:]
+    let loaded = loadStored(expansion)
+    return (loaded.runs.mapValues(\.result), loaded.invalid)
+  }
+
+  /// As `loadAll`, with each file's labels and machine.
+  public func loadStored(_ expansion: Expansion) -> (runs: [String: StoredRun], invalid: [String: String]) {
+    var runs: [String: StoredRun] = [:]
     var invalid: [String: String] = [:]
     let specs = expansion.uniqueSpecs
     for (spec, st) in zip(specs, states(of: specs)) {
       switch st {
       case .missing: break
-      case let .valid(s): results[spec.hash] = s.result
+      case let .valid(s): runs[spec.hash] = s
       case let .invalid(reason): invalid[spec.hash] = reason
       }
     }
-    return (results, invalid)
+    return (runs, invalid)
+  }
+
+  /// Copies into this folder the result of `spec` that a sibling folder (another
+  /// manifest's, under the same results root) already holds: run identity leaves
+  /// the manifest out, so a run shared by two manifests (Table 3's PPO is Table 2's)
+  /// is trained once. Returns the sibling's name, or nil when none has it.
+  public func adoptFromSiblings(_ spec: RunSpec, siblings: [URL]) -> String? {
+    for dir in siblings where dir.standardizedFileURL != directory.standardizedFileURL {
+      let source = dir.appendingPathComponent("\(spec.hash).json")
+      guard let data = try? Data(contentsOf: source), case .valid = ResultStore.validate(data, for: spec) else { continue }
+      do {
+        try AtomicFile.write(data, to: url(for: spec.hash).path, ifAbsent: true)
+        return dir.lastPathComponent
+      } catch {
+        return nil
+      }
+    }
+    return nil
+  }
+
+  /// The other manifests' folders under this folder's parent (the results root).
+  public var siblingFolders: [URL] {
+    let root = directory.deletingLastPathComponent()
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    return names.sorted().map { root.appendingPathComponent($0, isDirectory: true) }.filter { url in
+      var isFolder: ObjCBool = false
+      return url.lastPathComponent != directory.lastPathComponent
+        && FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
+    }
   }
 
   /// Removes temporary files older than `age` seconds (see `AtomicFile.removeAbandonedTemporaryFiles`).
@@ -341,7 +387,7 @@ public final class ResultStore: @unchecked Sendable {
     guard result.config == spec.config, result.seed == spec.seed, result.task == spec.task.rawValue else {
       throw StoreError(path: final.path, message: "refusing to store a result whose settings, seed or task differ from its run \(spec.label)")
     }
-    let data = ResultFile.encode(StoredRun(spec: spec, result: result))
+    let data = ResultFile.encode(StoredRun(spec: spec, result: result, trainedBy: trainedBy))
     if case .valid = state(of: spec) { return .keptExisting }
     do {
       if try AtomicFile.write(data, to: final.path, ifAbsent: true) == .written { return .written }

@@ -93,10 +93,13 @@ public enum Runner {
   /// Each run is claimed before it trains (`ClaimBook`), so runners that share
   /// the folder split the work: a run claimed by another live runner is left to
   /// it, and this runner waits for it (taking it over if that runner dies) so
-  /// that it returns when every run has a result.
+  /// that it returns when every run has a result. A run whose result is in one of
+  /// the `adopting` folders (other manifests' folders: `ResultStore.siblingFolders`)
+  /// is copied from there instead of trained.
   public static func run(
     _ expansion: Expansion, store: ResultStore, jobs: Int, shard: Shard = .all,
-    display: ProgressDisplay, tick: Double = 0.5, lease: Double = defaultLease, train: @escaping TrainFunction
+    display: ProgressDisplay, tick: Double = 0.5, lease: Double = defaultLease, adopting: [URL] = [],
+    train: @escaping TrainFunction
   ) -> RunSummary {
     let specs = shard.select(expansion.uniqueSpecs)
     let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
@@ -104,19 +107,31 @@ public enum Runner {
 
     let abandoned = store.removeAbandonedTemporaryFiles()
     if abandoned > 0 { display.note("\(store.directory.path): removed \(abandoned) abandoned temporary file(s)") }
+    // Claims left by runners killed between storing a result and releasing it, for
+    // any run of the folder (not only this shard or round: no one else would clear them).
+    claims.removeStaleClaimsOfStoredResults()
     var pending: [RunSpec] = []
+    var adopted: [String: Int] = [:]
     for (spec, stored) in zip(specs, store.states(of: specs)) {
       switch stored {
       case .valid:
         state.alreadyDone += 1
-        claims.removeIfStale(spec.hash)  // left by a runner killed between storing and releasing
-      case .missing: pending.append(spec)
+      case .missing:
+        if let from = store.adoptFromSiblings(spec, siblings: adopting) {
+          adopted[from, default: 0] += 1
+          state.alreadyDone += 1
+        } else {
+          pending.append(spec)
+        }
       case let .invalid(reason):
         let path = store.url(for: spec.hash).path
         state.invalidFiles.append(path)
         display.note("\(path): \(reason); rerunning \(spec.label)")
         pending.append(spec)
       }
+    }
+    for (from, n) in adopted.sorted(by: { $0.key < $1.key }) {
+      display.note("\(n) run(s) already trained for \(from) copied into \(store.directory.path), not retrained")
     }
     state.pending = pending
     state.remainingWork = pending.reduce(0) { $0 + work($1) }
@@ -193,7 +208,7 @@ final class ClaimQueue: @unchecked Sendable {
         lock.unlock()
         Thread.sleep(forTimeInterval: poll)
         lock.lock()
-        untried = waiting
+        untried += waiting  // another worker may have moved them already: append, never replace
         waiting = []
         lock.unlock()
         continue

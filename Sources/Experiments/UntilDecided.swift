@@ -48,15 +48,14 @@ public enum UntilDecided {
   /// without a result: a finished run's score, or a diverged run's score from its
   /// returns before divergence (so that looks are not biased towards stable
   /// algorithms); a run with no score at all ends the cell's list.
-  static func scoresInSeedOrder(_ expansion: Expansion, _ results: [String: RunResult]) -> [String: [PaperTask: [Double]]] {
+  static func scoresInSeedOrder(_ expansion: Expansion, _ results: [String: ArchivedRun]) -> [String: [PaperTask: [Double]]] {
     var out: [String: [PaperTask: [Double]]] = [:]
-    let score = expansion.manifest.score
     for a in expansion.manifest.algorithms {
       for t in expansion.manifest.tasks {
         var xs: [Double] = []
         for spec in expansion.specs(algorithm: a.name, task: t) {
-          guard let r = results[spec.hash], let s = score.score(of: r.meanReturns), s.isFinite else { break }
-          xs.append(score.score(of: r) ?? s)
+          guard let r = results[spec.hash], let s = r.score, s.isFinite else { break }
+          xs.append(r.finishedScore ?? s)
         }
         out[a.name, default: [:]][t] = xs
       }
@@ -66,6 +65,12 @@ public enum UntilDecided {
 
   /// Judges every claim line on the results present.
   public static func evaluate(_ expansion: Expansion, results: [String: RunResult], design: SequentialDesign) throws
+    -> SequentialOutcome {
+    try evaluate(expansion, runs: archivedRuns(expansion, results), design: design)
+  }
+
+  /// Judges every claim line on the runs present (archive records).
+  public static func evaluate(_ expansion: Expansion, runs results: [String: ArchivedRun], design: SequentialDesign) throws
     -> SequentialOutcome {
     let manifest = expansion.manifest
     let scores = scoresInSeedOrder(expansion, results)
@@ -121,7 +126,7 @@ public enum UntilDecided {
   /// is missing, repeat. Returns the runner's summaries (one per round) and the final outcome.
   public static func run(
     _ expansion: Expansion, store: ResultStore, design: SequentialDesign, jobs: Int,
-    display: ProgressDisplay, tick: Double = 0.5, train: @escaping TrainFunction
+    display: ProgressDisplay, tick: Double = 0.5, adopting: [URL] = [], train: @escaping TrainFunction
   ) throws -> (rounds: [RunSummary], outcome: SequentialOutcome) {
     var rounds: [RunSummary] = []
     while true {
@@ -131,7 +136,7 @@ public enum UntilDecided {
       if todo.isEmpty { return (rounds, outcome) }
       var round = expansion
       round.specs = todo
-      let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, train: train)
+      let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, adopting: adopting, train: train)
       rounds.append(summary)
       // A round that trained nothing (every run failed) would loop forever: stop and report.
       if summary.completed == 0 { return (rounds, try evaluate(expansion, results: store.loadAll(expansion).results, design: design)) }

@@ -96,6 +96,9 @@ public func renderJSON(_ report: Report) -> String {
     ("date", .string(p.date)),
     ("computeHours", .double(p.computeHours)),
     ("command", .string(p.command)),
+    ("archive", opt(p.archive) { a in
+      .object([("file", .string(a.file)), ("sha256", .string(a.sha256)), ("runs", .int(a.runs))])
+    }),
   ])
   let root = JSONValue.object([
     ("schema", .string("repro.table-report/2")),

@@ -273,5 +273,7 @@ func provenanceItems(
     ("Machine", machine),
     ("Date", text(p.date)),
     ("Compute", text("\(formatNumber(p.computeHours, decimals: 1)) hours of run time, summed over runs")),
-  ]
+  ] + (p.archive.map { a in
+    [("Archive", code(a.file) + text(" (\(a.runs) runs), content sha256 ") + code(a.sha256))]
+  } ?? [])
 }

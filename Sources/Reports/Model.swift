@@ -410,6 +410,20 @@ public struct Machine: Equatable, Sendable {
 }
 
 /// Where the numbers come from: enough to rerun them.
+/// A results archive by name and content hash.
+public struct ArchiveReference: Equatable, Sendable {
+  /// E.g. "table2-paper.jsonl" (under reports/archive/).
+  public var file: String
+  /// SHA-256 of its deterministic content (timing and machines aside).
+  public var sha256: String
+  public var runs: Int
+  public init(file: String, sha256: String, runs: Int) {
+    self.file = file
+    self.sha256 = sha256
+    self.runs = runs
+  }
+}
+
 public struct Provenance: Equatable, Sendable {
   /// Content hash of the manifest (hex).
   public var manifestHash: String
@@ -434,13 +448,17 @@ public struct Provenance: Equatable, Sendable {
   public var computeHours: Double
   /// The command that reproduces this report, e.g. "make reproduce-table2".
   public var command: String
+  /// The results archive of the runs the report read (what `repro archive` writes for
+  /// them, and `repro report --from-archive` reads back to the same report).
+  public var archive: ArchiveReference?
 
   public init(
     manifestHash: String, seeds: [Int], iterations: Int, stepsPerIteration: Int,
     bootstrap: BootstrapOptions = .paper, bootstrapSeed: UInt64, gitCommit: String,
     mujocoVersion: String, machine: Machine, date: String, computeHours: Double,
-    command: String
+    command: String, archive: ArchiveReference? = nil
   ) {
+    self.archive = archive
     self.manifestHash = manifestHash
     self.seeds = seeds
     self.iterations = iterations

@@ -172,7 +172,9 @@ struct ParsedArguments {
     for s in options where !s.repeatable {
       if given.filter({ $0.name == s.name }).count > 1 { throw UsageError("--\(s.name) given more than once") }
     }
-    if positional.count != positionals.count {
+    // A last positional written "NAME..." takes one or more arguments.
+    let variadic = positionals.last?.hasSuffix("...") ?? false
+    if positional.count != positionals.count && !(variadic && positional.count > positionals.count) {
       if positional.count < positionals.count {
         throw UsageError("missing \(positionals[positional.count])")
       }
@@ -214,7 +216,8 @@ struct CommandEntry: Sendable {
 /// Every subcommand, in the order `repro --help` lists them.
 let commands: [CommandEntry] = [
   CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
-  CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self), CommandEntry(EnvListCommand.self),
+  CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self),
+  CommandEntry(ArchiveCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self), CommandEntry(EnvListCommand.self),
   CommandEntry(BenchEnvCommand.self), CommandEntry(BenchOverheadCommand.self),
   CommandEntry(BenchTrainCommand.self),
 ]

@@ -14,23 +14,32 @@ enum CostCommand: Command {
     budget in environment steps times the measured core-seconds per step
     of its task and algorithm (PPO or TRPO): the median over finished runs
     at --from-scale (any number of manifests' results under --results; by
-    default this manifest's). A run's core-seconds are the CPU time of the
-    thread that trained it (its wall time in older results). Prints
-    Markdown; trains nothing.
+    default this manifest's), or without --from-scale the reference costs
+    kept in the code (CostModel.reference, with the command that measured
+    them). A run's core-seconds are the CPU time of the thread that trained
+    it (its wall time in older results). Prints Markdown; trains nothing.
     """
   static let options: [OptionSpec] = [
     .value("scale", "S", "the scale to price (default: the manifest's defaultScale)"),
-    .value("from-scale", "P", "the scale whose finished runs give the costs (required)"),
+    .value("from-scale", "P", "the scale whose finished runs give the costs (default: the reference costs)"),
     .value("measured-in", "MANIFEST[@SCALE]",
            "also read this manifest's finished runs (at SCALE, default --from-scale); repeatable", repeatable: true),
     .value("results", "DIR", "results root (default: results)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
-    guard let pilotScale = args.value("from-scale") else { throw UsageError("--from-scale P is required") }
     let path = args.positional[0]
     let (manifest, target) = try loadExpansion(path, scale: args.value("scale"))
     let root = URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true)
+    let done = ResultStore(root: root, manifest: manifest.name).loadAll(target).results
+    guard let pilotScale = args.value("from-scale") else {
+      if !args.values("measured-in").isEmpty { throw UsageError("--measured-in goes with --from-scale") }
+      let estimate = CostEstimate(expansion: target, model: .reference, finished: Set(done.keys))
+      io.out("# \(manifest.name): compute at scale \(target.scale.name)\n")
+      io.out(estimate.markdown(source: CostModel.referenceSource))
+      io.out("Command: \(commandLineText(["cost"] + args.raw))")
+      return estimate.unmeasured.isEmpty ? 0 : 1
+    }
     var measured: [RunResult] = []
     var sources: [String] = []
     for source in [path] + args.values("measured-in") {
@@ -41,10 +50,9 @@ enum CostCommand: Command {
       measured.append(contentsOf: found)
       sources.append("\(m.name) at scale \(pilot.scale.name) (\(found.count) runs in \(store.directory.path))")
     }
-    let done = ResultStore(root: root, manifest: manifest.name).loadAll(target).results
     let estimate = CostEstimate(expansion: target, model: CostModel(results: measured), finished: Set(done.keys))
     io.out("# \(manifest.name): compute at scale \(target.scale.name)\n")
-    io.out(estimate.markdown(source: sources.joined(separator: " and ")))
+    io.out(estimate.markdown(source: "the median over finished runs of " + sources.joined(separator: " and ")))
     io.out("Command: \(commandLineText(["cost"] + args.raw))")
     return estimate.unmeasured.isEmpty ? 0 : 1
   }

@@ -21,8 +21,14 @@ enum ReportCommand: Command {
     under the manifest's score definition. A missing run is never averaged
     over; a diverged run is counted and left out of the mean.
 
-    The same results give the same bytes except for the date and the git
-    commit; set REPRO_REPORT_DATE and REPRO_REPORT_COMMIT to pin those too.
+    With --from-archive the runs come from a results archive (repro
+    archive) instead: the report is the same as from the results it was
+    made of. The report names the archive of its runs and the SHA-256 of
+    their content.
+
+    The same results give the same bytes except for the date, the git
+    commit and the compute time (a measurement); set REPRO_REPORT_DATE,
+    REPRO_REPORT_COMMIT and REPRO_REPORT_COMPUTE_HOURS to pin those too.
     """
   static let options: [OptionSpec] = [
     .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
@@ -31,6 +37,7 @@ enum ReportCommand: Command {
     .value("bootstrap-seed", "N", "seed of the bootstrap streams (default: 0)"),
     .value("date", "TEXT", "the report's date (default: $REPRO_REPORT_DATE, else now, UTC)"),
     .value("command", "TEXT", "the command shown as how to reproduce (default: this one)"),
+    .value("from-archive", "FILE", "read the runs from a results archive (repro archive) instead of --results"),
     .flag("until-decided", "report the claims as `repro run --until-decided` decided them"),
     .value("round", "R", "with --until-decided: as given to repro run (default 5)"),
     .value("max-seeds", "N", "with --until-decided: as given to repro run (default: the scale's seeds)"),
@@ -46,23 +53,42 @@ enum ReportCommand: Command {
     let sequential = try sequentialDesign(args, manifest: manifest, scale: scale)
     if let (e, _) = sequential { expansion = e }
     try Preflight.checkReport(outDir: URL(fileURLWithPath: outDir, isDirectory: true))
-    let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
-                            manifest: manifest.name)
-    let loaded = store.loadAll(expansion)
-    for (hash, reason) in loaded.invalid.sorted(by: { $0.key < $1.key }) {
-      io.err("ignored \(store.url(for: hash).path): \(reason); its run is counted missing")
+    let runs: [String: ArchivedRun]
+    var invalid: [String: String] = [:]
+    if let file = args.value("from-archive") {
+      if args.value("results") != nil { throw UsageError("give --results or --from-archive, not both") }
+      let archive = try Archive.load(path: file)
+      guard archive.manifest == manifest.name, archive.scale == expansion.scale.name, archive.score == manifest.score else {
+        throw ReportBuildError("\(file) holds \(archive.manifest) at scale \(archive.scale) scored by "
+          + "\(archive.score.method.rawValue) \(archive.score.iterations); \(path) at scale \(expansion.scale.name) "
+          + "scores by \(manifest.score.method.rawValue) \(manifest.score.iterations)")
+      }
+      runs = archive.runs
+      let used = Archive(expansion: expansion, runs: runs)
+      if used.runs.count < archive.runs.count {
+        io.err("\(file): \(archive.runs.count - used.runs.count) run(s) are not runs of \(path) at scale \(expansion.scale.name); left out")
+      }
+    } else {
+      let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
+                              manifest: manifest.name)
+      let loaded = store.loadStored(expansion)
+      for (hash, reason) in loaded.invalid.sorted(by: { $0.key < $1.key }) {
+        io.err("ignored \(store.url(for: hash).path): \(reason); its run is counted missing")
+      }
+      invalid = Dictionary(uniqueKeysWithValues: loaded.invalid.map { ("\($0.key).json", $0.value) })
+      runs = Archive(expansion: expansion, stored: loaded.runs).runs
     }
-    let outcome = try sequential.map { try UntilDecided.evaluate(expansion, results: loaded.results, design: $0.1) }
+    let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1) }
     let context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
       mujocoVersion: loadedMuJoCoVersionString, machine: currentMachine(),
       date: args.value("date") ?? env["REPRO_REPORT_DATE"] ?? utcNow(),
-      command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper)
+      command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper,
+      computeHours: env["REPRO_REPORT_COMPUTE_HOURS"].flatMap(Double.init))
     let authors = try manifest.authorsConfigsPath.map { try AuthorsConfigs.load(path: $0) }
     let report = try buildReport(
-      expansion: expansion, results: loaded.results, manifestHash: try sha256OfFile(path),
-      context: context, invalidFiles: Dictionary(uniqueKeysWithValues: loaded.invalid.map { ("\($0.key).json", $0.value) }),
-      authors: authors, sequential: outcome)
+      expansion: expansion, runs: runs, manifestHash: try sha256OfFile(path),
+      context: context, invalidFiles: invalid, authors: authors, sequential: outcome)
     for (name, text) in renderReportFiles(report) {
       let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
       try AtomicFile.write(text, to: target)

@@ -22,7 +22,9 @@ enum RunCommand: Command {
     all decided gets no more seeds. Resumable; `repro report` with the same
     --until-decided --round --max-seeds reports the decisions.
 
-    Before anything trains, the results folder is checked (a folder or
+    A run already trained for another manifest under the same results root
+    (Table 3's PPO is Table 2's) is copied, not retrained. Before anything
+    trains, the results folder is checked (a folder or
     creatable, writable, with room for the results, no folder where a result
     file belongs) and so is the size: more than 2 × 10⁹ environment steps in
     all needs --allow-large. One progress line shows runs done, running,
@@ -55,19 +57,20 @@ enum RunCommand: Command {
     let resultsRoot = URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true)
     let display = io.progressDisplay(quiet: args.flag("quiet"))
     let train = trainerFunction(assets: args.value("assets"))
-    let store = ResultStore(root: resultsRoot, manifest: manifest.name)
+    let store = ResultStore(root: resultsRoot, manifest: manifest.name, trainedBy: currentTrainer())
     if let (expansion, design) = try sequentialDesign(args, manifest: manifest, scale: scale) {
       if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
       try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"))
       let (rounds, outcome) = try UntilDecided.run(
-        expansion, store: store, design: design, jobs: jobs, display: display, train: train)
+        expansion, store: store, design: design, jobs: jobs, display: display, adopting: store.siblingFolders, train: train)
       for r in rounds { io.out(r.report) }
       io.out(sequentialSummary(outcome, manifest: manifest))
       return rounds.allSatisfy(\.succeeded) ? 0 : 1
     }
     let expansion = try manifest.expand(scale: scale)
     try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"), shard: shard)
-    let summary = Runner.run(expansion, store: store, jobs: jobs, shard: shard, display: display, train: train)
+    let summary = Runner.run(expansion, store: store, jobs: jobs, shard: shard, display: display,
+                             adopting: store.siblingFolders, train: train)
     io.out(summary.report)
     return summary.exitStatus
   }

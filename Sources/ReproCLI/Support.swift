@@ -91,3 +91,9 @@ func loadExpansion(_ path: String, scale: String?) throws -> (manifest: Manifest
   let manifest = try Manifest.load(path: path)
   return (manifest, try manifest.expand(scale: scale))
 }
+
+/// This checkout's commit and this machine, as recorded in the results it trains.
+func currentTrainer() -> TrainedBy {
+  let m = currentMachine()
+  return TrainedBy(commit: gitCommitDescription(), machine: "\(m.cpuModel), \(m.cores) cores" + (m.system.map { ", \($0)" } ?? ""))
+}

@@ -34,6 +34,31 @@ final class RunClaimTests: XCTestCase {
     XCTAssertTrue(b.holds(hash))
   }
 
+  /// A runner killed between storing a result and releasing its claim leaves the
+  /// claim: the next runner on the folder removes it, even when that run is not
+  /// among its own (another shard, or a finished round of --until-decided).
+  func testStaleClaimsBesideStoredResultsAreRemoved() throws {
+    let dir = try temporaryFolder()
+    let e = try decodeMini().expand()
+    let store = ResultStore(directory: dir)
+    XCTAssertTrue(Runner.run(e, store: store, jobs: 1, display: quietDisplay(), tick: 0.01, train: fakeTrain).succeeded)
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    let host = ClaimBook(directory: dir, lease: 3600).owner.split(separator: " ")[0]
+    let stored = e.uniqueSpecs[0].hash
+    let deadClaim = dir.appendingPathComponent("\(stored).claim").path
+    let liveClaim = dir.appendingPathComponent("\(e.uniqueSpecs[1].hash).claim").path
+    try "\(host) \(child.processIdentifier) 12345 dead\n".write(toFile: deadClaim, atomically: true, encoding: .utf8)
+    try "elsewhere.example 4242 1 remote\n".write(toFile: liveClaim, atomically: true, encoding: .utf8)
+    var none = e
+    none.specs = []
+    XCTAssertTrue(Runner.run(none, store: store, jobs: 1, display: quietDisplay(), tick: 0.01, lease: 3600, train: fakeTrain).succeeded)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: deadClaim), "its owner is gone and the result is stored")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: liveClaim), "a fresh claim of another host is left alone")
+  }
+
   /// A claim of another machine is taken over once it has not been refreshed for a lease, not before.
   func testAClaimOfAnotherHostIsTakenOverAfterItsLease() throws {
     let dir = try temporaryFolder()
@@ -107,7 +132,7 @@ final class SharedFolderTests: XCTestCase {
     }
     let s = Runner.run(e, store: ResultStore(directory: URL(fileURLWithPath: parts[0])), jobs: 2,
                        display: quietDisplay(), tick: 0.05, lease: 2, train: train)
-    try "\(s.succeeded) \(s.completed) \(s.doneElsewhere)\n".write(toFile: parts[2], atomically: true, encoding: .utf8)
+    try "\(s.succeeded) \(s.completed) \(s.doneElsewhere) | \(s.report)\n".write(toFile: parts[2], atomically: true, encoding: .utf8)
   }
 
   func testTwoRunnersTrainEachRunOnce() throws {
@@ -143,7 +168,7 @@ final class SharedFolderTests: XCTestCase {
     for i in 0..<2 {
       let parts = try String(contentsOfFile: logs.appendingPathComponent("summary-\(i)").path, encoding: .utf8)
         .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-      XCTAssertEqual(parts[0], "true", "runner \(i) ends with every result")
+      XCTAssertEqual(parts[0], "true", "runner \(i) ends with every result: \(parts.joined(separator: " "))")
       completed += Int(parts[1]) ?? 0
     }
     XCTAssertEqual(completed, e.uniqueSpecs.count, "no duplicate is counted as completed")

@@ -32,7 +32,7 @@ final class HelpTests: XCTestCase {
   }
 
   func testEveryCommandsHelp() throws {
-    for command in ["train", "run", "report", "check", "plan", "cost", "env list", "bench env", "bench overhead", "bench train"] {
+    for command in ["train", "run", "report", "check", "plan", "cost", "archive", "merge", "slurm", "env list", "bench env", "bench overhead", "bench train"] {
       let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
       XCTAssertEqual(r.status, 0, command)
       XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
@@ -217,6 +217,56 @@ final class EndToEndTests: XCTestCase {
     shell.waitUntilExit()
     XCTAssertEqual(shell.terminationStatus, 1, "an error exit, not a crash (signal)")
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no report and no temporary file")
+  }
+
+  /// Issue 13: repro archive, report --from-archive (the same bytes) and merge, from the command line.
+  func testArchiveReportFromArchiveAndMerge() throws {
+    let dir = try temporaryFolder()
+    let results = dir.appendingPathComponent("results").path
+    for i in 1...2 {
+      XCTAssertEqual(repro("run", "experiments/smoke.json", "--results", results + "\(i)", "--shard", "\(i)/2", "--quiet").status, 0)
+    }
+    XCTAssertEqual(repro("run", "experiments/smoke.json", "--results", results, "--quiet").status, 0)
+    let whole = dir.appendingPathComponent("whole.jsonl").path
+    let a = repro("archive", "experiments/smoke.json", "--results", results, "--out", whole)
+    XCTAssertEqual(a.status, 0, a.err)
+    XCTAssertTrue(a.out.contains("4 of 4 runs, content sha256 "), a.out)
+    for i in 1...2 {
+      XCTAssertEqual(repro("archive", "experiments/smoke.json", "--results", results + "\(i)", "--out", dir.appendingPathComponent("half\(i).jsonl").path).status, 0)
+    }
+    let merged = dir.appendingPathComponent("merged.jsonl").path
+    let m = repro("merge", "--out", merged, dir.appendingPathComponent("half1.jsonl").path, dir.appendingPathComponent("half2.jsonl").path)
+    XCTAssertEqual(m.status, 0, m.err)
+    let hash = try XCTUnwrap(a.out.components(separatedBy: "content sha256 ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+    XCTAssertTrue(m.out.contains("4 runs (from 2 + 2), content sha256 \(hash)"), m.out)
+
+    let fixed = ["--date", "2026-01-01", "--command", "x"]
+    XCTAssertEqual(repro(["report", "experiments/smoke.json", "--results", results, "--out", dir.appendingPathComponent("r1").path] + fixed).status, 0)
+    let r2 = repro(["report", "experiments/smoke.json", "--from-archive", merged, "--out", dir.appendingPathComponent("r2").path] + fixed)
+    XCTAssertEqual(r2.status, 0, r2.err)
+    for ext in ["md", "json", "tex", "svg"] {
+      let name = "smoke-smoke.\(ext)"
+      // Compute time is a measurement, and the merged archive's runs are other runs than r1's.
+      func read(_ folder: String) throws -> String {
+        try String(contentsOf: dir.appendingPathComponent("\(folder)/\(name)"), encoding: .utf8)
+          .replacingOccurrences(of: #""computeHours": ?[0-9.e-]+"#, with: "", options: .regularExpression)
+      }
+      XCTAssertEqual(try read("r1"), try read("r2"), name)
+    }
+    let wrong = repro("report", "experiments/slurm-check.json", "--from-archive", merged, "--out", dir.appendingPathComponent("r3").path)
+    XCTAssertEqual(wrong.status, 1)
+    XCTAssertTrue(wrong.err.contains("holds smoke at scale smoke"), wrong.err)
+  }
+
+  /// Issue 13: repro slurm --dry-run prints the script and writes nothing.
+  func testSlurmDryRunPrintsTheScript() throws {
+    let r = repro("slurm", "experiments/table2.json", "--dry-run", "--array-size", "96", "--cpus-per-task", "2")
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.out.contains("#SBATCH --array=1-96"), r.out)
+    XCTAssertTrue(r.out.contains("--shard \"${SLURM_ARRAY_TASK_ID}/96\""), r.out)
+    XCTAssertTrue(r.err.contains("960 runs in 96 array tasks of 2 CPU(s)"), r.err)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent("slurm/table2-paper.slurm.sh").path))
+    XCTAssertEqual(repro("slurm", "experiments/table2.json", "--time", "1:2").status, 2)
   }
 
   func testCostPricesAManifestFromFinishedRuns() throws {

@@ -26,9 +26,9 @@ for task in Hopper Walker2d Humanoid; do
     perf record -q -e cpu-clock -F 2000 -o "$tmp/perf.data" \
       "$repro" train --task "$task" --algorithm "$alg" --iterations "$its" --quiet > /dev/null 2>&1
     perf report -i "$tmp/perf.data" --no-children --sort dso,sym --stdio -g none 2> /dev/null > "$tmp/report.txt"
-    python3 - "$task" "$alg" "$its" "$tmp/report.txt" <<'PY'
+    python3 - "$task" "$alg" "$its" "$tmp/report.txt" "$(basename "$repro")" <<'PY'
 import re, sys
-task, alg, its, path = sys.argv[1:]
+task, alg, its, path, ours = sys.argv[1:]
 share = dict.fromkeys(["mujoco", "libm", "kernels", "swift", "libc", "runtime", "other"], 0.0)
 for line in open(path):
     m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+\[\.\]\s+(\S+)", line) or re.match(r"\s+([\d.]+)%\s+(\S+)\s+\[k\]\s+(\S+)", line)
@@ -37,8 +37,8 @@ for line in open(path):
     pct, dso, sym = float(m.group(1)), m.group(2), m.group(3)
     if dso.startswith("libmujoco"): key = "mujoco"
     elif dso.startswith("libm."): key = "libm"
-    elif dso == "repro" and re.match(r"repro_\w+_(avx512f|avx2|baseline)$", sym): key = "kernels"
-    elif dso == "repro": key = "swift"
+    elif dso == ours and re.match(r"repro_\w+_(avx512f|avx2|baseline)$", sym): key = "kernels"
+    elif dso == ours: key = "swift"
     elif dso.startswith("libc."): key = "libc"
     elif dso.startswith("libswift") or dso.startswith("libFoundation") or dso.startswith("libdispatch"): key = "runtime"
     else: key = "other"

@@ -1,0 +1,97 @@
+import Experiments
+import Foundation
+import Reports
+import RunModel
+import XCTest
+
+/// The results archive (Issue 13): it round-trips, reports from it equal reports
+/// from the results, halves merge to the whole, and runs that disagree are refused.
+final class ArchiveTests: XCTestCase {
+  /// A deterministic trainer with timing (which archives keep apart from the content).
+  @Sendable static func timedTrain(_ spec: RunSpec, _ progress: IterationProgress) throws -> RunResult {
+    var r = try fakeTrain(spec, progress)
+    r.timing = RunTiming(wallSeconds: 2.5, iterationSeconds: [1, 1.5], cpuSeconds: 2.25)
+    return r
+  }
+
+  func trained(_ e: Expansion, shard: Shard = .all, machine: String = "here") throws -> (ResultStore, Archive) {
+    let store = ResultStore(directory: try temporaryFolder(), trainedBy: TrainedBy(commit: "abc1234", machine: machine))
+    XCTAssertTrue(Runner.run(e, store: store, jobs: 2, shard: shard, display: quietDisplay(), tick: 0.01, train: Self.timedTrain).succeeded)
+    return (store, Archive(expansion: e, stored: store.loadStored(e).runs))
+  }
+
+  func files(_ r: Report) -> [String] { renderReportFiles(r).map(\.text) }
+
+  func testAnArchiveRoundTripsAndGivesTheSameReport() throws {
+    let e = try decodeMini().expand()
+    let (store, archive) = try trained(e)
+    XCTAssertEqual(archive.runs.count, e.uniqueSpecs.count)
+    let decoded = try Archive.decode(archive.data, file: "a.jsonl")
+    XCTAssertEqual(decoded, archive)
+    XCTAssertEqual(decoded.data, archive.data, "the same runs give the same bytes")
+    XCTAssertEqual(decoded.runs.values.first?.trainedBy, TrainedBy(commit: "abc1234", machine: "here"))
+
+    let fromResults = try buildReport(expansion: e, results: store.loadAll(e).results, manifestHash: "h", context: pinnedContext)
+    let fromArchive = try buildReport(expansion: e, runs: decoded.runs, manifestHash: "h", context: pinnedContext)
+    XCTAssertEqual(files(fromResults), files(fromArchive), "every file, byte for byte")
+    XCTAssertEqual(fromArchive.provenance.archive?.sha256, archive.contentSHA256)
+    XCTAssertEqual(fromArchive.provenance.archive?.file, "mini-tiny.jsonl")
+  }
+
+  func testTheHalvesOfAShardedRunMergeToTheWhole() throws {
+    let e = try decodeMini().expand()
+    let (_, whole) = try trained(e)
+    let (_, first) = try trained(e, shard: try Shard(index: 1, count: 2), machine: "cluster A")
+    let (_, second) = try trained(e, shard: try Shard(index: 2, count: 2), machine: "cluster B")
+    XCTAssertLessThan(first.runs.count, whole.runs.count)
+    let merged = try Archive.merge([("first", first), ("second", second)])
+    XCTAssertEqual(merged.contentSHA256, whole.contentSHA256)
+    XCTAssertEqual(Set(merged.runs.keys), Set(whole.runs.keys))
+    // Merging a run twice keeps the first archive's timing and machine.
+    let again = try Archive.merge([("second", second), ("whole", whole)])
+    XCTAssertEqual(again.contentSHA256, whole.contentSHA256)
+    let hash = try XCTUnwrap(second.runs.keys.first)
+    XCTAssertEqual(again.runs[hash]?.trainedBy?.machine, "cluster B")
+  }
+
+  func testRunsThatDisagreeAreRefused() throws {
+    let e = try decodeMini().expand()
+    let (_, a) = try trained(e)
+    var b = a
+    let hash = try XCTUnwrap(a.runs.keys.sorted().first)
+    b.runs[hash]!.score = (a.runs[hash]!.score ?? 0) + 1
+    XCTAssertThrowsError(try Archive.merge([("a.jsonl", a), ("b.jsonl", b)])) { error in
+      let text = "\(error)"
+      XCTAssertTrue(text.contains("run \(hash)") && text.contains("differs between a.jsonl and b.jsonl: score"), text)
+    }
+    // Timing and machine may differ: not a conflict.
+    var c = a
+    c.runs[hash]!.timing = RunTiming(wallSeconds: 99)
+    c.runs[hash]!.trainedBy = TrainedBy(commit: "other", machine: "elsewhere")
+    XCTAssertNoThrow(try Archive.merge([("a", a), ("c", c)]))
+    // Another scale is another archive.
+    let (_, other) = try trained(try decodeMini().expand(scale: "two"))
+    XCTAssertThrowsError(try Archive.merge([("a", a), ("other", other)])) { error in
+      XCTAssertTrue("\(error)".contains("only archives of one manifest, scale and score merge"), "\(error)")
+    }
+  }
+
+  func testDamagedArchivesAreRefusedWithTheirLine() throws {
+    let e = try decodeMini().expand()
+    let (_, a) = try trained(e)
+    let text = String(decoding: a.data, as: UTF8.self)
+    var lines = text.split(separator: "\n").map(String.init)
+    XCTAssertThrowsError(try Archive.decode(Data("{}\n".utf8), file: "x.jsonl")) { error in
+      XCTAssertEqual("\(error)", "x.jsonl: not a results archive (the first line must be a repro-archive-1 header)")
+    }
+    let truncated = lines.dropLast().joined(separator: "\n") + "\n"
+    XCTAssertThrowsError(try Archive.decode(Data(truncated.utf8), file: "x.jsonl")) { error in
+      XCTAssertTrue("\(error)".contains("the header counts \(lines.count - 1) runs but the file holds \(lines.count - 2)"), "\(error)")
+    }
+    lines[2] = lines[2].replacingOccurrences(of: "\"task\":\"Hopper\"", with: "\"task\":\"Hoppr\"")
+      .replacingOccurrences(of: "\"task\":\"Walker2d\"", with: "\"task\":\"Hoppr\"")
+    XCTAssertThrowsError(try Archive.decode(Data((lines.joined(separator: "\n") + "\n").utf8), file: "x.jsonl")) { error in
+      XCTAssertEqual("\(error)", "x.jsonl: line 3: unknown task")
+    }
+  }
+}
