@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import TestSupport
 import XCTest
 
 // Tests of the plotting library (Sources/Reports/Plot): tick generation,
@@ -18,32 +19,10 @@ import XCTest
 private let plotSnapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .appendingPathComponent("Snapshots", isDirectory: true)
 
-/// Compares `actual` with the snapshot `name` byte for byte, or rewrites it
-/// when REPRO_UPDATE_SNAPSHOTS=1.
+/// Compares `actual` with the snapshot `name` (TestSupport's byte-for-byte
+/// comparison, rewriting it when REPRO_UPDATE_SNAPSHOTS=1).
 private func assertPlotSnapshot(_ actual: String, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-  let url = plotSnapshotDirectory.appendingPathComponent(name)
-  let data = Data(actual.utf8)
-  if ProcessInfo.processInfo.environment["REPRO_UPDATE_SNAPSHOTS"] == "1" {
-    try FileManager.default.createDirectory(at: plotSnapshotDirectory, withIntermediateDirectories: true)
-    try data.write(to: url, options: .atomic)
-    return
-  }
-  guard let expected = FileManager.default.contents(atPath: url.path) else {
-    XCTFail("no snapshot at \(url.path); run with REPRO_UPDATE_SNAPSHOTS=1 to write it", file: file, line: line)
-    return
-  }
-  if expected == data { return }
-  let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-  let e = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-  var k = 0
-  while k < min(a.count, e.count) && a[k] == e[k] { k += 1 }
-  XCTFail(
-    """
-    \(name) differs from the snapshot at line \(k + 1):
-      snapshot: \(k < e.count ? String(e[k]) : "<end of file>")
-      rendered: \(k < a.count ? String(a[k]) : "<end of file>")
-    If the change is intended, run with REPRO_UPDATE_SNAPSHOTS=1 and review the diff.
-    """, file: file, line: line)
+  try assertSnapshot(actual, named: name, in: plotSnapshotDirectory, file: file, line: line)
 }
 
 /// Number of non-overlapping occurrences of `needle` in `s`.

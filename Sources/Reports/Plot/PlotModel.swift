@@ -6,12 +6,12 @@
 // coordinate is printed with two decimals, so the same figure gives the same
 // bytes on every run.
 //
-// - Model.swift: the figure, its panels, axes, series, reference lines, colours.
-// - Ticks.swift: tick generation (1-2-5 steps, decades), tick labels, axis mapping.
-// - Histogram.swift: deterministic binning.
-// - Text.swift: fixed-decimal numbers, XML escaping, text width estimates.
-// - Legend.swift: legend entries, size and placement.
-// - Render.swift: `renderSVG(_:)`.
+// - PlotModel.swift: the figure, its panels, axes, series, reference lines, colours.
+// - PlotTicks.swift: tick generation (1-2-5 steps, decades), tick labels, axis mapping.
+// - PlotHistogram.swift: deterministic binning.
+// - PlotText.swift: fixed-decimal numbers, XML escaping, text width estimates.
+// - PlotLegend.swift: legend entries, size and placement.
+// - PlotRender.swift: `renderSVG(_:)`.
 //
 // Data that cannot be drawn is skipped, never guessed: a non-finite value
 // leaves a gap in a line or band, and so does a value ≤ 0 on a log axis
