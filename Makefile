@@ -5,6 +5,7 @@
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
+#   make check-reports        regenerate the reports made from reports/archive/ and compare byte for byte
 #   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
 #   make bench-overhead       a run's CPU time against replaying its environment steps alone
@@ -18,7 +19,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test check-reports bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -36,19 +37,31 @@ test: deps
 	REPRO_NATIVE_LIBM=1 GLIBC_TUNABLES=$(BASELINE_CPU) $(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) \
 	  --skip-build --filter ParityTests
 	$(MAKE) --no-print-directory check-smoke
+	$(MAKE) --no-print-directory check-reports
 	@scripts/slurm/check.sh $(REPRO); rc=$$?; \
 	  if [ $$rc -eq 77 ]; then echo "make test: the Slurm check was skipped (reason above); everything else passed"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
-# Runs every missing run (finished ones are skipped, so rerunning resumes), then
-# writes reports/<table>-<scale>.md, .tex, .json, .svg from the results.
+# Runs every missing run (finished ones are skipped, so rerunning resumes), archives
+# the results (reports/archive/<table>-<scale>.jsonl), then writes
+# reports/<table>-<scale>.md, .tex, .json, .svg (and the curves and LaTeX fragments)
+# from the archive, so that the committed report can be regenerated (make check-reports).
 reproduce-table2: build
 	$(REPRO) run experiments/table2.json --scale $(SCALE) --jobs $(JOBS)
-	$(REPRO) report experiments/table2.json --scale $(SCALE) --command "make reproduce-table2 SCALE=$(SCALE)"
+	$(REPRO) archive experiments/table2.json --scale $(SCALE)
+	$(REPRO) report experiments/table2.json --scale $(SCALE) --from-archive reports/archive/table2-$(SCALE).jsonl \
+	  --command "make reproduce-table2 SCALE=$(SCALE)"
 
 reproduce-table3: build
 	$(REPRO) run experiments/table3.json --scale $(SCALE) --jobs $(JOBS)
-	$(REPRO) report experiments/table3.json --scale $(SCALE) --command "make reproduce-table3 SCALE=$(SCALE)"
+	$(REPRO) archive experiments/table3.json --scale $(SCALE)
+	$(REPRO) report experiments/table3.json --scale $(SCALE) --from-archive reports/archive/table3-$(SCALE).jsonl \
+	  --command "make reproduce-table3 SCALE=$(SCALE)"
+
+# Every committed report made from a results archive (reports/archive/) is regenerated
+# from it, with the date, commit, machine and command it records, and compared byte for byte.
+check-reports: build
+	python3 scripts/reports/check-archived.py $(REPRO)
 
 # Regression check: seconds; fails on any bit that moved. regression.json runs every
 # preset on every task (2 x 2048 steps), a TRPO whose line search rejects and a run that diverges.
@@ -84,11 +97,18 @@ bench-parallel: build
 	  e=$$(date +%s.%N); rm -rf $$d; awk -v j=$$j -v s=$$s -v e=$$e 'BEGIN { printf "jobs %d: %.1f s\n", j, e - s }'; done
 
 # Compiles the LaTeX reports with pdflatex (installs Debian's texlive-latex-recommended
-# when pdflatex is missing; needs root), then runs the compile tests, which skip without it.
+# when pdflatex is missing; needs root), then runs the compile tests, which skip without it;
+# then every committed standalone report, its learning curves converted to PDF first
+# (rsvg-convert, Debian's librsvg2-bin).
 check-latex: deps
 	@command -v pdflatex >/dev/null || { apt-get update -qq && apt-get install -y -qq texlive-latex-recommended >/dev/null; }
 	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) --filter LaTeXCompileTests
-	@d=$$(mktemp -d) && cp reports/table2-quick.tex $$d/ && (cd $$d && pdflatex -interaction=nonstopmode -halt-on-error table2-quick.tex >/dev/null) && echo "reports/table2-quick.tex compiles" && rm -rf $$d
+	@command -v rsvg-convert >/dev/null || { apt-get update -qq && apt-get install -y -qq librsvg2-bin >/dev/null; }
+	@d=$$(mktemp -d) && cp reports/*.tex reports/*.svg $$d/ && cd $$d && \
+	for s in *-curves.svg; do [ -e "$$s" ] && rsvg-convert -f pdf -o "$${s%.svg}.pdf" "$$s"; done; \
+	for t in *.tex; do grep -q '^\\documentclass' "$$t" || continue; \
+	  pdflatex -interaction=nonstopmode -halt-on-error "$$t" >/dev/null || { echo "reports/$$t does not compile (log: $$d/$${t%.tex}.log)"; exit 1; }; \
+	  echo "reports/$$t compiles"; done; rm -rf $$d
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -180,11 +180,13 @@ public func buildReport(
     .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
     .claims(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs)),
     .robust(try robustSection(inputs)),
-    .settings(try settingsTables(inputs)),
   ]
+  if let curves = curvesSection(inputs) { sections.append(.curves(curves)) }
+  sections.append(.settings(try settingsTables(inputs)))
   if manifest.authorsConfigs != nil || !manifest.deviations.isEmpty {
     sections.append(.fidelity(try fidelitySection(manifest, authors: authors)))
   }
+  sections.append(.compute(computeSection(inputs)))
   let report = Report(
     title: reportTitle(manifest), citation: manifest.citation, manifestName: manifest.name,
     scale: expansion.scale.name,
@@ -498,6 +500,66 @@ func notes(_ inputs: ReportInputs, invalidFiles: [String: String]) -> [String] {
       + listed.joined(separator: "; ") + (invalidFiles.count > 10 ? "; ..." : "") + ".")
   }
   return notes
+}
+
+/// Learning curves of every algorithm row on every task, from the finished runs'
+/// stored curves (`ArchivedRun.Curves.meanReturn`): at each point the mean over
+/// runs and a percentile bootstrap CI of it (stream `curve/<task>/<row>/<point>`),
+/// both to 5 significant digits. Nil when no run has a curve.
+func curvesSection(_ inputs: ReportInputs) -> CurvesSection? {
+  let manifest = inputs.manifest
+  var panels: [CurvePanel] = []
+  for t in manifest.tasks {
+    var series: [CurveSeries] = []
+    for a in manifest.algorithms {
+      let runs = inputs.expansion.specs(algorithm: a.name, task: t).compactMap { inputs.results[$0.hash] }
+        .filter { $0.finishedScore != nil && !$0.curves.meanReturn.isEmpty && $0.iterations > 0 }
+      guard let first = runs.first else { continue }
+      // Runs of one cell share a budget; one that does not (a changed scale) is left out.
+      let same = runs.filter { $0.curves.every == first.curves.every && $0.iterations == first.iterations && $0.totalSteps == first.totalSteps }
+      let every = first.curves.every
+      let stepsPerIteration = Double(first.totalSteps) / Double(first.iterations)
+      let points = same.map(\.curves.meanReturn.count).max() ?? 0
+      var steps: [Double] = [], mean: [Double?] = [], low: [Double?] = [], high: [Double?] = []
+      for i in 0..<points {
+        steps.append(Double(min((i + 1) * every, first.iterations)) * stepsPerIteration)
+        let xs = same.compactMap { i < $0.curves.meanReturn.count ? $0.curves.meanReturn[i] : nil }
+        guard !xs.isEmpty else { mean.append(nil); low.append(nil); high.append(nil); continue }
+        mean.append(ArchivedRun.rounded(xs.reduce(0, +) / Double(xs.count)))
+        var b = inputs.bootstrap("curve/\(t.rawValue)/\(a.name)/\(i)")
+        if xs.count >= 2, let ci = try? b.meanCI(xs) {
+          low.append(ArchivedRun.rounded(ci.low))
+          high.append(ArchivedRun.rounded(ci.high))
+        } else {
+          low.append(nil)
+          high.append(nil)
+        }
+      }
+      series.append(CurveSeries(algorithm: a.name, runs: same.count, steps: steps, mean: mean, low: low, high: high))
+    }
+    if !series.isEmpty { panels.append(CurvePanel(task: t.rawValue, series: series)) }
+  }
+  guard !panels.isEmpty else { return nil }
+  let level = formatLevel(inputs.options.confidenceLevel)
+  return CurvesSection(
+    metric: "mean return per episode of the training rollouts",
+    band: "\(level) percentile bootstrap CI of that mean (\(inputs.options.resamples) resamples; none where a point has fewer than 2 runs)",
+    panels: panels)
+}
+
+/// Core-hours per cell: the CPU time (else wall time) of every run the report found, finished or diverged.
+func computeSection(_ inputs: ReportInputs) -> ComputeSection {
+  let manifest = inputs.manifest
+  let rows = manifest.algorithms.map { a -> ComputeRow in
+    var hours: [Double] = [], counts: [Int] = []
+    for t in manifest.tasks {
+      let runs = inputs.expansion.specs(algorithm: a.name, task: t).compactMap { inputs.results[$0.hash] }
+      hours.append(runs.reduce(0) { $0 + $1.timing.coreSeconds } / 3600)
+      counts.append(runs.count)
+    }
+    return ComputeRow(algorithm: a.name, coreHours: hours, runs: counts)
+  }
+  return ComputeSection(columns: manifest.tasks.map(\.rawValue), rows: rows)
 }
 
 func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) -> Provenance {

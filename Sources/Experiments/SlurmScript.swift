@@ -4,7 +4,7 @@ import RunModel
 /// A Slurm submission for one manifest at one scale: a job array whose task i
 /// runs `repro run --shard i/N` (one thread per run, as many runs at once as it
 /// has CPUs), then a job that waits for the whole array (`afterany`) and writes
-/// the report and the results archive. Requeue-safe: results are written
+/// the results archive, then the report from it. Requeue-safe: results are written
 /// atomically and claimed, so a task killed (preemption, scancel) and requeued
 /// redoes at most its runs in flight; a task that finds nothing to do exits at once.
 public struct SlurmPlan: Sendable, Equatable {
@@ -34,7 +34,9 @@ public struct SlurmPlan: Sendable, Equatable {
   public var logDirectory = "slurm/logs"
 
   /// The command the report names as the one that reproduces it.
-  public var reportCommand: String { "repro report \(manifestPath) --scale \(scale)" }
+  public var reportCommand: String { "repro report \(manifestPath) --scale \(scale) --from-archive \(archivePath)" }
+  /// The results archive the report job writes, and makes the report from (so it can be regenerated).
+  public var archivePath: String { reportsDirectory + "/archive/\(manifest)-\(scale).jsonl" }
 
   /// The time limit: the busiest task's runs spread over its CPUs (plus its longest
   /// run, since runs do not split), times 1.5, plus 10 minutes, in whole minutes.
@@ -112,7 +114,7 @@ public struct SlurmPlan: Sendable, Equatable {
       # tasks of \(cpusPerTask) CPU(s); about \(String(format: "%.1f", totalCoreSeconds / 3600)) core-hours in all.
       # Task i runs `repro run --shard i/\(tasks)`: its share of the runs, \(cpusPerTask) at a time, one
       # thread each. Then a job that waits for every task (afterany: also after failures)
-      # writes the report and the results archive.
+      # writes the results archive, then the report from it.
       #
       # Time limit per task \(SlurmPlan.clock(timeLimit)): the busiest task's runs (about \(expected) on
       # \(cpusPerTask) CPU(s), plus its longest run) x 1.5 + 10 minutes, priced by
@@ -149,10 +151,9 @@ public struct SlurmPlan: Sendable, Equatable {
       \(reportDirectives.joined(separator: "\n"))
       set -euo pipefail
       cd \(q(workingDirectory))
-      \(q(executable)) report \(q(manifestPath)) --scale \(q(scale)) --results \(q(resultsDirectory)) --out \(q(reportsDirectory)) \\
+      \(q(executable)) archive \(q(manifestPath)) --scale \(q(scale)) --results \(q(resultsDirectory)) --out \(q(archivePath))
+      \(q(executable)) report \(q(manifestPath)) --scale \(q(scale)) --from-archive \(q(archivePath)) --out \(q(reportsDirectory)) \\
         --command \(q(reportCommand))
-      \(q(executable)) archive \(q(manifestPath)) --scale \(q(scale)) --results \(q(resultsDirectory)) \\
-        --out \(q(reportsDirectory + "/archive/\(manifest)-\(scale).jsonl"))
       SBATCH
       )
       report=${report%%;*}

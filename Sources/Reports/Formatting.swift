@@ -41,7 +41,7 @@ func formatPaper(_ p: PaperValue) -> String {
 }
 
 /// A percentage for a confidence level: 0.95 → "95%", 0.975 → "97.5%".
-func formatLevel(_ level: Double) -> String {
+public func formatLevel(_ level: Double) -> String {
   let tenths = (level * 1000).rounded(.toNearestOrAwayFromZero)
   let whole = formatNumber(level * 100)
   return tenths.truncatingRemainder(dividingBy: 10) == 0
@@ -219,6 +219,10 @@ public func escapeLaTeX(_ s: String) -> String {
     case ">": out += "\\textgreater{}"
     case "|": out += "\\textbar{}"
     case "\n": out += " "
+    case "-":
+      // "--" would print as an en dash ("--jobs" as "–jobs"): break the ligature.
+      if out.hasSuffix("-") { out += "{}" }
+      out += "-"
     case "\u{2014}": out += "---"
     case "\u{2013}": out += "--"
     case "\u{2212}": out += "$-$"
@@ -229,6 +233,12 @@ public func escapeLaTeX(_ s: String) -> String {
     case "\u{2192}": out += "$\\to$"
     case "\u{2026}": out += "\\ldots{}"
     case "\u{00B7}": out += "$\\cdot$"
+    case "\u{2113}": out += "$\\ell$"
+    case "\u{00A7}": out += "\\S{}"
+    case _ where greekLaTeX[ch] != nil: out += "$\\" + greekLaTeX[ch]! + "$"
+    case _ where !ch.isASCII:
+      // A character pdflatex has no glyph for by default: its code point, so the document still compiles.
+      out += ch.unicodeScalars.map { "[U+" + String($0.value, radix: 16, uppercase: true) + "]" }.joined()
     case "\u{2018}", "\u{2019}": out += "'"
     case "\u{201C}": out += "``"
     case "\u{201D}": out += "''"
@@ -237,6 +247,14 @@ public func escapeLaTeX(_ s: String) -> String {
   }
   return out
 }
+
+/// Greek letters as LaTeX math commands (γ → \gamma); ε as \epsilon as the papers print it.
+let greekLaTeX: [Character: String] = [
+  "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta",
+  "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma",
+  "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta",
+  "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+]
 
 /// `s` in typewriter type (`\texttt{...}`), escaped for it. The OT1 typewriter
 /// font has every printable ASCII glyph, so `\ { } ^ ~ _ < > | "` are set by
@@ -249,6 +267,7 @@ public func latexCode(_ s: String) -> String {
     case "\\", "{", "}", "^", "~", "_", "<", ">", "|", "\"":
       for u in ch.unicodeScalars { out += "\\char\(u.value){}" }
     case "$", "&", "#", "%": out += "\\" + String(ch)
+    case "-": out += out.hasSuffix("-") ? "{}-" : "-"
     default: out += escapeLaTeX(String(ch))
     }
   }

@@ -121,8 +121,35 @@ public func renderJSON(_ report: Report) -> String {
     ("fidelity", opt(report.sections.lazy.compactMap { s -> FidelitySection? in
       if case let .fidelity(f) = s { return f } else { return nil }
     }.first, fidelityJSON)),
+    ("curves", opt(report.curves, curvesJSON)),
+    ("compute", opt(report.compute, computeJSON)),
   ])
   return root.pretty
+}
+
+private func curvesJSON(_ c: CurvesSection) -> JSONValue {
+  func series(_ xs: [Double?]) -> JSONValue { .array(xs.map { $0.map(JSONValue.double) ?? .null }) }
+  return .object([
+    ("metric", .string(c.metric)), ("band", .string(c.band)),
+    ("panels", .array(c.panels.map { p in
+      .object([("task", .string(p.task)), ("series", .array(p.series.map { s in
+        .object([("algorithm", .string(s.algorithm)), ("runs", .int(s.runs)),
+                 ("steps", .array(s.steps.map(JSONValue.double))),
+                 ("mean", series(s.mean)), ("low", series(s.low)), ("high", series(s.high))])
+      }))])
+    })),
+  ])
+}
+
+private func computeJSON(_ c: ComputeSection) -> JSONValue {
+  .object([
+    ("unit", .string("core-hours")), ("columns", .array(c.columns.map(JSONValue.string))),
+    ("rows", .array(c.rows.map { r in
+      .object([("algorithm", .string(r.algorithm)), ("coreHours", .array(r.coreHours.map(JSONValue.double))),
+               ("runs", .array(r.runs.map(JSONValue.int)))])
+    })),
+    ("total", .double(c.total)),
+  ])
 }
 
 private func settingsJSON(_ t: SettingsTable) -> JSONValue {

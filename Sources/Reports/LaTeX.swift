@@ -80,6 +80,7 @@ public func renderLaTeX(_ report: Report) -> String {
   out.append("\\documentclass[10pt]{article}")
   out.append("\\usepackage[margin=2cm]{geometry}")
   out.append("\\usepackage{booktabs}")
+  out.append("\\usepackage{graphicx}")
   out.append("\\setlength{\\belowcaptionskip}{6pt}")
   out.append("\\begin{document}")
   out.append("\\sloppy")
@@ -101,7 +102,20 @@ public func renderLaTeX(_ report: Report) -> String {
 func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
   let level = formatLevel(report.provenance.bootstrap.confidenceLevel)
   switch section {
-  case .results(let table): return latexResults(table, report.provenance)
+  case .results(let table):
+    // Numbered as in the paper (Table 2, not Table 1).
+    let number = paperTableNumber(report).map { ["\\setcounter{table}{\($0 - 1)}"] } ?? []
+    return number + latexResults(table, report)
+  case .curves(let c):
+    return ["\\subsection*{Learning curves}"] + latexCurvesFigure(report, c) + [""]
+  case .compute(let c):
+    var out = ["\\subsection*{Compute}", "{\\small \(escapeLaTeX(computeSentence(c)))\\par}", "\\begin{center}", "\\footnotesize",
+               "\\begin{tabular}{l" + String(repeating: "r", count: c.columns.count) + "}", "\\toprule",
+               ([""] + c.columns.map(escapeLaTeX)).joined(separator: " & ") + " \\\\", "\\midrule"]
+    for r in c.rows {
+      out.append(([escapeLaTeX(r.algorithm)] + zip(r.coreHours, r.runs).map { computeCell($0, $1) }).joined(separator: " & ") + " \\\\")
+    }
+    return out + ["\\bottomrule", "\\end{tabular}", "\\end{center}", ""]
   case .claims(let claims):
     guard !claims.isEmpty else { return [] }
     return ["\\subsection*{Claims}",
@@ -124,7 +138,9 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
 /// The settings tables, each a `table` environment with a booktabs tabular.
 func latexSettings(_ tables: [SettingsTable]) -> [String] {
   guard !tables.isEmpty else { return [] }
-  var out = ["\\subsection*{Settings}", "{\\small \(escapeLaTeX(settingsTablesSentence))\\par}"]
+  // Numbered S1, S2, ... so that the results table keeps the paper's number.
+  var out = ["\\subsection*{Settings}", "{\\small \(escapeLaTeX(settingsTablesSentence))\\par}",
+             "\\renewcommand{\\thetable}{S\\arabic{table}}", "\\setcounter{table}{0}"]
   for t in tables {
     out.append("\\begin{table}[ht]")
     out.append("\\centering")
@@ -154,19 +170,8 @@ public func renderSettingsTabular(_ t: SettingsTable) -> String {
 }
 
 /// The table environment with its caption, then the derived and reference rows' legend, run totals and notes.
-func latexResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
-  let level = formatLevel(p.bootstrap.confidenceLevel)
-  var out: [String] = []
-  out.append("\\begin{table}[ht]")
-  out.append("\\centering")
-  out.append("\\footnotesize")
-  out.append("\\setlength{\\tabcolsep}{4pt}")
-  var caption = "Mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over each cell's finished runs"
-  if let n = table.commonExpected { caption += " (\(n) runs per cell unless marked)" }
-  caption += ". Score: \(table.scoreDefinition). " + runPolicySentence
-  out.append("\\caption{\(escapeLaTeX(caption))}")
-  out.append(contentsOf: splitLines(renderLaTeXTabular(table)))
-  out.append("\\end{table}")
+func latexResults(_ table: ResultsTable, _ report: Report) -> [String] {
+  var out = latexResultsTable(table, report)
   out.append("")
 
   var items: [String] = []
@@ -183,6 +188,71 @@ func latexResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
   for n in table.notes { items.append(escapeLaTeX(n)) }
   out.append(contentsOf: smallList(items))
   return out
+}
+
+/// The results table environment: caption (CI, runs per cell, score, run policy), label, tabular.
+func latexResultsTable(_ table: ResultsTable, _ report: Report) -> [String] {
+  let p = report.provenance
+  let level = formatLevel(p.bootstrap.confidenceLevel)
+  var out: [String] = []
+  out.append("\\begin{table}[ht]")
+  out.append("\\centering")
+  out.append("\\footnotesize")
+  out.append("\\setlength{\\tabcolsep}{4pt}")
+  var caption = "Mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over each cell's finished runs"
+  if let n = table.commonExpected { caption += " (\(n) runs per cell unless marked)" }
+  caption += ". Score: \(table.scoreDefinition). " + runPolicySentence
+  out.append("\\caption{\(escapeLaTeX(caption))}")
+  out.append("\\label{\(latexLabel("tab", report))}")
+  out.append(contentsOf: splitLines(renderLaTeXTabular(table)))
+  out.append("\\end{table}")
+  return out
+}
+
+/// The paper's number of the report's table ("Table 2: ..." → 2).
+func paperTableNumber(_ report: Report) -> Int? {
+  guard report.title.hasPrefix("Table ") else { return nil }
+  return Int(report.title.dropFirst(6).prefix { $0.isNumber })
+}
+
+/// `tab:table2-quick`: a label made of the manifest and scale names (letters, digits, - and . kept).
+func latexLabel(_ kind: String, _ report: Report) -> String {
+  let base = "\(report.manifestName)-\(report.scale)"
+  return kind + ":" + String(base.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") ? $0 : "-" })
+}
+
+/// The table environment alone (caption and `\label`), to `\input` into a
+/// paper that loads booktabs; numbered by the paper's own counter.
+public func renderLaTeXTableFragment(_ report: Report) -> String {
+  guard let table = report.results else { return "" }
+  return (["% Generated by Repro (Reports.renderLaTeXTableFragment): \(report.title.replacingNewlines()).",
+           "% \\input this file into a document that loads booktabs. Reproduce with: \(report.provenance.command.replacingNewlines())"]
+          + latexResultsTable(table, report)).joined(separator: "\n") + "\n"
+}
+
+/// The figure environment of the learning curves, to `\input` into a paper that
+/// loads graphicx: it includes `<name>-<scale>-curves.pdf`, the SVG converted
+/// (`rsvg-convert -f pdf`; `make check-latex` does it).
+public func renderLaTeXCurvesFragment(_ report: Report) -> String {
+  guard let c = report.curves else { return "" }
+  return (["% Generated by Repro (Reports.renderLaTeXCurvesFragment): learning curves of \(report.title.replacingNewlines()).",
+           "% \\input this file into a document that loads graphicx, beside \(pdfName(report)) "
+             + "(rsvg-convert -f pdf -o \(pdfName(report)) \(report.curvesFileName))."]
+          + latexCurvesFigure(report, c)).joined(separator: "\n") + "\n"
+}
+
+func pdfName(_ report: Report) -> String { String(report.curvesFileName.dropLast(4)) + ".pdf" }
+
+/// The curves' figure environment: the PDF when it is there, else a box that says how to make it.
+func latexCurvesFigure(_ report: Report, _ c: CurvesSection) -> [String] {
+  let pdf = pdfName(report)
+  return ["\\begin{figure}[ht]", "\\centering",
+          "\\IfFileExists{\(pdf)}{\\includegraphics[width=\\linewidth]{\(pdf)}}"
+            + "{\\fbox{\\parbox{0.9\\linewidth}{\\centering \(latexCode(pdf)) not found: convert "
+            + "\(latexCode(report.curvesFileName)) with \(latexCode("rsvg-convert -f pdf"))}}}",
+          "\\caption{\(escapeLaTeX("Learning curves. " + curvesSentence(c)))}",
+          "\\label{\(latexLabel("fig", report))-curves}",
+          "\\end{figure}"]
 }
 
 /// One claim: verdict, task, claim, CI of left − right.
@@ -242,8 +312,20 @@ func smallList(_ items: [String]) -> [String] {
   return ["{\\small", "\\begin{itemize}"] + items.map { "\\item{} " + $0 } + ["\\end{itemize}}"]
 }
 
-/// Numbers from `formatNumber` in LaTeX: a minus sign for "-".
-func latexNumbers(_ s: String) -> String { s.replacingAll("-", with: "$-$") }
+/// Numbers from `formatNumber` in LaTeX: a minus sign for a "-" before a digit
+/// or a point ("-3", "1e-5"); other hyphens (words, "---") stay as they are.
+func latexNumbers(_ s: String) -> String {
+  let chars = Array(s)
+  var out = ""
+  for (i, ch) in chars.enumerated() {
+    if ch == "-", i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isNumber || chars[i + 1] == "." {
+      out += "$-$"
+    } else {
+      out.append(ch)
+    }
+  }
+  return out
+}
 
 /// A cell that starts with "[" right after `\\` would be read as `\\[length]`.
 func guardBracket(_ s: String) -> String { s.hasPrefix("[") ? "{}" + s : s }

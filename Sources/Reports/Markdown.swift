@@ -39,8 +39,35 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
   case .settings(let tables): return markdownSettings(tables)
   case .fidelity(let f): return markdownFidelity(f)
+  case .curves(let c):
+    return ["## Learning curves", "",
+            "![Learning curves](\(report.curvesFileName))", "",
+            escapeMarkdown(curvesSentence(c)), ""]
+  case .compute(let c):
+    var out = ["## Compute", "", escapeMarkdown(computeSentence(c)), "",
+               "| | " + c.columns.map(escapeMarkdown).joined(separator: " | ") + " |",
+               "|---|" + String(repeating: "---:|", count: c.columns.count)]
+    for r in c.rows {
+      out.append("| \(escapeMarkdown(r.algorithm)) |" + zip(r.coreHours, r.runs).map { " \(computeCell($0, $1)) |" }.joined())
+    }
+    return out + [""]
   }
 }
+
+/// How the curves are made, in one sentence (Markdown and LaTeX).
+func curvesSentence(_ c: CurvesSection) -> String {
+  "Each line is the \(c.metric), averaged over a cell's finished runs at each point (a point is the mean of a block of "
+    + "iterations, ending at the environment steps on the x axis); the band is the \(c.band)."
+}
+
+func computeSentence(_ c: ComputeSection) -> String {
+  "Core-hours (CPU time of each run, or its wall time where no CPU time was recorded) of the runs this report uses, "
+    + "per cell: \(formatHours(c.total)) in all."
+}
+
+func computeCell(_ hours: Double, _ runs: Int) -> String { "\(formatHours(hours)) (\(runs) run\(runs == 1 ? "" : "s"))" }
+
+func formatHours(_ h: Double) -> String { formatNumber(h, decimals: h < 0.995 ? 2 : 1) }
 
 /// The settings tables, in the paper's Tables 4–6 layout.
 func markdownSettings(_ tables: [SettingsTable]) -> [String] {

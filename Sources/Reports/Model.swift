@@ -103,6 +103,10 @@ public enum ReportSection: Equatable, Sendable {
   case settings([SettingsTable])
   /// Where the runs differ from the paper and from the authors' code, and why.
   case fidelity(FidelitySection)
+  /// Learning curves (drawn in `<name>-<scale>-curves.svg`).
+  case curves(CurvesSection)
+  /// Core-hours spent per cell.
+  case compute(ComputeSection)
 }
 
 /// One task's settings: rows = settings, columns = the manifest's algorithm rows.
@@ -604,13 +608,22 @@ extension ResultsTable {
   }
 }
 
-/// Output file names: `<name>-<scale>.md`, `.tex`, `.json`, `.svg`, with their contents.
+/// Output file names, with their contents: `<name>-<scale>.md`, `.tex` (a
+/// standalone document), `.json`, `.svg` (the bar chart); `-table.tex` (the
+/// table environment alone, to `\input` into a paper); and, when the report has
+/// learning curves, `-curves.svg` and `-curves.tex` (its figure environment).
 public func renderReportFiles(_ report: Report) -> [(name: String, text: String)] {
   let base = "\(report.manifestName)-\(report.scale)"
-  return [
+  var files = [
     ("\(base).md", renderMarkdown(report)),
     ("\(base).tex", renderLaTeX(report)),
+    ("\(base)-table.tex", renderLaTeXTableFragment(report)),
     ("\(base).json", renderJSON(report)),
     ("\(base).svg", renderBarChartSVG(report)),
   ]
+  if let svg = renderCurvesSVG(report) {
+    files.append((report.curvesFileName, svg))
+    files.append(("\(base)-curves.tex", renderLaTeXCurvesFragment(report)))
+  }
+  return files
 }

@@ -27,8 +27,11 @@ enum ReportCommand: Command {
     their content.
 
     The same results give the same bytes except for the date, the git
-    commit and the compute time (a measurement); set REPRO_REPORT_DATE,
-    REPRO_REPORT_COMMIT and REPRO_REPORT_COMPUTE_HOURS to pin those too.
+    commit, the machine and the compute time (a measurement); set
+    REPRO_REPORT_DATE, REPRO_REPORT_COMMIT, REPRO_REPORT_MACHINE ("CPU
+    model|cores|system") and REPRO_REPORT_COMPUTE_HOURS to pin those too
+    (scripts/reports/check-archived.py does, to regenerate the committed
+    reports from their archives).
     """
   static let options: [OptionSpec] = [
     .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
@@ -81,7 +84,7 @@ enum ReportCommand: Command {
     let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1) }
     let context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
-      mujocoVersion: loadedMuJoCoVersionString, machine: currentMachine(),
+      mujocoVersion: loadedMuJoCoVersionString, machine: reportMachine(env),
       date: args.value("date") ?? env["REPRO_REPORT_DATE"] ?? utcNow(),
       command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper,
       computeHours: env["REPRO_REPORT_COMPUTE_HOURS"].flatMap(Double.init))

@@ -71,6 +71,18 @@ func currentMachine() -> Machine {
                  system: "\(field(u.sysname)) \(field(u.machine))")
 }
 
+/// The machine a report names: `$REPRO_REPORT_MACHINE` ("CPU model|cores|system",
+/// to regenerate a committed report elsewhere byte for byte), else this one.
+func reportMachine(_ env: [String: String]) -> Machine {
+  if let pinned = env["REPRO_REPORT_MACHINE"] {
+    let parts = pinned.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    if parts.count == 3, let cores = Int(parts[1]) {
+      return Machine(cpuModel: parts[0], cores: cores, system: parts[2].isEmpty ? nil : parts[2])
+    }
+  }
+  return currentMachine()
+}
+
 /// Now, UTC, ISO 8601 to the second.
 func utcNow() -> String {
   let f = ISO8601DateFormatter()

@@ -99,6 +99,66 @@ final class ReportAssemblyTests: XCTestCase {
       context: pinnedContext)
     try assertSnapshot(renderMarkdown(report), named: "glue-tiny.md")
     try assertSnapshot(renderLaTeX(report), named: "glue-tiny.tex")
+    try assertSnapshot(try XCTUnwrap(renderCurvesSVG(report)), named: "glue-tiny-curves.svg")
+    try assertSnapshot(renderLaTeXTableFragment(report), named: "glue-tiny-table.tex")
+  }
+
+  /// Learning curves: per cell, the mean over its finished runs at each point
+  /// (missing and diverged runs left out), a bootstrap band around it, steps on x.
+  func testLearningCurvesAreTheMeanOverFinishedRunsWithABand() throws {
+    let e = try glueExpansion()
+    let results = handMadeResults(e)
+    let report = try buildReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
+    let curves = try XCTUnwrap(report.curves)
+    XCTAssertEqual(curves.panels.map(\.task), ["Hopper", "Walker2d"])
+    let ppoHopper = try XCTUnwrap(curves.panels[0].series.first { $0.algorithm == "PPO" })
+    XCTAssertEqual(ppoHopper.runs, 3, "seed 4 is missing")
+    XCTAssertEqual(ppoHopper.steps, [64, 128, 192])
+    let specs = e.specs(algorithm: "PPO", task: .hopper).filter { $0.seed != 4 }
+    for i in 0..<3 {
+      let values = specs.map { handMadeResult($0).iterations[i].meanReturn! }
+      let mean = values.reduce(0, +) / Double(values.count)
+      XCTAssertEqual(try XCTUnwrap(ppoHopper.mean[i]), mean, accuracy: abs(mean) * 1e-4, "5 significant digits")
+      let low = try XCTUnwrap(ppoHopper.low[i]), high = try XCTUnwrap(ppoHopper.high[i])
+      XCTAssertLessThanOrEqual(low, mean + abs(mean) * 1e-4)
+      XCTAssertGreaterThanOrEqual(high, mean - abs(mean) * 1e-4)
+      XCTAssertGreaterThanOrEqual(low, values.min()! * (1 - 1e-4), "a bootstrap mean lies within the sample")
+      XCTAssertLessThanOrEqual(high, values.max()! * (1 + 1e-4))
+    }
+    let trpoPlusWalker = try XCTUnwrap(curves.panels[1].series.first { $0.algorithm == "TRPO+" })
+    XCTAssertEqual(trpoPlusWalker.runs, 3, "the diverged run is left out")
+
+    // One run: a line without a band.
+    var one: [String: RunResult] = [:]
+    let spec = try XCTUnwrap(e.specs.first)
+    one[spec.hash] = handMadeResult(spec)
+    let single = try XCTUnwrap(try buildReport(expansion: e, results: one, manifestHash: "h", context: pinnedContext).curves)
+    XCTAssertEqual(single.panels.count, 1)
+    XCTAssertEqual(single.panels[0].series.count, 1)
+    XCTAssertEqual(single.panels[0].series[0].low, [nil, nil, nil])
+    XCTAssertNotNil(single.panels[0].series[0].mean[0])
+    // No runs: no curves, and no figure file.
+    let none = try buildReport(expansion: e, results: [:], manifestHash: "h", context: pinnedContext)
+    XCTAssertNil(none.curves)
+    XCTAssertFalse(renderReportFiles(none).contains { $0.name.hasSuffix("-curves.svg") })
+  }
+
+  /// Compute: the core-hours of every run the report found, diverged ones included.
+  func testComputeIsTheRunsCoreHoursPerCell() throws {
+    let e = try glueExpansion()
+    var results = handMadeResults(e)
+    let cpuSpec = try XCTUnwrap(e.specs.first { $0.algorithm == "TRPO" && $0.task == .walker2d })
+    results[cpuSpec.hash]!.timing.cpuSeconds = 90  // CPU time, where recorded, counts instead of wall time
+    let report = try buildReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
+    let c = try XCTUnwrap(report.compute)
+    XCTAssertEqual(c.columns, ["Hopper", "Walker2d"])
+    let hours = Dictionary(uniqueKeysWithValues: c.rows.map { ($0.algorithm, $0.coreHours) })
+    let runs = Dictionary(uniqueKeysWithValues: c.rows.map { ($0.algorithm, $0.runs) })
+    XCTAssertEqual(hours["PPO"]![0], 3 * 450 / 3600.0, accuracy: 1e-12, "seed 4 is missing")
+    XCTAssertEqual(runs["PPO"], [3, 4])
+    XCTAssertEqual(hours["TRPO+"]![1], 4 * 450 / 3600.0, accuracy: 1e-12, "the diverged run cost its time too")
+    XCTAssertEqual(hours["TRPO"]![1], (3 * 450 + 90) / 3600.0, accuracy: 1e-12)
+    XCTAssertEqual(c.total, (30 * 450 + 90) / 3600.0, accuracy: 1e-12, "31 runs found, one of them with CPU time")
   }
 
   func testCellsCountMissingAndDivergedRunsAndLeaveThemOutOfTheMean() throws {

@@ -47,12 +47,14 @@ final class SlurmPlanTests: XCTestCase {
       "#SBATCH --array=1-4", "#SBATCH --cpus-per-task=2", "#SBATCH --requeue", "#SBATCH --open-mode=append",
       "#SBATCH --partition=short", "#SBATCH --mem=2G", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"",
       "sbatch --parsable --dependency=afterany:\"$array\"", "cd '/work/repo'",
-      "'.build/release/repro' report 'experiments/mini.json' --scale 'tiny' --results 'results' --out 'reports'",
-      "'.build/release/repro' archive 'experiments/mini.json'", "--out 'reports/archive/mini-tiny.jsonl'",
+      "'.build/release/repro' archive 'experiments/mini.json' --scale 'tiny' --results 'results' --out 'reports/archive/mini-tiny.jsonl'",
+      "'.build/release/repro' report 'experiments/mini.json' --scale 'tiny' --from-archive 'reports/archive/mini-tiny.jsonl' --out 'reports'",
     ] {
       XCTAssertTrue(s.contains(line), line)
     }
     XCTAssertFalse(s.contains("#SBATCH --account"), "no account unless given")
+    let archive = try XCTUnwrap(s.range(of: "archive 'experiments/mini.json'")), report = try XCTUnwrap(s.range(of: "report 'experiments/mini.json'"))
+    XCTAssertLessThan(archive.lowerBound, report.lowerBound, "the report is made from the archive")
     // The script is valid bash.
     let dir = try temporaryFolder()
     let file = dir.appendingPathComponent("s.sh")

@@ -100,12 +100,24 @@ final class LaTeXCompileTests: XCTestCase {
     try compile(doc, name: "fragment")
   }
 
+  func testTableFragmentCompilesWhenInputIntoAPaper() throws {
+    let doc = """
+      \\documentclass{article}
+      \\usepackage{booktabs}
+      \\begin{document}
+      \(renderLaTeXTableFragment(Fixtures.table2))
+      \\end{document}
+
+      """
+    try compile(doc, name: "paper")
+  }
+
   func testSpecialCharactersCompile() throws {
     var r = Fixtures.small(
       runs: RunCounts(expected: 80, finished: 0, missing: 80, diverged: 0), ours: nil,
       name: "[x] PPO_NoClip 5% & #1 $ ^ ~ {} \\ < > |")
     r.title = "A_b & c% #d"
-    r.notes = ["Unicode: 488 × 2048 — 0–79 ≥ 1 ± 2 … ‘q’ “q”"]
+    r.notes = ["Unicode: 488 × 2048 — 0–79 ≥ 1 ± 2 … ‘q’ “q” ℓ2 --jobs γ λ δ ε § 😀"]
     r.claims = [ClaimLine(left: "[A_B]", relation: .lessThan, right: "[C&D]", task: nil,
                           difference: Fixtures.ci(-3, -5, -1), verdict: .reproduced)]
     try compile(renderLaTeX(r), name: "special")
