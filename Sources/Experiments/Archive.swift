@@ -52,6 +52,22 @@ public struct ArchivedRun: Sendable, Equatable {
     public var meanReturn: [Double?]
     public var meanKL: [Double?]
     public var maxRatio: [Double?]
+    /// The trust-region diagnostics (paper, Figures 2–4) at the iterations that
+    /// recorded them (`diagnosticsEvery`), 5 significant digits; nil when none did.
+    public var diagnostics: Diagnostics? = nil
+  }
+
+  /// Trust-region diagnostics on the training batch and on a held-out rollout,
+  /// at `iterations` (0-based).
+  public struct Diagnostics: Sendable, Equatable {
+    public var iterations: [Int]
+    public var train: Stats
+    public var heldOut: Stats
+    public struct Stats: Sendable, Equatable {
+      public var meanKL: [Double?]
+      public var maxKL: [Double?]
+      public var maxRatio: [Double?]
+    }
   }
 
   /// Most points a curve keeps.
@@ -80,6 +96,15 @@ public struct ArchivedRun: Sendable, Equatable {
       }
     }
     curves = Curves(every: every, meanReturn: blocks(\.meanReturn), meanKL: blocks { $0.meanKL }, maxRatio: blocks { $0.maxRatio })
+    let recorded = result.iterations.filter { $0.trainDiagnostics != nil || $0.heldOutDiagnostics != nil }
+    if !recorded.isEmpty {
+      func stats(_ pick: (IterationMetrics) -> TrustRegionStats?) -> Diagnostics.Stats {
+        func values(_ f: (TrustRegionStats) -> Double) -> [Double?] { recorded.map { pick($0).flatMap { ArchivedRun.rounded(f($0)) } } }
+        return .init(meanKL: values(\.meanKL), maxKL: values(\.maxKL), maxRatio: values(\.maxRatio))
+      }
+      curves.diagnostics = Diagnostics(iterations: recorded.map(\.iteration), train: stats(\.trainDiagnostics),
+                                       heldOut: stats(\.heldOutDiagnostics))
+    }
     timing = RunTiming(wallSeconds: result.timing.wallSeconds, cpuSeconds: result.timing.cpuSeconds)
     self.trainedBy = trainedBy
   }
@@ -101,10 +126,19 @@ public struct ArchivedRun: Sendable, Equatable {
   /// The deterministic part (two archives disagree on a run when these differ).
   var contentJSON: JSONValue {
     func series(_ xs: [Double?]) -> JSONValue { .array(xs.map { $0.map(JSONValue.double) ?? .null }) }
+    func stats(_ s: Diagnostics.Stats) -> JSONValue {
+      .object([("maxKL", series(s.maxKL)), ("maxRatio", series(s.maxRatio)), ("meanKL", series(s.meanKL))])
+    }
+    var curveMembers: [(key: String, value: JSONValue)] = []
+    if let d = curves.diagnostics {
+      curveMembers.append(("diagnostics", .object([("heldOut", stats(d.heldOut)), ("iterations", .array(d.iterations.map(JSONValue.int))),
+                                                   ("train", stats(d.train))])))
+    }
+    curveMembers += [("every", .int(curves.every)), ("maxRatio", series(curves.maxRatio)),
+                     ("meanKL", series(curves.meanKL)), ("meanReturn", series(curves.meanReturn))]
     return .object([
       ("algorithm", .string(algorithm)),
-      ("curves", .object([("every", .int(curves.every)), ("maxRatio", series(curves.maxRatio)),
-                          ("meanKL", series(curves.meanKL)), ("meanReturn", series(curves.meanReturn))])),
+      ("curves", .object(curveMembers)),
       ("diverged", diverged.map { .object([("iteration", .int($0.iteration)), ("reason", .string($0.reason))]) } ?? .null),
       ("hash", .string(hash)),
       ("iterations", .int(iterations)),
@@ -137,13 +171,18 @@ public struct ArchivedRun: Sendable, Equatable {
       guard let v = json[key]?.numberValue, v == v.rounded(), v >= 0, v < 1e15 else { throw ArchiveError("'\(key)' is not a whole number") }
       return Int(v)
     }
-    func series(_ key: String) throws -> [Double?] {
-      guard case let .array(items)? = json["curves"]?[key] else { throw ArchiveError("curves.\(key) is missing") }
+    func series(_ key: String, in node: JSONValue? = json["curves"], at path: String = "curves") throws -> [Double?] {
+      guard case let .array(items)? = node?[key] else { throw ArchiveError("\(path).\(key) is missing") }
       return try items.map { item in
         if item == .null { return nil }
-        guard let v = item.numberValue else { throw ArchiveError("curves.\(key) holds a non-number") }
+        guard let v = item.numberValue else { throw ArchiveError("\(path).\(key) holds a non-number") }
         return v
       }
+    }
+    func stats(_ key: String) throws -> Diagnostics.Stats {
+      let node = json["curves"]?["diagnostics"]?[key], path = "curves.diagnostics.\(key)"
+      return .init(meanKL: try series("meanKL", in: node, at: path), maxKL: try series("maxKL", in: node, at: path),
+                   maxRatio: try series("maxRatio", in: node, at: path))
     }
     hash = try string("hash")
     settingsHash = try string("settingsHash")
@@ -171,6 +210,18 @@ public struct ArchivedRun: Sendable, Equatable {
     guard let every = json["curves"]?["every"]?.numberValue, every >= 1 else { throw ArchiveError("curves.every is missing") }
     curves = Curves(every: Int(every), meanReturn: try series("meanReturn"), meanKL: try series("meanKL"),
                     maxRatio: try series("maxRatio"))
+    if let d = json["curves"]?["diagnostics"], d != .null {
+      guard case let .array(items)? = d["iterations"] else { throw ArchiveError("curves.diagnostics.iterations is missing") }
+      let its = try items.map { item -> Int in
+        guard let v = item.numberValue, v == v.rounded(), v >= 0, v < 1e9 else { throw ArchiveError("curves.diagnostics.iterations holds a non-integer") }
+        return Int(v)
+      }
+      let d = Diagnostics(iterations: its, train: try stats("train"), heldOut: try stats("heldOut"))
+      for s in [d.train, d.heldOut] where [s.meanKL.count, s.maxKL.count, s.maxRatio.count] != [its.count, its.count, its.count] {
+        throw ArchiveError("curves.diagnostics: series and iterations differ in length")
+      }
+      curves.diagnostics = d
+    }
     timing = RunTiming(wallSeconds: json["timing"]?["wallSeconds"]?.numberValue ?? 0,
                        cpuSeconds: json["timing"]?["cpuSeconds"]?.numberValue)
     trainedBy = TrainedBy(json: json["trainedBy"])

@@ -41,7 +41,8 @@ import Statistics
 ///       "rows"?: ["PPO", "PPO (baselines)", ...],         // display order of every row
 ///       "authorsConfigs"?: "sources/authors-configs.json", // relative to the manifest: compare with the authors' code
 ///       "deviations"?: [{"rows"?: ["PPO-M", "TRPO"], "tasks": "all", "setting"?: "initialization",
-///                        "from": "paper" | "code", "reason": "why the manifest differs"}]
+///                        "from": "paper" | "code", "reason": "why the manifest differs"}],
+///       "trustRegionFigure"?: true                       // the report draws Figures 2–4 from the diagnostics
 ///     }
 ///
 /// `deviations` explain every setting where a row differs from the paper's
@@ -83,6 +84,8 @@ public struct Manifest: Sendable, Equatable {
   public var deviations: [Deviation] = []
   /// The manifest means to ask for more than `Preflight.totalStepsCeiling` steps.
   public var allowLarge = false
+  /// The report draws the trust-region figure (the paper's Figures 2–4) from the runs' diagnostics.
+  public var trustRegionFigure = false
 
   /// `authorsConfigs` as a path usable from the current directory.
   public var authorsConfigsPath: String? {
@@ -305,7 +308,7 @@ struct ManifestDecoder {
 
   static let topKeys = [
     "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
-    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge",
+    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge", "trustRegionFigure",
   ]
 
   func manifest(_ root: Node) throws -> Manifest {
@@ -338,6 +341,7 @@ struct ManifestDecoder {
     manifest.authorsConfigs = try top.optional("authorsConfigs")?.nonEmptyString()
     manifest.deviations = try top.optional("deviations").map { try deviations($0, rows: algorithmNames, tasks: tasks) } ?? []
     manifest.allowLarge = try top.optional("allowLarge")?.bool() ?? false
+    manifest.trustRegionFigure = try top.optional("trustRegionFigure")?.bool() ?? false
     return manifest
   }
 

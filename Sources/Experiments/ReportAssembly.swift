@@ -182,6 +182,7 @@ public func buildReport(
     .robust(try robustSection(inputs)),
   ]
   if let curves = curvesSection(inputs) { sections.append(.curves(curves)) }
+  if manifest.trustRegionFigure, let t = trustRegionSection(inputs) { sections.append(.trustRegion(t)) }
   sections.append(.settings(try settingsTables(inputs)))
   if manifest.authorsConfigs != nil || !manifest.deviations.isEmpty {
     sections.append(.fidelity(try fidelitySection(manifest, authors: authors)))
@@ -547,6 +548,68 @@ func curvesSection(_ inputs: ReportInputs) -> CurvesSection? {
     panels: panels)
 }
 
+/// The trust-region diagnostics of every algorithm row on every task, from the
+/// finished runs' archived diagnostics: per diagnostic, each agent's series, the
+/// mean over agents and a percentile bootstrap CI of it (stream
+/// `trust/<metric>/<task>/<row>/<point>`), and the algorithm's bound. Nil when no run recorded any.
+func trustRegionSection(_ inputs: ReportInputs) -> TrustRegionSection? {
+  let metrics: [(name: String, key: String, log: Bool, pick: (ArchivedRun.Diagnostics) -> [Double?])] = [
+    ("mean KL, training batch", "meanKL-train", true, { $0.train.meanKL }),
+    ("mean KL, held-out rollout", "meanKL-heldOut", true, { $0.heldOut.meanKL }),
+    ("max ratio, training batch", "maxRatio-train", false, { $0.train.maxRatio }),
+    ("max ratio, held-out rollout", "maxRatio-heldOut", false, { $0.heldOut.maxRatio }),
+  ]
+  let manifest = inputs.manifest
+  var rows: [TrustRegionRow] = []
+  var any = false
+  for m in metrics {
+    var panels: [[TrustRegionSeries]] = []
+    for t in manifest.tasks {
+      var list: [TrustRegionSeries] = []
+      for a in manifest.algorithms {
+        let specs = inputs.expansion.specs(algorithm: a.name, task: t)
+        let runs = specs.compactMap { inputs.results[$0.hash] }.filter { $0.finishedScore != nil && $0.curves.diagnostics != nil }
+        guard let first = runs.first?.curves.diagnostics else { continue }
+        let same = runs.compactMap(\.curves.diagnostics).filter { $0.iterations == first.iterations }
+        let agents = same.map(m.pick)
+        var mean: [Double?] = [], low: [Double?] = [], high: [Double?] = []
+        for i in first.iterations.indices {
+          let xs = agents.compactMap { i < $0.count ? $0[i] : nil }.filter(\.isFinite)
+          guard !xs.isEmpty else { mean.append(nil); low.append(nil); high.append(nil); continue }
+          mean.append(ArchivedRun.rounded(xs.reduce(0, +) / Double(xs.count)))
+          var b = inputs.bootstrap("trust/\(m.key)/\(t.rawValue)/\(a.name)/\(i)")
+          if xs.count >= 2, let ci = try? b.meanCI(xs) {
+            low.append(ArchivedRun.rounded(ci.low))
+            high.append(ArchivedRun.rounded(ci.high))
+          } else {
+            low.append(nil)
+            high.append(nil)
+          }
+        }
+        var bound: Double? = nil, label: String? = nil
+        if let c = specs.first?.config {
+          if m.key.hasPrefix("meanKL"), c.algorithm == .trpo {
+            bound = c.trpo.klBound
+            label = "δ = \(formatNumber(c.trpo.klBound, decimals: 3))" + (c.trpo.klBoundFinal.map { " (first iteration; \(formatNumber($0, decimals: 3)) at the last)" } ?? "")
+          } else if m.key.hasPrefix("maxRatio"), c.algorithm == .ppo, c.ppo.clipEpsilon < 1e6 {
+            bound = 1 + c.ppo.clipEpsilon
+            label = "1 + ε = \(formatNumber(1 + c.ppo.clipEpsilon, decimals: 2))"
+          }
+        }
+        any = true
+        list.append(TrustRegionSeries(algorithm: a.name, iterations: first.iterations.map { Double($0 + 1) }, agents: agents,
+                                      mean: mean, low: low, high: high, bound: bound, boundLabel: label))
+      }
+      panels.append(list)
+    }
+    rows.append(TrustRegionRow(metric: m.name, logScale: m.log, panels: panels))
+  }
+  guard any else { return nil }
+  return TrustRegionSection(
+    rows: rows, tasks: manifest.tasks.map(\.rawValue),
+    band: "\(formatLevel(inputs.options.confidenceLevel)) percentile bootstrap CI of that mean (\(inputs.options.resamples) resamples)")
+}
+
 /// Core-hours per cell: the CPU time (else wall time) of every run the report found, finished or diverged.
 func computeSection(_ inputs: ReportInputs) -> ComputeSection {
   let manifest = inputs.manifest
@@ -581,5 +644,6 @@ func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) 
 func reportTitle(_ m: Manifest) -> String {
   var head = m.name
   if m.name.hasPrefix("table"), let n = Int(m.name.dropFirst(5)) { head = "Table \(n)" }
+  if m.name.hasPrefix("figure"), let n = Int(m.name.dropFirst(6)) { head = "Figure \(n)" }
   return "\(head): \(m.algorithms.map(\.name).joined(separator: ", ")) on \(m.tasks.map(\.rawValue).joined(separator: ", "))"
 }

@@ -123,6 +123,7 @@ public func renderJSON(_ report: Report) -> String {
     }.first, fidelityJSON)),
     ("curves", opt(report.curves, curvesJSON)),
     ("compute", opt(report.compute, computeJSON)),
+    ("trustRegion", opt(report.trustRegion, trustRegionJSON)),
   ])
   return root.pretty
 }
@@ -137,6 +138,24 @@ private func curvesJSON(_ c: CurvesSection) -> JSONValue {
                  ("steps", .array(s.steps.map(JSONValue.double))),
                  ("mean", series(s.mean)), ("low", series(s.low)), ("high", series(s.high))])
       }))])
+    })),
+  ])
+}
+
+private func trustRegionJSON(_ t: TrustRegionSection) -> JSONValue {
+  func series(_ xs: [Double?]) -> JSONValue { .array(xs.map { $0.map(JSONValue.double) ?? .null }) }
+  return .object([
+    ("tasks", .array(t.tasks.map(JSONValue.string))), ("band", .string(t.band)),
+    ("rows", .array(t.rows.map { r in
+      .object([("metric", .string(r.metric)), ("logScale", .bool(r.logScale)),
+               ("panels", .array(r.panels.map { list in
+                 .array(list.map { s in
+                   .object([("algorithm", .string(s.algorithm)), ("iterations", .array(s.iterations.map(JSONValue.double))),
+                            ("agents", .array(s.agents.map(series))), ("mean", series(s.mean)), ("low", series(s.low)),
+                            ("high", series(s.high)), ("bound", s.bound.map(JSONValue.double) ?? .null),
+                            ("boundLabel", s.boundLabel.map(JSONValue.string) ?? .null)])
+                 })
+               }))])
     })),
   ])
 }

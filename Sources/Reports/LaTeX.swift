@@ -108,6 +108,11 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
     return number + latexResults(table, report)
   case .curves(let c):
     return ["\\subsection*{Learning curves}"] + latexCurvesFigure(report, c) + [""]
+  case .trustRegion(let t):
+    return ["\\subsection*{Trust regions}", "{\\small \(escapeLaTeX(trustRegionSentence(t)))\\par}"]
+      + smallList(trustRegionBoundLines(t).map(escapeLaTeX))
+      + latexFigure(svg: report.trustRegionFileName, caption: "Trust regions. " + trustRegionSentence(t),
+                    label: latexLabel("fig", report) + "-trust-region") + [""]
   case .compute(let c):
     var out = ["\\subsection*{Compute}", "{\\small \(escapeLaTeX(computeSentence(c)))\\par}", "\\begin{center}", "\\footnotesize",
                "\\begin{tabular}{l" + String(repeating: "r", count: c.columns.count) + "}", "\\toprule",
@@ -241,17 +246,23 @@ public func renderLaTeXCurvesFragment(_ report: Report) -> String {
           + latexCurvesFigure(report, c)).joined(separator: "\n") + "\n"
 }
 
-func pdfName(_ report: Report) -> String { String(report.curvesFileName.dropLast(4)) + ".pdf" }
+func pdfName(_ report: Report) -> String { pdfName(report.curvesFileName) }
+func pdfName(_ svg: String) -> String { String(svg.dropLast(4)) + ".pdf" }
 
-/// The curves' figure environment: the PDF when it is there, else a box that says how to make it.
+/// The curves' figure environment.
 func latexCurvesFigure(_ report: Report, _ c: CurvesSection) -> [String] {
-  let pdf = pdfName(report)
+  latexFigure(svg: report.curvesFileName, caption: "Learning curves. " + curvesSentence(c), label: latexLabel("fig", report) + "-curves")
+}
+
+/// A figure environment including `svg` converted to PDF when that is there, else a box that says how to make it.
+func latexFigure(svg: String, caption: String, label: String) -> [String] {
+  let pdf = pdfName(svg)
   return ["\\begin{figure}[ht]", "\\centering",
           "\\IfFileExists{\(pdf)}{\\includegraphics[width=\\linewidth]{\(pdf)}}"
             + "{\\fbox{\\parbox{0.9\\linewidth}{\\centering \(latexCode(pdf)) not found: convert "
-            + "\(latexCode(report.curvesFileName)) with \(latexCode("rsvg-convert -f pdf"))}}}",
-          "\\caption{\(escapeLaTeX("Learning curves. " + curvesSentence(c)))}",
-          "\\label{\(latexLabel("fig", report))-curves}",
+            + "\(latexCode(svg)) with \(latexCode("rsvg-convert -f pdf"))}}}",
+          "\\caption{\(escapeLaTeX(caption))}",
+          "\\label{\(label)}",
           "\\end{figure}"]
 }
 

@@ -39,6 +39,9 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
   case .settings(let tables): return markdownSettings(tables)
   case .fidelity(let f): return markdownFidelity(f)
+  case .trustRegion(let t):
+    return ["## Trust regions", "", "![Trust regions](\(report.trustRegionFileName))", "",
+            escapeMarkdown(trustRegionSentence(t)), ""] + trustRegionBoundLines(t).map { "- " + escapeMarkdown($0) } + [""]
   case .curves(let c):
     return ["## Learning curves", "",
             "![Learning curves](\(report.curvesFileName))", "",
@@ -52,6 +55,40 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
     }
     return out + [""]
   }
+}
+
+/// What the trust-region figure shows (Markdown and LaTeX).
+func trustRegionSentence(_ t: TrustRegionSection) -> String {
+  "Rows: " + t.rows.map(\.metric).joined(separator: "; ") + ". Per task, each agent's diagnostic at the iterations "
+    + "that recorded it (thin lines), the mean over agents (thick) and the \(t.band); dashed lines are the algorithms' "
+    + "bounds: TRPO's δ on the mean KL, PPO's 1 + ε on the ratio."
+}
+
+/// Per diagnostic with a bound, algorithm and task: how often the agents exceeded it.
+func trustRegionBoundLines(_ t: TrustRegionSection) -> [String] {
+  var out: [String] = []
+  for row in t.rows {
+    for (j, list) in row.panels.enumerated() where j < t.tasks.count {
+      for s in list {
+        guard let b = s.bound, b.isFinite else { continue }
+        let values = s.agents.flatMap { $0.compactMap { $0 } }
+        guard !values.isEmpty else { continue }
+        let above = values.filter { $0 > b }.count
+        out.append("\(s.algorithm), \(t.tasks[j]), \(row.metric): \(above) of \(values.count) recorded values "
+          + "(agents × iterations) above \(s.boundLabel ?? formatNumber(b, decimals: 3)); largest \(formatSignificant(values.max()!)).")
+      }
+    }
+  }
+  return out
+}
+
+/// `x` to 3 significant digits.
+func formatSignificant(_ x: Double) -> String {
+  guard x.isFinite, x != 0 else { return formatNumber(x) }
+  var digits = 2, m = abs(x)
+  while m < 1, digits < 8 { m *= 10; digits += 1 }
+  while m >= 10, digits > 0 { m /= 10; digits -= 1 }
+  return formatNumber(x, decimals: digits)
 }
 
 /// How the curves are made, in one sentence (Markdown and LaTeX).

@@ -107,6 +107,8 @@ public enum ReportSection: Equatable, Sendable {
   case curves(CurvesSection)
   /// Core-hours spent per cell.
   case compute(ComputeSection)
+  /// Trust-region diagnostics (drawn in `<name>-<scale>-trust-region.svg`).
+  case trustRegion(TrustRegionSection)
 }
 
 /// One task's settings: rows = settings, columns = the manifest's algorithm rows.
@@ -625,5 +627,6 @@ public func renderReportFiles(_ report: Report) -> [(name: String, text: String)
     files.append((report.curvesFileName, svg))
     files.append(("\(base)-curves.tex", renderLaTeXCurvesFragment(report)))
   }
+  if let svg = renderTrustRegionSVG(report) { files.append((report.trustRegionFileName, svg)) }
   return files
 }

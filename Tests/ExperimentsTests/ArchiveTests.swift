@@ -11,6 +11,9 @@ final class ArchiveTests: XCTestCase {
   @Sendable static func timedTrain(_ spec: RunSpec, _ progress: IterationProgress) throws -> RunResult {
     var r = try fakeTrain(spec, progress)
     r.timing = RunTiming(wallSeconds: 2.5, iterationSeconds: [1, 1.5], cpuSeconds: 2.25)
+    // Trust-region diagnostics at the first iteration (held-out only where both are recorded).
+    r.iterations[0].trainDiagnostics = TrustRegionStats(meanKL: 0.0123456789, maxKL: 0.2, maxRatio: 1.5 + Double(spec.seed))
+    r.iterations[0].heldOutDiagnostics = TrustRegionStats(meanKL: 0.02, maxKL: 0.3, maxRatio: 2)
     return r
   }
 
@@ -30,6 +33,10 @@ final class ArchiveTests: XCTestCase {
     XCTAssertEqual(decoded, archive)
     XCTAssertEqual(decoded.data, archive.data, "the same runs give the same bytes")
     XCTAssertEqual(decoded.runs.values.first?.trainedBy, TrainedBy(commit: "abc1234", machine: "here"))
+    let d = try XCTUnwrap(decoded.runs.values.first?.curves.diagnostics)
+    XCTAssertEqual(d.iterations, [0])
+    XCTAssertEqual(d.train.meanKL, [0.012346], "5 significant digits")
+    XCTAssertEqual(d.heldOut.maxRatio, [2])
 
     let fromResults = try buildReport(expansion: e, results: store.loadAll(e).results, manifestHash: "h", context: pinnedContext)
     let fromArchive = try buildReport(expansion: e, runs: decoded.runs, manifestHash: "h", context: pinnedContext)

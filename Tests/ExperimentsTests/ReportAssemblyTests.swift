@@ -143,6 +143,46 @@ final class ReportAssemblyTests: XCTestCase {
     XCTAssertFalse(renderReportFiles(none).contains { $0.name.hasSuffix("-curves.svg") })
   }
 
+  /// The trust-region section: per diagnostic, task and algorithm, every agent's
+  /// series, their mean, and the algorithm's bound (TRPO's δ, PPO's 1 + ε).
+  func testTrustRegionSectionHasEveryAgentTheMeanAndTheBounds() throws {
+    let text = glueManifest.replacingOccurrences(of: "\"defaultScale\": \"tiny\",", with: "\"defaultScale\": \"tiny\", \"trustRegionFigure\": true,")
+    let e = try Manifest.decode(text, file: "experiments/glue.json").expand()
+    var results = handMadeResults(e)
+    for (hash, var r) in results {
+      for i in [0, 2] {
+        let seed = Double(r.seed)
+        r.iterations[i].trainDiagnostics = TrustRegionStats(meanKL: 0.01 * seed, maxKL: 0.1, maxRatio: 1 + 0.1 * seed)
+        r.iterations[i].heldOutDiagnostics = TrustRegionStats(meanKL: 0.02 * seed, maxKL: 0.2, maxRatio: 1 + 0.2 * seed)
+      }
+      results[hash] = r
+    }
+    let report = try buildReport(expansion: e, results: results, manifestHash: "h", context: pinnedContext)
+    let t = try XCTUnwrap(report.trustRegion)
+    XCTAssertEqual(t.tasks, ["Hopper", "Walker2d"])
+    XCTAssertEqual(t.rows.map(\.metric), ["mean KL, training batch", "mean KL, held-out rollout",
+                                          "max ratio, training batch", "max ratio, held-out rollout"])
+    let klHopper = t.rows[0].panels[0]
+    let trpo = try XCTUnwrap(klHopper.first { $0.algorithm == "TRPO" })
+    XCTAssertEqual(trpo.iterations, [1, 3], "1-based iterations that recorded diagnostics")
+    XCTAssertEqual(trpo.agents.count, 4)
+    XCTAssertEqual(try XCTUnwrap(trpo.mean[0]), 0.025, accuracy: 1e-12, "seeds 1-4: mean of 0.01 s")
+    let trpoConfig = try XCTUnwrap(e.specs(algorithm: "TRPO", task: .hopper).first).config
+    XCTAssertEqual(trpo.bound, trpoConfig.trpo.klBound)
+    XCTAssertNil(try XCTUnwrap(klHopper.first { $0.algorithm == "PPO" }).bound, "PPO has no KL bound")
+    let ppoRatio = try XCTUnwrap(t.rows[2].panels[0].first { $0.algorithm == "PPO" })
+    XCTAssertEqual(ppoRatio.agents.count, 3, "PPO/Hopper seed 4 is missing")
+    XCTAssertEqual(try XCTUnwrap(ppoRatio.bound), 1.2, accuracy: 1e-12)
+    XCTAssertEqual(try XCTUnwrap(t.rows[2].panels[1].first { $0.algorithm == "TRPO+" }).agents.count, 3, "the diverged run is left out")
+    // Training ratios 1.1, 1.2, 1.3 (seeds 1-3) at 2 iterations: only seed 3's are above 1 + ε = 1.2.
+    XCTAssertTrue(renderMarkdown(report).contains("PPO, Hopper, max ratio, training batch: 2 of 6 recorded values"), renderMarkdown(report))
+    let svg = try XCTUnwrap(renderTrustRegionSVG(report))
+    XCTAssertTrue(svg.contains("data-panels=\"8\""))
+    XCTAssertTrue(renderReportFiles(report).contains { $0.name == "glue-tiny-trust-region.svg" })
+    // Without the manifest's flag: no section.
+    XCTAssertNil(try buildReport(expansion: try glueExpansion(), results: results, manifestHash: "h", context: pinnedContext).trustRegion)
+  }
+
   /// Compute: the core-hours of every run the report found, diverged ones included.
   func testComputeIsTheRunsCoreHoursPerCell() throws {
     let e = try glueExpansion()
