@@ -99,13 +99,13 @@ bench-parallel: build
 # Compiles the LaTeX reports with pdflatex (installs Debian's texlive-latex-recommended
 # when pdflatex is missing; needs root), then runs the compile tests, which skip without it;
 # then every committed standalone report, its learning curves converted to PDF first
-# (rsvg-convert, Debian's librsvg2-bin).
+# (rsvg-convert, Debian's librsvg2-bin); likewise the trust-region figures.
 check-latex: deps
 	@command -v pdflatex >/dev/null || { apt-get update -qq && apt-get install -y -qq texlive-latex-recommended >/dev/null; }
 	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) --filter LaTeXCompileTests
 	@command -v rsvg-convert >/dev/null || { apt-get update -qq && apt-get install -y -qq librsvg2-bin >/dev/null; }
 	@d=$$(mktemp -d) && cp reports/*.tex reports/*.svg $$d/ && cd $$d && \
-	for s in *-curves.svg; do [ -e "$$s" ] && rsvg-convert -f pdf -o "$${s%.svg}.pdf" "$$s"; done; \
+	for s in *-curves.svg *-trust-region.svg; do [ -e "$$s" ] && rsvg-convert -f pdf -o "$${s%.svg}.pdf" "$$s"; done; \
 	for t in *.tex; do grep -q '^\\documentclass' "$$t" || continue; \
 	  pdflatex -interaction=nonstopmode -halt-on-error "$$t" >/dev/null || { echo "reports/$$t does not compile (log: $$d/$${t%.tex}.log)"; exit 1; }; \
 	  echo "reports/$$t compiles"; done; rm -rf $$d
