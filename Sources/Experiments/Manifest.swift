@@ -42,7 +42,10 @@ import Statistics
 ///       "authorsConfigs"?: "sources/authors-configs.json", // relative to the manifest: compare with the authors' code
 ///       "deviations"?: [{"rows"?: ["PPO-M", "TRPO"], "tasks": "all", "setting"?: "initialization",
 ///                        "from": "paper" | "code", "reason": "why the manifest differs"}],
-///       "trustRegionFigure"?: true                       // the report draws Figures 2–4 from the diagnostics
+///       "trustRegionFigure"?: true,                      // the report draws Figures 2–4 from the diagnostics
+///       "grid"?: {"factors": [{"name": "VC", "setting": "valueClipping", "values": [false, true]}],
+///                 "search"?: {"name": "lr", "setting": "policyLR", "values": [0.0001, 0.0002]},
+///                 "select"?: "bestMeanScore"}              // every algorithm row × configuration × search value (`Grid`)
 ///     }
 ///
 /// `deviations` explain every setting where a row differs from the paper's
@@ -86,6 +89,8 @@ public struct Manifest: Sendable, Equatable {
   public var allowLarge = false
   /// The report draws the trust-region figure (the paper's Figures 2–4) from the runs' diagnostics.
   public var trustRegionFigure = false
+  /// The factorial design the algorithm rows were expanded by, if any (`Grid`).
+  public var grid: Grid? = nil
 
   /// `authorsConfigs` as a path usable from the current directory.
   public var authorsConfigsPath: String? {
@@ -309,6 +314,7 @@ struct ManifestDecoder {
   static let topKeys = [
     "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
     "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge", "trustRegionFigure",
+    "grid",
   ]
 
   func manifest(_ root: Node) throws -> Manifest {
@@ -317,7 +323,13 @@ struct ManifestDecoder {
     let citation = try top.required("citation").nonEmptyString()
     let description = try top.optional("description")?.string()
     let tasks = try self.tasks(top.required("tasks"))
-    let algorithms = try self.algorithms(top.required("algorithms"), tasks: tasks)
+    var algorithms = try self.algorithms(top.required("algorithms"), tasks: tasks)
+    var grid = try top.optional("grid").map { try self.grid($0, algorithms: algorithms) }
+    if var g = grid, let node = top.optional("grid") {
+      algorithms = algorithms.flatMap { g.expand($0) }
+      for a in algorithms { try checkRowName(a.name, node.path) }
+      grid = g
+    }
     let algorithmNames = algorithms.map(\.name)
     let seeds = try self.seeds(top.required("seeds"))
     let scales = try self.scales(top.required("scales"))
@@ -342,6 +354,7 @@ struct ManifestDecoder {
     manifest.deviations = try top.optional("deviations").map { try deviations($0, rows: algorithmNames, tasks: tasks) } ?? []
     manifest.allowLarge = try top.optional("allowLarge")?.bool() ?? false
     manifest.trustRegionFigure = try top.optional("trustRegionFigure")?.bool() ?? false
+    manifest.grid = grid
     return manifest
   }
 

@@ -181,8 +181,10 @@ public func buildReport(
     .claims(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs)),
     .robust(try robustSection(inputs)),
   ]
-  if let curves = curvesSection(inputs) { sections.append(.curves(curves)) }
+  // A grid's rows are too many to draw one curve each: its figure is the grid's own.
+  if manifest.grid == nil, let curves = curvesSection(inputs) { sections.append(.curves(curves)) }
   if manifest.trustRegionFigure, let t = trustRegionSection(inputs) { sections.append(.trustRegion(t)) }
+  if let g = manifest.grid { sections.append(.grid(gridSection(inputs, g))) }
   sections.append(.settings(try settingsTables(inputs)))
   if manifest.authorsConfigs != nil || !manifest.deviations.isEmpty {
     sections.append(.fidelity(try fidelitySection(manifest, authors: authors)))
@@ -610,6 +612,46 @@ func trustRegionSection(_ inputs: ReportInputs) -> TrustRegionSection? {
     band: "\(formatLevel(inputs.options.confidenceLevel)) percentile bootstrap CI of that mean (\(inputs.options.resamples) resamples)")
 }
 
+/// The grid's selection per configuration and task (`Grid.selected`, on the
+/// finished scores), and histograms of the selected runs' scores by each factor's value.
+func gridSection(_ inputs: ReportInputs, _ grid: Grid) -> GridSection {
+  let tasks = inputs.manifest.tasks
+  let byRow = Dictionary(grid.cells.map { ($0.row, $0) }, uniquingKeysWith: { a, _ in a })
+  var labels: [String] = []
+  var choices: [[GridChoice?]] = []
+  var histograms: [GridHistogram] = []
+  for t in tasks {
+    let scores: (String) -> [Double] = { inputs.scores($0, t) ?? [] }
+    let selection = grid.selected(scores: scores)
+    if labels.isEmpty {
+      labels = selection.map { "\($0.base) (\(grid.configurationText($0.levels)))" }
+      choices = Array(repeating: [], count: selection.count)
+    }
+    for (k, sel) in selection.enumerated() {
+      guard let row = sel.row else { choices[k].append(nil); continue }
+      let xs = scores(row)
+      let value = byRow[row]?.search.flatMap { i in grid.search.map { $0.text(i) } }
+      choices[k].append(GridChoice(searchValue: value, mean: xs.reduce(0, +) / Double(xs.count), runs: xs.count))
+    }
+    for (fi, f) in grid.factors.enumerated() {
+      let groups = f.values.indices.map { v in
+        GridGroup(value: f.text(v), scores: selection.filter { $0.levels[fi] == v }.flatMap { $0.row.map(scores) ?? [] })
+      }
+      histograms.append(GridHistogram(task: t.rawValue, factor: f.name, groups: groups))
+    }
+  }
+  let rule: String
+  switch grid.select {
+  case .bestMeanScore:
+    rule = grid.search.map { "per configuration and task, the \($0.name) whose finished runs have the best mean score (ties: the first listed); its runs are the ones shown." }
+      ?? "every configuration's runs."
+  }
+  return GridSection(
+    factors: grid.factors.map(\.name), factorSettings: grid.factors.map(\.setting), search: grid.search?.name, rule: rule,
+    tasks: tasks.map(\.rawValue), configurations: zip(labels, choices).map { GridConfiguration(label: $0, choices: $1) },
+    histograms: histograms)
+}
+
 /// Core-hours per cell: the CPU time (else wall time) of every run the report found, finished or diverged.
 func computeSection(_ inputs: ReportInputs) -> ComputeSection {
   let manifest = inputs.manifest
@@ -645,5 +687,11 @@ func reportTitle(_ m: Manifest) -> String {
   var head = m.name
   if m.name.hasPrefix("table"), let n = Int(m.name.dropFirst(5)) { head = "Table \(n)" }
   if m.name.hasPrefix("figure"), let n = Int(m.name.dropFirst(6)) { head = "Figure \(n)" }
-  return "\(head): \(m.algorithms.map(\.name).joined(separator: ", ")) on \(m.tasks.map(\.rawValue).joined(separator: ", "))"
+  let tasks = m.tasks.map(\.rawValue).joined(separator: ", ")
+  if let g = m.grid {
+    let bases = g.cells.map(\.base).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    return "\(head): \(bases.joined(separator: ", ")) on \(tasks), over \(g.factors.map(\.name).joined(separator: ", "))"
+      + (g.search.map { " and \($0.name)" } ?? "")
+  }
+  return "\(head): \(m.algorithms.map(\.name).joined(separator: ", ")) on \(tasks)"
 }

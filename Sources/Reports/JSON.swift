@@ -124,6 +124,7 @@ public func renderJSON(_ report: Report) -> String {
     ("curves", opt(report.curves, curvesJSON)),
     ("compute", opt(report.compute, computeJSON)),
     ("trustRegion", opt(report.trustRegion, trustRegionJSON)),
+    ("grid", opt(report.grid, gridJSON)),
   ])
   return root.pretty
 }
@@ -156,6 +157,25 @@ private func trustRegionJSON(_ t: TrustRegionSection) -> JSONValue {
                             ("boundLabel", s.boundLabel.map(JSONValue.string) ?? .null)])
                  })
                }))])
+    })),
+  ])
+}
+
+private func gridJSON(_ g: GridSection) -> JSONValue {
+  .object([
+    ("factors", .array(zip(g.factors, g.factorSettings).map { .object([("name", .string($0)), ("setting", .string($1))]) })),
+    ("search", g.search.map(JSONValue.string) ?? .null), ("rule", .string(g.rule)),
+    ("tasks", .array(g.tasks.map(JSONValue.string))),
+    ("configurations", .array(g.configurations.map { c in
+      .object([("label", .string(c.label)), ("choices", .array(c.choices.map { ch in
+        ch.map { .object([("searchValue", $0.searchValue.map(JSONValue.string) ?? .null), ("mean", .double($0.mean)),
+                          ("runs", .int($0.runs))]) } ?? .null
+      }))])
+    })),
+    ("histograms", .array(g.histograms.map { h in
+      .object([("task", .string(h.task)), ("factor", .string(h.factor)), ("groups", .array(h.groups.map { grp in
+        .object([("value", .string(grp.value)), ("scores", .array(grp.scores.map(JSONValue.double)))])
+      }))])
     })),
   ])
 }

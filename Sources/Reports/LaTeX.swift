@@ -108,6 +108,16 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
     return number + latexResults(table, report)
   case .curves(let c):
     return ["\\subsection*{Learning curves}"] + latexCurvesFigure(report, c) + [""]
+  case .grid(let g):
+    var out = ["\\subsection*{Grid selection}", "{\\small \(escapeLaTeX(gridSentence(g)))\\par}", "\\begin{center}", "\\scriptsize",
+               "\\begin{tabular}{l" + String(repeating: "r", count: g.tasks.count) + "}", "\\toprule",
+               (["Configuration"] + g.tasks.map(escapeLaTeX)).joined(separator: " & ") + " \\\\", "\\midrule"]
+    for c in g.configurations {
+      out.append(([escapeLaTeX(c.label)] + c.choices.map { latexNumbers(escapeLaTeX(gridChoiceText($0, search: g.search))) })
+        .joined(separator: " & ") + " \\\\")
+    }
+    return out + ["\\bottomrule", "\\end{tabular}", "\\end{center}"]
+      + latexFigure(svg: report.gridFileName, caption: "The ablation. " + gridSentence(g), label: latexLabel("fig", report) + "-grid") + [""]
   case .trustRegion(let t):
     return ["\\subsection*{Trust regions}", "{\\small \(escapeLaTeX(trustRegionSentence(t)))\\par}"]
       + smallList(trustRegionBoundLines(t).map(escapeLaTeX))

@@ -39,6 +39,14 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
   case .settings(let tables): return markdownSettings(tables)
   case .fidelity(let f): return markdownFidelity(f)
+  case .grid(let g):
+    var out = ["## Grid selection", "", escapeMarkdown(gridSentence(g)), "",
+               "| Configuration | " + g.tasks.map(escapeMarkdown).joined(separator: " | ") + " |",
+               "|---|" + String(repeating: "---:|", count: g.tasks.count)]
+    for c in g.configurations {
+      out.append("| \(escapeMarkdown(c.label)) |" + c.choices.map { " \(escapeMarkdown(gridChoiceText($0, search: g.search))) |" }.joined())
+    }
+    return out + ["", "![Ablation](\(report.gridFileName))", ""]
   case .trustRegion(let t):
     return ["## Trust regions", "", "![Trust regions](\(report.trustRegionFileName))", "",
             escapeMarkdown(trustRegionSentence(t)), ""] + trustRegionBoundLines(t).map { "- " + escapeMarkdown($0) } + [""]

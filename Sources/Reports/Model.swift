@@ -109,6 +109,8 @@ public enum ReportSection: Equatable, Sendable {
   case compute(ComputeSection)
   /// Trust-region diagnostics (drawn in `<name>-<scale>-trust-region.svg`).
   case trustRegion(TrustRegionSection)
+  /// A factorial design's selection and histograms (drawn in `<name>-<scale>-grid.svg`).
+  case grid(GridSection)
 }
 
 /// One task's settings: rows = settings, columns = the manifest's algorithm rows.
@@ -628,5 +630,6 @@ public func renderReportFiles(_ report: Report) -> [(name: String, text: String)
     files.append(("\(base)-curves.tex", renderLaTeXCurvesFragment(report)))
   }
   if let svg = renderTrustRegionSVG(report) { files.append((report.trustRegionFileName, svg)) }
+  if let svg = renderGridSVG(report) { files.append((report.gridFileName, svg)) }
   return files
 }

@@ -20,7 +20,7 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownKeys() {
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\",", "\"citation\": \"test\", \"colour\": 1,"),
-                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations, allowLarge, trustRegionFigure")
+                        "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations, allowLarge, trustRegionFigure, grid")
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO\", \"presets\": 1,"),
                         "\(f): algorithms.TRPO.presets: unknown key; expected one of preset, overrides, perTask")
     assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"policyLr\": 0.0003"),
