@@ -5,6 +5,7 @@
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
+#   make check-figures        render every committed figure to PNG (librsvg) and check ink and panel count
 #   make check-reports        regenerate the reports made from reports/archive/ and compare byte for byte
 #   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
@@ -19,7 +20,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test check-reports bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test check-reports check-figures bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
 
 all: build
 
@@ -57,6 +58,11 @@ reproduce-table3: build
 	$(REPRO) archive experiments/table3.json --scale $(SCALE)
 	$(REPRO) report experiments/table3.json --scale $(SCALE) --from-archive reports/archive/table3-$(SCALE).jsonl \
 	  --command "make reproduce-table3 SCALE=$(SCALE)"
+
+# Renders every committed figure (reports/*-curves.svg, -trust-region.svg, -grid.svg) to PNG
+# with librsvg and checks that each is inked and has the panels its SVG declares.
+check-figures:
+	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*-curves.svg reports/*-trust-region.svg reports/*-grid.svg 2>/dev/null)
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.
