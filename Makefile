@@ -3,6 +3,7 @@
 #                             without FMA/AVX2, and check-smoke
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
+#   make reproduce-cleanrl    CleanRL's PPO (preset CleanRL) on the v5 tasks beside CleanRL's published v4 figures
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
 #   make check-reports        regenerate the reports made from reports/archive/ and compare byte for byte
@@ -19,7 +20,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test check-reports bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test check-reports bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 reproduce-cleanrl check-smoke
 
 all: build
 
@@ -57,6 +58,14 @@ reproduce-table3: build
 	$(REPRO) archive experiments/table3.json --scale $(SCALE)
 	$(REPRO) report experiments/table3.json --scale $(SCALE) --from-archive reports/archive/table3-$(SCALE).jsonl \
 	  --command "make reproduce-table3 SCALE=$(SCALE)"
+
+# CleanRL's PPO (experiments/cleanrl.json): SCALE=quick is half of CleanRL's budget, 3 seeds per task
+# (about 6 minutes with JOBS=2 here); SCALE=paper is CleanRL's budget (1M steps, 3 seeds).
+reproduce-cleanrl: build
+	$(REPRO) run experiments/cleanrl.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) archive experiments/cleanrl.json --scale $(SCALE)
+	$(REPRO) report experiments/cleanrl.json --scale $(SCALE) --from-archive reports/archive/cleanrl-$(SCALE).jsonl \
+	  --command "make reproduce-cleanrl SCALE=$(SCALE)"
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.
