@@ -3,6 +3,7 @@
 #                             without FMA/AVX2, and check-smoke
 #   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
 #   make reproduce-table3     the paper's Table 3, likewise
+#   make reproduce-cleanrl    CleanRL's PPO (preset CleanRL) on the v5 tasks beside CleanRL's published v4 figures
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
 #   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
 #   make check-figures        render every committed figure to PNG (librsvg) and check ink and panel count
@@ -20,7 +21,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test check-reports check-figures bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 check-smoke
+.PHONY: all deps build test check-reports check-figures bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 reproduce-cleanrl check-smoke
 
 all: build
 
@@ -63,6 +64,14 @@ reproduce-table3: build
 # with librsvg and checks that each is inked and has the panels its SVG declares.
 check-figures:
 	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*-curves.svg reports/*-trust-region.svg reports/*-grid.svg 2>/dev/null)
+
+# CleanRL's PPO (experiments/cleanrl.json): SCALE=quick is half of CleanRL's budget, 3 seeds per task
+# (about 6 minutes with JOBS=2 here); SCALE=paper is CleanRL's budget (1M steps, 3 seeds).
+reproduce-cleanrl: build
+	$(REPRO) run experiments/cleanrl.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) archive experiments/cleanrl.json --scale $(SCALE)
+	$(REPRO) report experiments/cleanrl.json --scale $(SCALE) --from-archive reports/archive/cleanrl-$(SCALE).jsonl \
+	  --command "make reproduce-cleanrl SCALE=$(SCALE)"
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.

@@ -99,9 +99,16 @@ public func generalizedAdvantageEstimates(
     advantages[t] = a
     next = a
   }
+  return AdvantageEstimates(advantages: advantages, valueTargets: valueTargets(values: values, advantages: advantages))
+}
+
+/// Value-network regression targets: `values[t] + advantages[t]` (the authors' `val_targ`,
+/// CleanRL's `returns = advantages + values`).
+public func valueTargets(values: [Double], advantages: [Double]) -> [Double] {
+  precondition(values.count == advantages.count, "valueTargets: arrays must have the same length")
   var targets = advantages
-  for t in 0..<n { targets[t] = values[t] + advantages[t] }
-  return AdvantageEstimates(advantages: advantages, valueTargets: targets)
+  for t in 0..<targets.count { targets[t] = values[t] + advantages[t] }
+  return targets
 }
 
 /// Discounted reward-to-go within each episode segment, without bootstrapping:

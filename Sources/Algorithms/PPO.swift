@@ -20,9 +20,12 @@ public struct PPOUpdate: PolicyUpdate {
   public var ratioClipRange: Double? { settings.clipEpsilon }
   /// The authors' PPO never clips the value network's gradient.
   public var valueGradientClip: Double? { nil }
+  /// With `jointLoss`, PPO trains both networks in one loop (CleanRL).
+  public var trainsValueNetwork: Bool { config.jointLoss }
 
   public mutating func update(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
                               rng: inout Xoshiro256) -> PolicyUpdateReport {
+    if config.jointLoss { return jointUpdate(agent: agent, batch: batch, advantages: advantages, iteration: iteration, rng: &rng) }
     let net = agent.policy
     let obsSize = batch.observationSize, actSize = batch.actionSize
     let learningRate = settings.policyLR * config.learningRateFactor(at: iteration)
@@ -39,6 +42,69 @@ public struct PPOUpdate: PolicyUpdate {
     }
     return PolicyUpdateReport(policyLoss: loss, learningRate: learningRate)
   }
+
+  /// CleanRL's update (`jointLoss`; ppo_continuous_action.py at vwxyzjn/cleanrl@35896b1,
+  /// L256-L305): `policyEpochs` epochs, each a fresh shuffle split into `minibatches`;
+  /// per minibatch one loss, policy loss + valueLossCoefficient × value loss, over the same
+  /// samples (`jointLossAndGradient`); the norm of both networks' gradients together
+  /// clipped to `gradientClip` (L304); an Adam step on each network at its (annealed)
+  /// learning rate. The value targets are old value + advantage (L246).
+  mutating func jointUpdate(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
+                            rng: inout Xoshiro256) -> PolicyUpdateReport {
+    let policy = agent.policy, value = agent.valueNet
+    let obsSize = batch.observationSize, actSize = batch.actionSize
+    let policyRate = settings.policyLR * config.learningRateFactor(at: iteration)
+    let valueRate = config.valueLR * config.learningRateFactor(at: iteration)
+    let targets = valueTargets(values: batch.values, advantages: advantages)
+    let include = valueLossMask(batch, config: config)
+    let valueClip = valueClipRange(config)
+    var lastPolicyLoss = 0.0, lastValueLoss = 0.0
+    for _ in 0..<settings.policyEpochs {
+      let parts = minibatchIndices(count: batch.count, minibatches: config.minibatches, rng: &rng)
+      var policyLoss = 0.0, valueLoss = 0.0
+      for idx in parts {
+        let loss = jointLossAndGradient(
+          policy: policy, value: value, observations: gatherRows(batch.observations, width: obsSize, idx),
+          count: idx.count, actions: gatherRows(batch.actions, width: actSize, idx),
+          logProbsOld: idx.map { batch.logProbs[$0] }, advantages: idx.map { advantages[$0] },
+          oldValues: idx.map { batch.values[$0] }, targets: idx.map { targets[$0] },
+          include: include.map { m in idx.map { m[$0] } }, clipEpsilon: settings.clipEpsilon,
+          valueClipEpsilon: valueClip, entropyCoefficient: settings.entropyCoefficient,
+          valueLossCoefficient: config.valueLossCoefficient, normalizeAdvantages: config.advantageNormalization)
+        if let c = config.gradientClip { clipGradientNorm([policy, value], maxNorm: c) }
+        agent.policyAdam.update(policy, learningRate: policyRate)
+        agent.valueAdam.update(value, learningRate: valueRate)
+        policyLoss += loss.policy
+        valueLoss += loss.value
+      }
+      lastPolicyLoss = policyLoss / Double(parts.count)
+      lastValueLoss = valueLoss / Double(parts.count)
+    }
+    return PolicyUpdateReport(policyLoss: lastPolicyLoss, learningRate: policyRate, valueLoss: lastValueLoss)
+  }
+}
+
+/// The joint loss of one minibatch, as CleanRL's L300
+/// (`loss = pg_loss − ent_coef · entropy + vf_coef · v_loss`):
+/// `policyLoss + valueLossCoefficient × valueLoss`, with the policy loss of
+/// `policyLossAndGradient` and the value loss of `valueLossAndGradient` on the same
+/// samples. The two networks share no parameter, so the gradient of the joint loss
+/// is the policy loss's gradient in `policy.gradients` beside valueLossCoefficient ×
+/// the value loss's gradient in `value.gradients` (both zeroed first). Returns the
+/// two losses (the value loss unscaled); the joint loss is `policy + coefficient × value`.
+public func jointLossAndGradient<S: NNScalar>(
+  policy: MLP<S>, value: MLP<S>, observations: [S], count n: Int, actions: [Double], logProbsOld: [Double],
+  advantages: [Double], oldValues: [Double], targets: [Double], include: [Bool]?, clipEpsilon: Double?,
+  valueClipEpsilon: Double?, entropyCoefficient: Double, valueLossCoefficient: Double, normalizeAdvantages: Bool
+) -> (policy: Double, value: Double) {
+  let p = policyLossAndGradient(
+    policy: policy, observations: observations, count: n, actions: actions, logProbsOld: logProbsOld,
+    advantages: advantages, clipEpsilon: clipEpsilon, entropyCoefficient: entropyCoefficient,
+    normalizeAdvantages: normalizeAdvantages)
+  let v = valueLossAndGradient(
+    network: value, observations: observations, count: n, oldValues: oldValues, targets: targets, include: include,
+    clipEpsilon: valueClipEpsilon, lossScale: valueLossCoefficient)
+  return (p, v)
 }
 
 /// The PPO policy loss of one minibatch — the surrogate (clipped at

@@ -18,12 +18,17 @@ public struct PolicyUpdateReport: Sendable, Equatable {
   public var klBound: Double? = nil
   /// Line-search halvings before acceptance (TRPO; nil when no step was taken).
   public var lineSearchSteps: Int? = nil
+  /// Mean value loss over the last epoch's minibatches, when the update trained the
+  /// value network too (`trainsValueNetwork`); nil otherwise.
+  public var valueLoss: Double? = nil
 
-  public init(policyLoss: Double, learningRate: Double = 0, klBound: Double? = nil, lineSearchSteps: Int? = nil) {
+  public init(policyLoss: Double, learningRate: Double = 0, klBound: Double? = nil, lineSearchSteps: Int? = nil,
+              valueLoss: Double? = nil) {
     self.policyLoss = policyLoss
     self.learningRate = learningRate
     self.klBound = klBound
     self.lineSearchSteps = lineSearchSteps
+    self.valueLoss = valueLoss
   }
 }
 
@@ -42,9 +47,17 @@ public protocol PolicyUpdate {
   var ratioClipRange: Double? { get }
   /// Gradient-norm clip of the value network's updates (nil: none).
   var valueGradientClip: Double? { get }
-  /// Updates `agent`'s policy from one batch and its (unnormalised) GAE advantages.
+  /// Whether `update` trains the value network too (one joint loss, `jointLoss`); the
+  /// trainer then leaves its own value training out. Default: false.
+  var trainsValueNetwork: Bool { get }
+  /// Updates `agent`'s policy (and its value network, when `trainsValueNetwork`) from one
+  /// batch and its (unnormalised) GAE advantages; value targets are `valueTargets(values:advantages:)`.
   mutating func update(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
                        rng: inout Xoshiro256) -> PolicyUpdateReport
+}
+
+extension PolicyUpdate {
+  public var trainsValueNetwork: Bool { false }
 }
 
 extension AlgorithmKind {

@@ -15,6 +15,14 @@ import RunModel
 ///   running mean and adds the mean back. We follow the code (the Config doc
 ///   comment and PAPER_FACTS describe a z-score).
 ///
+/// - `.gymnasium` (Gymnasium's `NormalizeReward(gamma)`, 0.28.1/0.29.1
+///   `wrappers/normalize.py` L103-L155, as CleanRL's ppo_continuous_action.py L99
+///   uses it): `ret ← ret·gamma·(1 − terminated) + r` (the step's own `terminated`:
+///   at a terminal step the return restarts from that step's reward; a truncation
+///   does not restart it, and neither does a reset: the wrapper has no `reset`);
+///   push `ret` into `GymnasiumRunningScalarMeanStd`; return `r / √(var + 1e-8)`.
+///   Pass `terminated` to `callAsFunction`; `resetReturn()` does nothing here.
+///
 /// Then the result is clipped to ±`clip` if set. As for observations, the
 /// authors' clip lives inside a filter and so does nothing in mode `.none`; here
 /// it applies in every mode (no preset combines `.none` with a clip).
@@ -36,6 +44,8 @@ public struct RewardScaler: Sendable, Equatable {
   public let clip: Double?
   /// Running statistics: of the discounted return (`.returns`) or of the reward (`.rewards`).
   public private(set) var stats: RunningScalarMeanStd
+  /// Gymnasium's statistics of the discounted return (`.gymnasium`).
+  public private(set) var gymnasiumStats: GymnasiumRunningScalarMeanStd
   /// The running discounted return of the current episode (`.returns` mode).
   public private(set) var runningReturn: Double
 
@@ -46,6 +56,7 @@ public struct RewardScaler: Sendable, Equatable {
     self.gamma = gamma
     self.clip = clip
     stats = RunningScalarMeanStd()
+    gymnasiumStats = GymnasiumRunningScalarMeanStd()
     runningReturn = 0
   }
 
@@ -55,7 +66,8 @@ public struct RewardScaler: Sendable, Equatable {
   }
 
   /// Updates the statistics with raw reward `reward` and returns the scaled, clipped reward.
-  public mutating func callAsFunction(_ reward: Double) -> Double {
+  /// `terminated` (the step ended the episode by termination, not truncation) is read by `.gymnasium` only.
+  public mutating func callAsFunction(_ reward: Double, terminated: Bool = false) -> Double {
     let scaled: Double
     switch mode {
     case .none:
@@ -67,12 +79,17 @@ public struct RewardScaler: Sendable, Equatable {
     case .rewards:
       stats.push(reward)
       scaled = (reward - stats.mean) / (stats.std + normalizationEpsilon) + stats.mean
+    case .gymnasium:
+      runningReturn = runningReturn * gamma * (terminated ? 0 : 1) + reward
+      gymnasiumStats.push(runningReturn)
+      scaled = reward / (gymnasiumStats.variance + normalizationEpsilon).squareRoot()
     }
     return symmetricClip(scaled, clip)
   }
 
   /// Resets the running return to 0 (call at every environment reset); statistics persist.
+  /// In `.gymnasium` mode it does nothing: Gymnasium's wrapper keeps its return across resets.
   public mutating func resetReturn() {
-    runningReturn = 0
+    if mode != .gymnasium { runningReturn = 0 }
   }
 }

@@ -141,7 +141,7 @@ final class Actor {
       guard step.reward.isFinite else { throw RolloutDivergence(reason: "reward is \(step.reward)") }
       episodeReturn += step.reward
       episodeLength += 1
-      let scaled = updatesFilters ? rewardScaler(step.reward) : step.reward
+      let scaled = updatesFilters ? rewardScaler(step.reward, terminated: step.terminated) : step.reward
       let next = filter(step.observation)
 
       batch.observations.append(contentsOf: obsF)

@@ -97,6 +97,86 @@ public struct RunningScalarMeanStd: Sendable, Equatable {
   public var std: Double { variance.squareRoot() }
 }
 
+/// Gymnasium's `RunningMeanStd` (gymnasium 0.28.1 and 0.29.1, `wrappers/normalize.py`
+/// L7-L45), fed one sample at a time as its `NormalizeObservation` and
+/// `NormalizeReward` wrappers feed it, per component: the statistics start at
+/// count 1e-4, mean 0, variance 1 (a weak prior, not an empty state), and each
+/// sample x is merged with the parallel-variance formula for a batch of one
+/// (batch mean x, batch variance 0, batch count 1):
+///
+///     delta = x − mean;  n' = count + 1
+///     mean' = mean + delta / n'
+///     var'  = (var·count + 0 + delta²·count / n') / n'      (population variance)
+///
+/// in numpy's order of operations, so the values are Gymnasium's to the bit for
+/// the same inputs. CleanRL's ppo_continuous_action.py (L97, L99) normalises with
+/// these. A value type: copying it snapshots the statistics.
+public struct GymnasiumRunningMeanStd: Sendable, Equatable {
+  /// The (fractional) count: 1e-4 plus the number of samples pushed.
+  public private(set) var count: Double
+  /// Running mean, per component.
+  public private(set) var mean: [Double]
+  /// Running population variance, per component.
+  public private(set) var variance: [Double]
+
+  /// Gymnasium's initial state for vectors of `dimension` components (`epsilon` is its count prior, 1e-4).
+  public init(dimension: Int, epsilon: Double = 1e-4) {
+    precondition(dimension >= 0, "GymnasiumRunningMeanStd needs a non-negative dimension")
+    count = epsilon
+    mean = Array(repeating: 0, count: dimension)
+    variance = Array(repeating: 1, count: dimension)
+  }
+
+  /// Number of components.
+  public var dimension: Int { mean.count }
+
+  /// Merges one sample (`update_mean_var_count_from_moments` with a batch of one).
+  public mutating func push(_ x: [Double]) {
+    precondition(x.count == mean.count, "GymnasiumRunningMeanStd.push: expected \(mean.count) components, got \(x.count)")
+    let total = count + 1
+    for i in 0..<x.count {
+      let (m, v) = GymnasiumRunningMeanStd.merge(mean: mean[i], variance: variance[i], count: count, total: total, x: x[i])
+      mean[i] = m
+      variance[i] = v
+    }
+    count = total
+  }
+
+  /// One component's merge, in numpy's order: `delta * batch_count / tot_count`,
+  /// `m_a + m_b + square(delta) * count * batch_count / tot_count`, `M2 / tot_count`
+  /// (batch_count 1, batch variance 0, so m_b = 0).
+  @inline(__always)
+  static func merge(mean: Double, variance: Double, count: Double, total: Double, x: Double) -> (Double, Double) {
+    let delta = x - mean
+    let newMean = mean + delta * 1 / total
+    let m2 = variance * count + 0 + delta * delta * count * 1 / total
+    return (newMean, m2 / total)
+  }
+
+  /// (x − mean)/√(var + epsilon) per component: Gymnasium's `normalize` after its update.
+  public func normalize(_ x: [Double], epsilon: Double = normalizationEpsilon) -> [Double] {
+    precondition(x.count == mean.count, "GymnasiumRunningMeanStd.normalize: expected \(mean.count) components, got \(x.count)")
+    var out = x
+    for i in 0..<x.count { out[i] = (x[i] - mean[i]) / (variance[i] + epsilon).squareRoot() }
+    return out
+  }
+}
+
+/// The scalar form of `GymnasiumRunningMeanStd` (its `NormalizeReward` keeps one for the discounted return).
+public struct GymnasiumRunningScalarMeanStd: Sendable, Equatable {
+  public private(set) var count: Double
+  public private(set) var mean: Double = 0
+  public private(set) var variance: Double = 1
+
+  public init(epsilon: Double = 1e-4) { count = epsilon }
+
+  public mutating func push(_ x: Double) {
+    let total = count + 1
+    (mean, variance) = GymnasiumRunningMeanStd.merge(mean: mean, variance: variance, count: count, total: total, x: x)
+    count = total
+  }
+}
+
 /// The epsilon added to a running std before dividing (the authors' `1e-8`).
 public let normalizationEpsilon: Double = 1e-8
 

@@ -72,6 +72,7 @@ public struct Trainer {
                                       startFresh: config.resetEachIteration || iteration == 0)
         result.totalSteps += batch.count
         m.episodes = batch.episodeReturns.count
+        if config.recordEpisodeReturns { m.episodeReturns = batch.episodeReturns }
         if !batch.episodeReturns.isEmpty {
           m.meanReturn = batch.episodeReturns.reduce(0, +) / Double(batch.episodeReturns.count)
         }
@@ -127,18 +128,22 @@ public struct Trainer {
     }
   }
 
-  /// One iteration's learning: GAE, the value network first, then the policy.
+  /// One iteration's learning: GAE, the value network first, then the policy (or both at
+  /// once, when the update trains the value network too: `jointLoss`).
   private func learn(agent: Agent, batch: RolloutBatch, iteration: Int, update: inout any PolicyUpdate,
                      metrics m: inout IterationMetrics, rng: inout Xoshiro256) {
     let gae = generalizedAdvantageEstimates(
       rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
       truncationValues: batch.truncationValues, batchEnd: batchEnd(batch),
       gamma: config.gamma, lambda: config.gaeLambda)
-    // Section 3, optimization 4: learning-rate annealing.
-    m.valueLoss = trainValue(agent: agent, batch: batch, targets: gae.valueTargets, config: config,
-                             learningRate: config.valueLR * config.learningRateFactor(at: iteration),
-                             gradientClip: update.valueGradientClip, rng: &rng)
+    if !update.trainsValueNetwork {
+      // Section 3, optimization 4: learning-rate annealing.
+      m.valueLoss = trainValue(agent: agent, batch: batch, targets: gae.valueTargets, config: config,
+                               learningRate: config.valueLR * config.learningRateFactor(at: iteration),
+                               gradientClip: update.valueGradientClip, rng: &rng)
+    }
     let report = update.update(agent: agent, batch: batch, advantages: gae.advantages, iteration: iteration, rng: &rng)
+    if let v = report.valueLoss { m.valueLoss = v }
     m.policyLoss = report.policyLoss
     m.learningRate = report.learningRate
     m.klBound = report.klBound

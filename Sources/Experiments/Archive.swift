@@ -82,7 +82,7 @@ public struct ArchivedRun: Sendable, Equatable {
     algorithm = spec.algorithm
     preset = spec.preset.rawValue
     kind = result.config.algorithm
-    score = definition.score(of: result.meanReturns)
+    score = definition.score(ofIterations: result.iterations)
     diverged = result.diverged
     iterations = result.iterations.count
     totalSteps = result.totalSteps
@@ -276,7 +276,8 @@ public struct Archive: Sendable, Equatable {
     .object([
       ("format", .string(Self.format)), ("manifest", .string(manifest)), ("runs", .int(runs.count)),
       ("scale", .string(scale)),
-      ("score", .object([("iterations", .int(score.iterations)), ("method", .string(score.method.rawValue))])),
+      ("score", .object([(score.method == .lastEpisodes ? "episodes" : "iterations", .int(score.iterations)),
+                         ("method", .string(score.method.rawValue))])),
     ])
   }
 
@@ -304,7 +305,7 @@ public struct Archive: Sendable, Equatable {
     }
     guard let manifest = header["manifest"]?.stringValue, let scale = header["scale"]?.stringValue,
           let method = header["score"]?["method"]?.stringValue.flatMap(ScoreMethod.init(rawValue:)),
-          let iterations = header["score"]?["iterations"]?.numberValue else {
+          let iterations = header["score"]?[method == .lastEpisodes ? "episodes" : "iterations"]?.numberValue else {
       throw ArchiveError("\(file): line 1: the header lacks manifest, scale or score")
     }
     var runs: [String: ArchivedRun] = [:]

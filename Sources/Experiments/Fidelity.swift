@@ -179,7 +179,8 @@ public enum Fidelity {
             out.append(SettingDifference(row: a.name, task: t, key: e.key, ours: o, theirs: e.value, source: .paper, reference: e.source))
           }
         }
-        guard let authors else { continue }
+        // Only the paper's algorithms have a config in the authors' code.
+        guard let authors, a.preset.base != nil else { continue }
         let name = AuthorsConfigs.name(a.preset, t)
         for (key, theirs) in try authors.effectiveSettings(a.preset, t) {
           let o = ours(c, key) ?? .null

@@ -463,13 +463,15 @@ struct ManifestDecoder {
   }
 
   func score(_ node: Node) throws -> ScoreDefinition {
-    let o = try node.object(allowed: ["method", "iterations"])
-    let methodNode = try o.required("method")
+    let methodNode = try node.object(allowed: ["method", "iterations", "episodes"]).required("method")
     let methodText = try methodNode.string()
     guard let method = ScoreMethod(rawValue: methodText) else {
       throw Fail(methodNode.path, "unknown score method '\(methodText)'; expected one of \(ScoreMethod.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    return ScoreDefinition(method: method, iterations: try o.required("iterations").positiveInteger())
+    // lastEpisodes counts episodes, the others iterations: each names its own field.
+    let count = method == .lastEpisodes ? "episodes" : "iterations"
+    let o = try node.object(allowed: ["method", count])
+    return ScoreDefinition(method: method, iterations: try o.required(count).positiveInteger())
   }
 
   /// A budget set in a scale would silently replace the same setting written in an algorithm: refuse it.

@@ -13,8 +13,13 @@ public enum Preflight {
   /// paper's scale (80 runs per cell, 959 million steps).
   public static let totalStepsCeiling = 2_000_000_000
   /// Bytes a result file may take: a fixed part and a part per iteration (measured:
-  /// about 320 bytes per iteration with diagnostics; twice that, to be safe).
-  static func resultBytes(_ spec: RunSpec) -> Int64 { 4096 + 640 * Int64(spec.config.iterations) }
+  /// about 320 bytes per iteration with diagnostics; twice that, to be safe), and with
+  /// `recordEpisodeReturns` about 24 bytes per episode, counted as if episodes lasted
+  /// 10 steps on average (a learning MuJoCo agent's are longer).
+  static func resultBytes(_ spec: RunSpec) -> Int64 {
+    let episodes = spec.config.recordEpisodeReturns ? Int64(spec.config.stepsPerIteration) / 10 : 0
+    return 4096 + (640 + 24 * episodes) * Int64(spec.config.iterations)
+  }
   /// Bytes reserved for one report's files.
   public static let reportBytes: Int64 = 16 << 20
   /// Longest path the checks allow (Linux's PATH_MAX is 4096, NAME_MAX 255).

@@ -208,6 +208,12 @@ extension Manifest {
             guard seen.insert(path + "\u{0}" + message).inserted else { continue }
             issues.append(.init(path: path, message: "\(message) (for \(t.rawValue) at scale \(scale.name))"))
           }
+          // The score needs the episodes it averages: refuse to train runs it could not score.
+          if score.method == .lastEpisodes && !resolved.config.recordEpisodeReturns {
+            let path = JSONPath([.key("algorithms"), .key(a.name)]).description
+            let message = "score method lastEpisodes needs recordEpisodeReturns: true"
+            if seen.insert(path + "\u{0}" + message).inserted { issues.append(.init(path: path, message: message)) }
+          }
         }
       }
     }

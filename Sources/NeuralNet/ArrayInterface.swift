@@ -52,6 +52,30 @@ public func clipGradientNorm<Scalar: NNScalar>(_ network: MLP<Scalar>, maxNorm: 
   clipGradientNorm(network.gradients, maxNorm: maxNorm)
 }
 
+/// Global gradient-norm clipping over several networks' gradients taken as one
+/// vector, as `torch.nn.utils.clip_grad_norm_(agent.parameters(), maxNorm)` over a
+/// module holding them all (CleanRL's ppo_continuous_action.py L304): total =
+/// √(Σ over every network of its squared gradient entries), accumulated in `Double`
+/// in the networks' order; if maxNorm / (total + 1e-6) < 1, every gradient of every
+/// network is multiplied by that one factor. Returns the total norm before clipping.
+@inlinable @discardableResult
+public func clipGradientNorm<Scalar: NNScalar>(_ networks: [MLP<Scalar>], maxNorm: Double) -> Double {
+  var sum = 0.0
+  for net in networks {
+    for g in net.gradients { let d = Double(g); sum += d * d }
+  }
+  let total = sum.squareRoot()
+  let coefficient = maxNorm / (total + 1e-6)
+  if coefficient < 1 {
+    let c = Scalar(coefficient)
+    for net in networks {
+      let g = net.gradients
+      for i in 0..<g.count { g[i] *= c }
+    }
+  }
+  return total
+}
+
 // MARK: - Diagonal Gaussian on arrays (Double bookkeeping outside the networks)
 
 /// log N(a; mean, diag(exp(logStd)²)), summed over action dimensions.

@@ -23,7 +23,7 @@ enum TrainCommand: Command {
   static var options: [OptionSpec] {
     [
       .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1"),
-      .value("algorithm", "A", "\(Preset.allCases.map(\.rawValue).joined(separator: ", ")): the paper's presets with the\nper-task settings of its Tables 4-6"),
+      .value("algorithm", "A", "\(Preset.allCases.map(\.rawValue).joined(separator: ", ")): the paper's presets with the\nper-task settings of its Tables 4-6, and CleanRL's PPO (the same on every task)"),
       .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
       .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),
       .value("set", "key=value", "override any setting; repeatable (see --list-settings)", repeatable: true),
@@ -89,7 +89,9 @@ enum TrainCommand: Command {
     if let d = result.diverged {
       io.out("\(label): DIVERGED at iteration \(d.iteration): \(d.reason)")
     } else {
-      let score = ScoreDefinition.authors.score(of: result).map { String(format: "%.2f", $0) } ?? "none"
+      // Each preset scored as its source scores it: the authors' last 5 iterations, CleanRL's last 100 episodes.
+      let definition = preset == .cleanRL ? ScoreDefinition.cleanRL : .authors
+      let score = definition.score(of: result).map { String(format: "%.2f", $0) } ?? "none"
       io.out(String(format: "%@: score %@ (%d steps, %.1f s)", label, score, result.totalSteps, result.timing.wallSeconds))
     }
     return 0

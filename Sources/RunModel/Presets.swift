@@ -41,23 +41,29 @@ public enum Preset: String, CaseIterable, Sendable {
   /// The KL schedule applied and the printed gradient clip applied (to the value network, the only
   /// gradient step TRPO has).
   case trpoPlusText = "TRPO+ (paper text)"
+  /// CleanRL's PPO for continuous actions (Huang et al., "The 37 Implementation Details of
+  /// Proximal Policy Optimization", ICLR 2022 blog track), not one of the paper's: see
+  /// `cleanRLConfig`. The same settings on every task.
+  case cleanRL = "CleanRL"
 
   /// The five algorithms of the paper, as the authors' code ran them.
   public static let paperAlgorithms: [Preset] = [.ppo, .ppoM, .ppoNoClip, .trpo, .trpoPlus]
 
-  /// The paper algorithm this preset is a reading of.
-  public var base: Preset {
+  /// The paper algorithm this preset is a reading of; nil for a preset that is not the paper's (CleanRL).
+  public var base: Preset? {
     switch self {
     case .ppo, .ppoText: return .ppo
     case .ppoM, .ppoMText: return .ppoM
     case .ppoNoClip, .ppoNoClipText: return .ppoNoClip
     case .trpo, .trpoText: return .trpo
     case .trpoPlus, .trpoPlusKLSchedule, .trpoPlusText: return .trpoPlus
+    case .cleanRL: return nil
     }
   }
 
   /// The preset's configuration for `task`.
   public func config(task: PaperTask) -> TrainerConfig {
+    guard let base else { return Preset.cleanRLConfig() }
     var c = Preset.authorsCode(base, task)
     let printed = PrintedTables.row(base, task)
     switch self {
@@ -77,7 +83,92 @@ public enum Preset: String, CaseIterable, Sendable {
     case .trpoPlusText:
       c.trpo.klBoundFinal = PrintedTables.trpoPlusFinalDelta(task)
       c.gradientClip = printed.gradientClip
+    case .cleanRL:
+      break
     }
+    return c
+  }
+
+  /// CleanRL's `ppo_continuous_action.py`, the Gymnasium version: vwxyzjn/cleanrl at
+  /// 35896b1 (2023-11-27, "Refactor to use tyro (#424)", the last change to the file, the
+  /// code of CleanRL's published MuJoCo v4 benchmark, tag pr-424, run with gymnasium
+  /// 0.28.1; its wrappers compute as 0.29.1's). Every setting with the line it follows
+  /// ("L" = a line of that file):
+  ///
+  /// - budget: 2048 steps per rollout (L51), 1,000,000 // 2048 = 488 iterations (L45, L148);
+  ///   one environment (L49); reset once, with the seed (L196): episodes run on across
+  ///   iterations (`resetEachIteration` off), each rollout continuing from `next_obs`;
+  /// - `jointLoss`: one Adam over both networks (L183), one loss per minibatch (L300), both
+  ///   networks on the same minibatches for 10 epochs × 32 (L59, L61, L259-L263), so
+  ///   `valueEpochs` = `policyEpochs` = 10 and `valueLR` = `policyLR` = 3e-4 (L47);
+  ///   `valueLossCoefficient` 0.25: vf_coef 0.5 (L71) times the ½ in v_loss (L295);
+  /// - `gradientClip` 0.5 over both networks' gradients together (L73, L304);
+  /// - Adam epsilon 1e-5 (L183); learning rate × (1 − (iteration − 1)/iterations) (L202-L205);
+  /// - GAE γ 0.99, λ 0.95 (L55, L57, L233-L246); a batch ending mid-episode bootstraps with
+  ///   V(next_obs) (L234, L238-L240: `batchEndBootstrap` nextState);
+  /// - truncation: `next_done = terminations or truncations` (L221) and `nextnonterminal =
+  ///   1 − done` (L239, L242): a time limit ends the return like a termination, no bootstrap
+  ///   (`timeLimit` terminal). Gymnasium 0.28/0.29's `SyncVectorEnv` resets within the step
+  ///   that ends an episode (`sync_vector_env.py` `step_wait`), so the next stored observation
+  ///   is the reset one, as in the trainer's actor;
+  /// - advantages normalised per minibatch, std n − 1, + 1e-8 (L63, L276-L277);
+  /// - clipped surrogate ε 0.2 (L65, L280-L282); entropy coefficient 0 (L69); no target KL (L75);
+  /// - value loss clipped around the old value by the same ε 0.2 (L67, L286-L295:
+  ///   `valueClipEpsilon` off = the policy's ε), over every sample (no mask at episode ends:
+  ///   `valueLossMaskEpisodeEnds` off);
+  /// - `clipActions`: the sample is stored unclipped and clipped to the bounds before the
+  ///   environment (`ClipAction`, L96; log-probabilities are of the unclipped sample, L214-L217);
+  /// - observations: Gymnasium's `NormalizeObservation` (L97, `observationNormalizer`
+  ///   gymnasium), then clip ±10 (L98);
+  /// - rewards: Gymnasium's `NormalizeReward(gamma)` (L99, `rewardNormalization` gymnasium),
+  ///   then clip ±10 (L100);
+  /// - networks: separate [64, 64] tanh MLPs (L115-L128), orthogonal init with gain √2 on
+  ///   hidden layers, 0.01 on the policy head, 1.0 on the value head, zero biases
+  ///   (L106-L109, L120, L127); state-independent log-std initialised to 0 (L129);
+  /// - scored as CleanRL's benchmark scores (`recordEpisodeReturns`, score lastEpisodes 100);
+  ///   no held-out diagnostic rollouts (`diagnosticsEvery` 0: CleanRL has none, and they never
+  ///   change training).
+  ///
+  /// Not reproduced: CleanRL samples and trains in float32 on torch (here the networks run in
+  /// Float, losses and statistics in Double), and its random streams are numpy's and torch's.
+  static func cleanRLConfig() -> TrainerConfig {
+    var c = TrainerConfig()
+    c.iterations = 488
+    c.stepsPerIteration = 2048
+    c.resetEachIteration = false
+    c.algorithm = .ppo
+    c.gamma = 0.99
+    c.gaeLambda = 0.95
+    c.ppo.policyLR = 3e-4
+    c.valueLR = 3e-4
+    c.adamEpsilon = 1e-5
+    c.ppo.policyEpochs = 10
+    c.valueEpochs = 10
+    c.minibatches = 32
+    c.jointLoss = true
+    c.valueLossCoefficient = 0.25
+    c.gradientClip = 0.5
+    c.learningRateAnnealing = true
+    c.advantageNormalization = true
+    c.ppo.clipEpsilon = 0.2
+    c.ppo.entropyCoefficient = 0
+    c.valueClipping = true
+    c.valueClipEpsilon = nil
+    c.valueLossMaskEpisodeEnds = false
+    c.timeLimit = .terminal
+    c.batchEndBootstrap = .nextState
+    c.clipActions = true
+    c.observationNormalization = true
+    c.observationNormalizer = .gymnasium
+    c.observationClip = 10
+    c.rewardNormalization = .gymnasium
+    c.rewardClip = 10
+    c.hiddenSizes = [64, 64]
+    c.activation = .tanh
+    c.initialization = .orthogonal
+    c.diagnosticsEvery = 0
+    c.heldOutUpdatesFilters = false
+    c.recordEpisodeReturns = true
     return c
   }
 
@@ -137,6 +228,8 @@ public enum Preset: String, CaseIterable, Sendable {
       c.initialization = t == .humanoid ? .xavier : .orthogonal
       c.learningRateAnnealing = false
       c.heldOutUpdatesFilters = t == .hopper
+    case .cleanRL:
+      break  // never asked: not one of the paper's algorithms (`config(task:)` returns `cleanRLConfig()`)
     }
     return c
   }
@@ -234,7 +327,7 @@ public enum PaperReading {
   /// range is only expected for PPO variants where `valueClippingOn` (then §3: the
   /// policy's ε); it is compared as the effective range (see `Fidelity`).
   public static func expectations(_ preset: Preset, _ task: PaperTask, valueClippingOn: Bool) -> [Expectation] {
-    let base = preset.base
+    guard let base = preset.base else { return [] }  // not a paper algorithm: the paper says nothing of it
     let h = PrintedTables.row(base, task)
     let table = PaperReading.table(task)
     let isTRPO = base == .trpo || base == .trpoPlus

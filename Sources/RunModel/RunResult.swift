@@ -46,6 +46,9 @@ public struct IterationMetrics: Codable, Sendable, Equatable {
   public var trainDiagnostics: TrustRegionStats?
   /// Trust-region diagnostics on a held-out rollout of the same size.
   public var heldOutDiagnostics: TrustRegionStats?
+  /// The undiscounted return of every episode completed in this iteration's rollout, in
+  /// order (only with `recordEpisodeReturns`; absent from the stored form otherwise).
+  public var episodeReturns: [Double]?
 
   public init(iteration: Int) {
     self.iteration = iteration
@@ -62,6 +65,7 @@ public struct IterationMetrics: Codable, Sendable, Equatable {
     lineSearchSteps = nil
     trainDiagnostics = nil
     heldOutDiagnostics = nil
+    episodeReturns = nil
   }
 }
 
@@ -169,25 +173,36 @@ public enum ScoreMethod: String, Codable, Sendable, CaseIterable {
   case lastMean
   /// Maximum over iterations (an older notebook of the authors).
   case max
+  /// Mean return of the run's last `episodes` completed training episodes (fewer when the
+  /// run has fewer): CleanRL's benchmark score (openrlbenchmark's `rlops`,
+  /// `metric_last_n_average_window` 100 over `charts/episodic_return`). Needs runs trained
+  /// with `recordEpisodeReturns`.
+  case lastEpisodes
 }
 
 /// A run's score definition. Scores are computed from stored per-iteration
 /// returns whenever they are needed, so changing the definition retrains nothing.
 public struct ScoreDefinition: Sendable, Equatable {
   public var method: ScoreMethod
-  /// Iterations averaged by `lastMean`.
+  /// Iterations averaged by `lastMean`; episodes averaged by `lastEpisodes`.
   public var iterations: Int
 
   /// The authors' definition: the mean over the last 5 iterations.
   public static let authors = ScoreDefinition(method: .lastMean, iterations: 5)
+  /// CleanRL's benchmark definition: the mean of the last 100 episodic returns.
+  public static let cleanRL = ScoreDefinition(method: .lastEpisodes, iterations: 100)
 
   public init(method: ScoreMethod, iterations: Int) {
     self.method = method
     self.iterations = iterations
   }
 
-  /// The score of a run's per-iteration mean returns; iterations in which no
-  /// episode completed are skipped; nil when no iteration has a return.
+  /// How many episodes `lastEpisodes` averages (the same number as `iterations`).
+  public var episodes: Int { iterations }
+
+  /// The score of a run's per-iteration mean returns (`lastMean`, `max`); iterations in
+  /// which no episode completed are skipped; nil when no iteration has a return, and
+  /// for `lastEpisodes`, which needs the episodes (`score(ofIterations:)`).
   public func score(of returns: [Double?]) -> Double? {
     let finished = returns.compactMap { $0 }
     switch method {
@@ -197,12 +212,26 @@ public struct ScoreDefinition: Sendable, Equatable {
       return tail.reduce(0, +) / Double(tail.count)
     case .max:
       return finished.max()
+    case .lastEpisodes:
+      return nil
     }
+  }
+
+  /// The score of a run's iterations. `lastEpisodes`: the mean of the last `episodes`
+  /// returns recorded in `episodeReturns` (nil when none was recorded).
+  public func score(ofIterations iterations: [IterationMetrics]) -> Double? {
+    guard method == .lastEpisodes else { return score(of: iterations.map(\.meanReturn)) }
+    var tail: [Double] = []
+    for m in iterations.reversed() where tail.count < episodes {
+      for r in (m.episodeReturns ?? []).reversed() where tail.count < episodes { tail.append(r) }
+    }
+    guard !tail.isEmpty else { return nil }
+    return tail.reversed().reduce(0, +) / Double(tail.count)
   }
 
   /// The score of a result: nil when it diverged or has no return to score.
   public func score(of result: RunResult) -> Double? {
-    result.diverged == nil ? score(of: result.meanReturns) : nil
+    result.diverged == nil ? score(ofIterations: result.iterations) : nil
   }
 
   /// What a run's score is, in words.
@@ -212,6 +241,8 @@ public struct ScoreDefinition: Sendable, Equatable {
       return "mean return of the last \(iterations) iterations (mean completed-episode return per iteration)"
     case .max:
       return "maximum over iterations of the mean completed-episode return"
+    case .lastEpisodes:
+      return "mean return of the last \(episodes) completed training episodes (CleanRL's benchmark score)"
     }
   }
 }

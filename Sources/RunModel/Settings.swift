@@ -32,6 +32,20 @@ public enum RewardNormalization: String, Sendable, CaseIterable, SettingChoice {
   case rewards
   /// Divide each reward by the running std of the discounted return (the authors' scheme).
   case returns
+  /// Gymnasium's `NormalizeReward(gamma)` (0.28.1 and 0.29.1 `wrappers/normalize.py`, which CleanRL's
+  /// ppo_continuous_action.py L99 wraps every task in): ret ← ret·γ·(1 − terminated) + r, never reset at a
+  /// reset or a truncation; ret pushed into Gymnasium's `RunningMeanStd` (count 1e-4, var 1 to start,
+  /// population variance); r / √(var + 1e-8). See `RewardScaler`.
+  case gymnasium
+}
+
+/// Which running statistics observation normalisation uses (`observationNormalization` on).
+public enum ObservationNormalizerKind: String, Sendable, CaseIterable, SettingChoice {
+  /// The authors' `ZFilter`: Welford statistics, n − 1 variance (x² for one sample), (x − μ)/(σ + 1e-8).
+  case zFilter
+  /// Gymnasium's `NormalizeObservation` (0.28.1/0.29.1 `wrappers/normalize.py`; CleanRL L97):
+  /// `RunningMeanStd` starting from count 1e-4, mean 0, var 1, population variance; (x − μ)/√(var + 1e-8).
+  case gymnasium
 }
 
 /// Hidden-layer nonlinearity (paper, Section 3, optimization 8 "Hyperbolic tan activations").
@@ -131,6 +145,8 @@ public struct TrainerConfig: Sendable, Equatable {
   public var advantageNormalization: Bool = true
   public var hiddenSizes: [Int] = [64, 64]
   public var valueLossMaskEpisodeEnds: Bool = true
+  public var jointLoss: Bool = false
+  public var valueLossCoefficient: Double = 1
   public var clipActions: Bool = false
   public var timeLimit: TimeLimitTreatment = .bootstrap
   public var batchEndBootstrap: BatchEndValue = .nextState
@@ -142,6 +158,7 @@ public struct TrainerConfig: Sendable, Equatable {
   public var learningRateAnnealing: Bool = true
   public var rewardClip: Double? = 10
   public var observationNormalization: Bool = true
+  public var observationNormalizer: ObservationNormalizerKind = .zFilter
   public var observationClip: Double? = 10
   public var activation: ActivationKind = .tanh
   public var gradientClip: Double? = nil
@@ -151,6 +168,7 @@ public struct TrainerConfig: Sendable, Equatable {
   // Diagnostics
   public var diagnosticsEvery: Int = 10
   public var heldOutUpdatesFilters: Bool = false
+  public var recordEpisodeReturns: Bool = false
 
   public init() {}
 }
@@ -366,6 +384,17 @@ public enum Settings {
             check: checkHiddenSizes),
     setting("valueLossMaskEpisodeEnds", \.valueLossMaskEpisodeEnds, .shared,
             "Leave the last step of every finished episode out of the value loss, as the authors' code does (it masks steps with not_done == 0). Off: every step's target is fitted."),
+    setting("jointLoss", \.jointLoss, .shared,
+            "PPO only. On: one loop of policyEpochs × minibatches trains both networks on the same minibatches with one loss, policy loss + valueLossCoefficient × value loss, as CleanRL's ppo_continuous_action.py (vwxyzjn/cleanrl@35896b1, the Gymnasium version) L259-L305 (loss at L300); gradientClip then clips the norm of both networks' gradients together (L304, clip_grad_norm_ over agent.parameters()), and each network takes its Adam step (the two Adams step together, so with valueLR = policyLR they are one Adam over both networks, L183). Off: the value network trains first for valueEpochs, then the policy (the authors' code).",
+            check: { v, c in
+              guard v else { return nil }
+              if c.algorithm != .ppo { return "needs algorithm ppo (TRPO has no loss to join)" }
+              return c.valueEpochs == c.ppo.policyEpochs ? nil
+                : "needs valueEpochs (\(c.valueEpochs)) = policyEpochs (\(c.ppo.policyEpochs)): both networks train in one loop"
+            }),
+    setting("valueLossCoefficient", \.valueLossCoefficient, .shared,
+            "The value loss is valueLossCoefficient × mean((V − target)²) (or its clipped form). 1: the authors' value_loss_gae (no ½). CleanRL: 0.25, its vf_coef 0.5 (L71, L300) times the ½ of its v_loss (L295, L297). With separate Adams it matters only through Adam's epsilon; in jointLoss it weighs the value gradient against the policy's under the shared gradient clip.",
+            check: positive),
     setting("clipActions", \.clipActions, .shared,
             "Clip actions to the action bounds before stepping the environment. The authors' code passes the Gaussian sample unclipped (MuJoCo clamps the control internally; the control cost sees the raw action)."),
     setting("timeLimit", \.timeLimit, .shared,
@@ -380,7 +409,7 @@ public enum Settings {
             "The value-clipping range (the authors' clip_val_eps, 0.2 in every config, apart from the policy's clip_eps); off = the policy's clipEpsilon.",
             check: positiveOrOff),
     setting("rewardNormalization", \.rewardNormalization, .codeLevel,
-            "none; rewards: the authors' ZFilter(center=False), (r − μ)/(σ + 1e-8) + μ over the rewards' running statistics; returns: r / (σ + 1e-8) with σ the running std of the discounted return.",
+            "none; rewards: the authors' ZFilter(center=False), (r − μ)/(σ + 1e-8) + μ over the rewards' running statistics; returns: r / (σ + 1e-8) with σ the running std of the discounted return; gymnasium: Gymnasium's NormalizeReward(gamma) (0.28.1/0.29.1 wrappers/normalize.py), CleanRL's ppo_continuous_action.py L99: ret ← ret·γ·(1 − terminated) + r, never reset at a reset or truncation, r / √(var + 1e-8) with Gymnasium's RunningMeanStd of ret (count 1e-4, var 1 to start).",
             paper: "Section 3, optimization 2 (reward scaling)"),
     setting("initialization", \.initialization, .codeLevel,
             "orthogonal (gain √2 hidden, 0.01 policy head, 1 value head, zero biases) or PyTorch's default Linear init.",
@@ -393,13 +422,15 @@ public enum Settings {
     setting("observationNormalization", \.observationNormalization, .codeLevel,
             "Running per-component z-score of observations (Welford).",
             paper: "Section 3, optimization 6 (observation normalization)"),
+    setting("observationNormalizer", \.observationNormalizer, .codeLevel,
+            "The running statistics of observation normalisation: zFilter, the authors' ZFilter (Welford, n − 1 variance, (x − μ)/(σ + 1e-8)); or gymnasium, Gymnasium's NormalizeObservation (0.28.1/0.29.1 wrappers/normalize.py), which CleanRL's ppo_continuous_action.py L97 uses: statistics start at count 1e-4, mean 0, var 1, population variance, (x − μ)/√(var + 1e-8). Both update with each observation before normalising it, reset and final observations included."),
     setting("observationClip", \.observationClip, .codeLevel,
             "Clip observations to ±observationClip after normalisation; off = no clip.",
             paper: "Section 3, optimization 7 (observation clipping)", check: positiveOrOff),
     setting("activation", \.activation, .codeLevel, "Hidden activation of both networks: tanh (the authors') or relu.",
             paper: "Section 3, optimization 8 (hyperbolic tan activations)"),
     setting("gradientClip", \.gradientClip, .codeLevel,
-            "Global gradient-norm clipping (PyTorch clip_grad_norm_). PPO: the policy gradient only, as in the authors' code. TRPO: the value network's gradient (the authors' TRPO+ setting has no effect in their code; here it clips the value network).",
+            "Global gradient-norm clipping (PyTorch clip_grad_norm_). PPO: the policy gradient only, as in the authors' code; with jointLoss, both networks' gradients together (one norm, one factor), as CleanRL's L304. TRPO: the value network's gradient (the authors' TRPO+ setting has no effect in their code; here it clips the value network).",
             paper: "Section 3, optimization 9 (global gradient clipping)", check: positiveOrOff),
     // PPO
     setting("policyLR", \.ppo.policyLR, .ppo, "Policy Adam learning rate.", check: positive),
@@ -431,6 +462,8 @@ public enum Settings {
             check: { v, _ in v >= 0 ? nil : "must be at least 0 (0 = off), got \(v)" }),
     setting("heldOutUpdatesFilters", \.heldOutUpdatesFilters, .diagnostics,
             "The held-out diagnostic rollout also pushes its observations and rewards into the training normalisation statistics, as the authors' advanced_logging did in 10 of their 15 configs (their held-out rollout ran through the training environment's filters). Changes training."),
+    setting("recordEpisodeReturns", \.recordEpisodeReturns, .diagnostics,
+            "Store the return of every completed training episode in its iteration's metrics (episodeReturns), which the score method lastEpisodes needs (CleanRL's benchmark: the mean of a run's last 100 episodic returns). Does not change training."),
   ]
 
   /// Every key, in table order.

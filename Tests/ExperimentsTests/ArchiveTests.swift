@@ -45,6 +45,35 @@ final class ArchiveTests: XCTestCase {
     XCTAssertEqual(fromArchive.provenance.archive?.file, "mini-tiny.jsonl")
   }
 
+  /// A manifest scored as CleanRL's benchmark (`lastEpisodes`): its runs must record their
+  /// episodes, its archive header names the episode count, and the archive round-trips.
+  func testLastEpisodesScoreInManifestsAndArchives() throws {
+    let cleanRL = miniManifest
+      .replacingOccurrences(of: #""score": {"method": "lastMean", "iterations": 2}"#,
+                            with: #""score": {"method": "lastEpisodes", "episodes": 100}"#)
+      .replacingOccurrences(of: #""preset": "PPO", "overrides": {"minibatches": 4}"#,
+                            with: #""preset": "CleanRL", "overrides": {"minibatches": 4}"#)
+      .replacingOccurrences(of: #""preset": "TRPO", "overrides": {"minibatches": 4}"#,
+                            with: #""preset": "TRPO", "overrides": {"minibatches": 4, "recordEpisodeReturns": true}"#)
+    let m = try decodeMini(cleanRL)
+    XCTAssertEqual(m.score, .cleanRL)
+    // Without recorded episodes the score could not be computed: refused before training.
+    let unrecorded = cleanRL.replacingOccurrences(of: #", "recordEpisodeReturns": true"#, with: "")
+    XCTAssertThrowsError(try decodeMini(unrecorded)) { e in
+      XCTAssertTrue("\(e)".contains("algorithms.TRPO: score method lastEpisodes needs recordEpisodeReturns: true"), "\(e)")
+    }
+    // Each method names its own count.
+    XCTAssertThrowsError(try decodeMini(cleanRL.replacingOccurrences(of: #""episodes": 100"#, with: #""iterations": 100"#))) { e in
+      XCTAssertTrue("\(e)".contains("score.iterations: unknown key; expected one of method, episodes"), "\(e)")
+    }
+    let e = try m.expand()
+    let (_, archive) = try trained(e)
+    let header = String(decoding: archive.data, as: UTF8.self).split(separator: "\n").first.map(String.init)
+    XCTAssertEqual(header,
+      #"{"format":"repro-archive-1","manifest":"mini","runs":12,"scale":"tiny","score":{"episodes":100,"method":"lastEpisodes"}}"#)
+    XCTAssertEqual(try Archive.decode(archive.data, file: "a.jsonl"), archive)
+  }
+
   func testTheHalvesOfAShardedRunMergeToTheWhole() throws {
     let e = try decodeMini().expand()
     let (_, whole) = try trained(e)

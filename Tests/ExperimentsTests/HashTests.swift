@@ -94,7 +94,8 @@ final class HashTests: XCTestCase {
       ("lineSearchSteps", "9"), ("lineSearchAcceptRatio", "0.2"), ("diagnosticsEvery", "0"),
       ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"), ("timeLimit", "bootstrap"),
       ("batchEndBootstrap", "zero"), ("valueClipEpsilon", "0.3"), ("fisherSubsetRounding", "truncated"),
-      ("heldOutUpdatesFilters", "true"),
+      ("heldOutUpdatesFilters", "true"), ("jointLoss", "true"), ("valueLossCoefficient", "0.25"),
+      ("observationNormalizer", "gymnasium"), ("recordEpisodeReturns", "true"),
     ]
     XCTAssertEqual(Set(changes.map(\.0)), Set(TrainerConfig.keys), "cover every setting")
     var seen: Set<String> = [base.hash]

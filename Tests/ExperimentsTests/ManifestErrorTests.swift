@@ -41,7 +41,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"hiddenSizes\": [64, \"64\"]}}"),
                         "\(f): algorithms.TRPO.overrides.hiddenSizes[1]: expected an integer")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"rewardNormalization\": \"return\"}}"),
-                        "\(f): algorithms.TRPO.overrides.rewardNormalization: expected one of none, rewards, returns, got 'return'")
+                        "\(f): algorithms.TRPO.overrides.rewardNormalization: expected one of none, rewards, returns, gymnasium, got 'return'")
     assertManifestError(miniManifest.replacing1("\"tasks\": [\"Hopper\", \"Walker2d\"]", "\"tasks\": \"Hopper\""),
                         "\(f): tasks: expected an array")
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\"", "\"citation\": 7"),
@@ -65,7 +65,7 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownAlgorithmPresetAndTask() {
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO++\","),
-                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text)")
+                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text), CleanRL")
     assertManifestError(miniManifest.replacing1("[\"Hopper\", \"Walker2d\"]", "[\"Hopper\", \"Ant\"]"),
                         "\(f): tasks[1]: unknown task 'Ant'; expected one of Walker2d, Hopper, Humanoid")
     assertManifestError(miniManifest.replacing1("\"perTask\": {\"Hopper\"", "\"perTask\": {\"Humanoid\""),
@@ -75,7 +75,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("\"defaultScale\": \"tiny\"", "\"defaultScale\": \"huge\""),
                         "\(f): defaultScale: unknown scale 'huge'; scales: tiny, two")
     assertManifestError(miniManifest.replacing1("\"method\": \"lastMean\"", "\"method\": \"median\""),
-                        "\(f): score.method: unknown score method 'median'; expected one of lastMean, max")
+                        "\(f): score.method: unknown score method 'median'; expected one of lastMean, max, lastEpisodes")
   }
 
   func testSeedsMustBePositive() {

@@ -25,7 +25,8 @@ final class SettingsTests: XCTestCase {
     "rewardNormalization":"returns","stepsPerIteration":2048,"valueClipping":true,"valueEpochs":10,"valueLR":0.00025,
     "valueLossMaskEpisodeEnds":true,
     "timeLimit":"bootstrap","batchEndBootstrap":"nextState","valueClipEpsilon":null,"fisherSubsetRounding":"rounded",
-    "heldOutUpdatesFilters":false}
+    "heldOutUpdatesFilters":false,
+    "jointLoss":false,"valueLossCoefficient":1,"observationNormalizer":"zFilter","recordEpisodeReturns":false}
     """
 
   /// Pins one identity's canonical text and hash: a change here orphans every stored run.
@@ -120,5 +121,27 @@ final class SettingsTests: XCTestCase {
     XCTAssertEqual(ScoreDefinition(method: .lastMean, iterations: 10).score(of: returns), 3)
     XCTAssertEqual(ScoreDefinition(method: .max, iterations: 1).score(of: returns), 5)
     XCTAssertNil(ScoreDefinition.authors.score(of: [nil, nil]))
+  }
+
+  /// CleanRL's benchmark score: the mean of the last N episodic returns, across
+  /// iteration boundaries; all of them when fewer; none when no episode was recorded.
+  /// Exact: the sums below are of small integers.
+  func testLastEpisodesScore() {
+    func iteration(_ i: Int, _ returns: [Double]?) -> IterationMetrics {
+      var m = IterationMetrics(iteration: i)
+      m.episodeReturns = returns
+      m.episodes = returns?.count ?? 0
+      m.meanReturn = returns.flatMap { $0.isEmpty ? nil : $0.reduce(0, +) / Double($0.count) }
+      return m
+    }
+    let its = [iteration(0, [1, 2, 3]), iteration(1, []), iteration(2, [10]), iteration(3, [20, 30])]
+    XCTAssertEqual(ScoreDefinition(method: .lastEpisodes, iterations: 3).score(ofIterations: its), 20)  // 10, 20, 30
+    XCTAssertEqual(ScoreDefinition(method: .lastEpisodes, iterations: 4).score(ofIterations: its), 63.0 / 4)  // 3, 10, 20, 30
+    XCTAssertEqual(ScoreDefinition.cleanRL.score(ofIterations: its), 66.0 / 6)
+    XCTAssertNil(ScoreDefinition.cleanRL.score(ofIterations: [iteration(0, nil), iteration(1, [])]))
+    // The iteration-based methods read the per-iteration means, as before.
+    XCTAssertEqual(ScoreDefinition(method: .lastMean, iterations: 2).score(ofIterations: its), 17.5)  // 10 and 25
+    XCTAssertEqual(ScoreDefinition.cleanRL.episodes, 100)
+    XCTAssertNil(ScoreDefinition.cleanRL.score(of: [1, 2]), "the episodes are needed")
   }
 }

@@ -9,6 +9,12 @@
 # norm 0.5, separate [64, 64] tanh actor and critic with orthogonal init, state-
 # independent log-std.
 #
+# It is also the PyTorch side of the cross-implementation check (crosscheck.py): apart from the
+# differences below, which change no arithmetic of the algorithm, it computes what CleanRL's
+# ppo_continuous_action.py at vwxyzjn/cleanrl@35896b1 (Gymnasium 0.28/0.29) computes. Gymnasium
+# 1.4's NormalizeObservation, NormalizeReward and RunningMeanStd do the arithmetic of 0.28/0.29's
+# (NormalizeObservation now returns float32, which the float32 torch tensor was anyway).
+#
 # Deliberate differences from CleanRL, for a CPU speed figure in Repro's BENCHMARKS.md:
 # - argparse instead of tyro; no TensorBoard / wandb logging, no video capture
 #   (CleanRL's per-iteration add_scalar calls are left out, so this is marginally
@@ -21,7 +27,9 @@
 # - at the end it prints env steps per second (total env steps / wall seconds from
 #   the first reset to the end of the last update, i.e. rollouts + GAE + updates)
 #   (and env steps per CPU second of the process, which a shared machine disturbs less)
-#   and the mean episodic return of the episodes that ended in the last iterations.
+#   and the mean episodic return of the episodes that ended in the last iterations;
+# - --json also records every episode and CleanRL's benchmark score (mean of the last 100
+#   episodic returns), written atomically.
 import os
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -320,6 +328,11 @@ def main():
         "report_iters": args.report_iters,
         "recent_episodes": len(recent),
         "recent_mean_return": float(np.mean(recent)) if recent else float("nan"),
+        # CleanRL's benchmark score (openrlbenchmark rlops, metric_last_n_average_window 100):
+        # the mean of the run's last 100 episodic returns.
+        "score_last_100_episodes": float(np.mean([r for (_, _, r, _) in episodes[-100:]])) if episodes else float("nan"),
+        # every training episode, in order: [iteration, global_step, return, length]
+        "episodes_list": [[it, gs, r, ln] for (it, gs, r, ln) in episodes],
     }
     print(f"run {run_name}")
     print(f"env steps {global_step} ({args.num_iterations} iterations x {args.batch_size}) in {wall:.2f} s "
@@ -328,9 +341,11 @@ def main():
     print(f"mean episodic return, last {args.report_iters} iterations (iterations {last}-{args.num_iterations}, "
           f"{len(recent)} episodes): {summary['recent_mean_return']:.1f}")
     if args.json:
-        with open(args.json, "w") as f:
+        tmp = args.json + ".tmp"
+        with open(tmp, "w") as f:
             json.dump(summary, f, indent=2)
             f.write("\n")
+        os.replace(tmp, args.json)  # atomic: a crashed run leaves no half-written summary
 
 
 if __name__ == "__main__":
