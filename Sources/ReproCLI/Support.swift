@@ -42,12 +42,14 @@ func runProgram(_ path: String, _ args: [String]) -> String? {
   return String(decoding: data, as: UTF8.self)
 }
 
-/// `git rev-parse --short HEAD`, plus "-dirty" when `git status --porcelain --untracked-files=no` lists a changed tracked file; "unknown" without git.
+/// `git rev-parse --short HEAD`, plus "-dirty" when a tracked file outside reports/ differs from it; "unknown" without git.
 func gitCommitDescription() -> String {
   let env = "/usr/bin/env"
   guard let head = runProgram(env, ["git", "rev-parse", "--short", "HEAD"])?
     .trimmingCharacters(in: .whitespacesAndNewlines), !head.isEmpty else { return "unknown" }
-  guard let status = runProgram(env, ["git", "status", "--porcelain", "--untracked-files=no"]) else { return head }
+  // Outputs (reports/, archives and golden files) do not make the code dirty: a report written
+  // after its archive, or one report after another, still names the clean commit that made it.
+  guard let status = runProgram(env, ["git", "status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(top,exclude)reports"]) else { return head }
   return status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? head : head + "-dirty"
 }
 
