@@ -523,21 +523,8 @@ func curvesSection(_ inputs: ReportInputs) -> CurvesSection? {
       let every = first.curves.every
       let stepsPerIteration = Double(first.totalSteps) / Double(first.iterations)
       let points = same.map(\.curves.meanReturn.count).max() ?? 0
-      var steps: [Double] = [], mean: [Double?] = [], low: [Double?] = [], high: [Double?] = []
-      for i in 0..<points {
-        steps.append(Double(min((i + 1) * every, first.iterations)) * stepsPerIteration)
-        let xs = same.compactMap { i < $0.curves.meanReturn.count ? $0.curves.meanReturn[i] : nil }
-        guard !xs.isEmpty else { mean.append(nil); low.append(nil); high.append(nil); continue }
-        mean.append(ArchivedRun.rounded(xs.reduce(0, +) / Double(xs.count)))
-        var b = inputs.bootstrap("curve/\(t.rawValue)/\(a.name)/\(i)")
-        if xs.count >= 2, let ci = try? b.meanCI(xs) {
-          low.append(ArchivedRun.rounded(ci.low))
-          high.append(ArchivedRun.rounded(ci.high))
-        } else {
-          low.append(nil)
-          high.append(nil)
-        }
-      }
+      let steps = (0..<points).map { Double(min(($0 + 1) * every, first.iterations)) * stepsPerIteration }
+      let (mean, low, high) = meanAndBand(same.map(\.curves.meanReturn), points: points, inputs) { "curve/\(t.rawValue)/\(a.name)/\($0)" }
       series.append(CurveSeries(algorithm: a.name, runs: same.count, steps: steps, mean: mean, low: low, high: high))
     }
     if !series.isEmpty { panels.append(CurvePanel(task: t.rawValue, series: series)) }
@@ -548,6 +535,25 @@ func curvesSection(_ inputs: ReportInputs) -> CurvesSection? {
     metric: "mean return per episode of the training rollouts",
     band: "\(level) percentile bootstrap CI of that mean (\(inputs.options.resamples) resamples; none where a point has fewer than 2 runs)",
     panels: panels)
+}
+
+/// Per point of `series` (one per run, nil where a run has no value): the mean over the runs
+/// that have one and a percentile bootstrap CI of it (stream `stream(point)`; none below 2
+/// runs), to 5 significant digits.
+func meanAndBand(
+  _ series: [[Double?]], points: Int, _ inputs: ReportInputs, stream: (Int) -> String
+) -> (mean: [Double?], low: [Double?], high: [Double?]) {
+  var mean: [Double?] = [], low: [Double?] = [], high: [Double?] = []
+  for i in 0..<points {
+    let xs = series.compactMap { i < $0.count ? $0[i] : nil }.filter(\.isFinite)
+    guard !xs.isEmpty else { mean.append(nil); low.append(nil); high.append(nil); continue }
+    mean.append(ArchivedRun.rounded(xs.reduce(0, +) / Double(xs.count)))
+    var b = inputs.bootstrap(stream(i))
+    let ci = xs.count >= 2 ? try? b.meanCI(xs) : nil
+    low.append(ci.flatMap { ArchivedRun.rounded($0.low) })
+    high.append(ci.flatMap { ArchivedRun.rounded($0.high) })
+  }
+  return (mean, low, high)
 }
 
 /// The trust-region diagnostics of every algorithm row on every task, from the
@@ -574,19 +580,8 @@ func trustRegionSection(_ inputs: ReportInputs) -> TrustRegionSection? {
         guard let first = runs.first?.curves.diagnostics else { continue }
         let same = runs.compactMap(\.curves.diagnostics).filter { $0.iterations == first.iterations }
         let agents = same.map(m.pick)
-        var mean: [Double?] = [], low: [Double?] = [], high: [Double?] = []
-        for i in first.iterations.indices {
-          let xs = agents.compactMap { i < $0.count ? $0[i] : nil }.filter(\.isFinite)
-          guard !xs.isEmpty else { mean.append(nil); low.append(nil); high.append(nil); continue }
-          mean.append(ArchivedRun.rounded(xs.reduce(0, +) / Double(xs.count)))
-          var b = inputs.bootstrap("trust/\(m.key)/\(t.rawValue)/\(a.name)/\(i)")
-          if xs.count >= 2, let ci = try? b.meanCI(xs) {
-            low.append(ArchivedRun.rounded(ci.low))
-            high.append(ArchivedRun.rounded(ci.high))
-          } else {
-            low.append(nil)
-            high.append(nil)
-          }
+        let (mean, low, high) = meanAndBand(agents, points: first.iterations.count, inputs) {
+          "trust/\(m.key)/\(t.rawValue)/\(a.name)/\($0)"
         }
         var bound: Double? = nil, label: String? = nil
         if let c = specs.first?.config {

@@ -57,20 +57,7 @@ enum PlotText {
   }
 
   /// Escapes text for XML content and attribute values.
-  static func escape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      default: out.append(ch)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { escapeXML(s) }
 
   /// Superscript digits and minus, for "10⁴"-style powers.
   static func superscript(_ n: Int) -> String {
