@@ -21,7 +21,7 @@ REPRO := $(BUILD_DIR)/$(CONFIG)/repro
 SCALE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test check-reports check-figures bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean reproduce-table2 reproduce-table3 reproduce-cleanrl check-smoke
+.PHONY: all deps build test check-reports check-figures bench-env bench-overhead check-slurm bench-ppo bench-trpo bench-parallel check-latex clean check-smoke
 
 all: build
 
@@ -44,34 +44,21 @@ test: deps
 	  if [ $$rc -eq 77 ]; then echo "make test: the Slurm check was skipped (reason above); everything else passed"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
-# Runs every missing run (finished ones are skipped, so rerunning resumes), archives
+# make reproduce-<name> for experiments/<name>.json (table2, table3, cleanrl, figure1, ...):
+# runs every missing run (finished ones are skipped, so rerunning resumes), archives
 # the results (reports/archive/<table>-<scale>.jsonl), then writes
 # reports/<table>-<scale>.md, .tex, .json, .svg (and the curves and LaTeX fragments)
 # from the archive, so that the committed report can be regenerated (make check-reports).
-reproduce-table2: build
-	$(REPRO) run experiments/table2.json --scale $(SCALE) --jobs $(JOBS)
-	$(REPRO) archive experiments/table2.json --scale $(SCALE)
-	$(REPRO) report experiments/table2.json --scale $(SCALE) --from-archive reports/archive/table2-$(SCALE).jsonl \
-	  --command "make reproduce-table2 SCALE=$(SCALE)"
-
-reproduce-table3: build
-	$(REPRO) run experiments/table3.json --scale $(SCALE) --jobs $(JOBS)
-	$(REPRO) archive experiments/table3.json --scale $(SCALE)
-	$(REPRO) report experiments/table3.json --scale $(SCALE) --from-archive reports/archive/table3-$(SCALE).jsonl \
-	  --command "make reproduce-table3 SCALE=$(SCALE)"
+reproduce-%: build
+	$(REPRO) run experiments/$*.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) archive experiments/$*.json --scale $(SCALE)
+	$(REPRO) report experiments/$*.json --scale $(SCALE) --from-archive reports/archive/$*-$(SCALE).jsonl \
+	  --command "make reproduce-$* SCALE=$(SCALE)"
 
 # Renders every committed figure (reports/*-curves.svg, -trust-region.svg, -grid.svg) to PNG
 # with librsvg and checks that each is inked and has the panels its SVG declares.
 check-figures:
 	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*-curves.svg reports/*-trust-region.svg reports/*-grid.svg 2>/dev/null)
-
-# CleanRL's PPO (experiments/cleanrl.json): SCALE=quick is half of CleanRL's budget, 3 seeds per task
-# (about 6 minutes with JOBS=2 here); SCALE=paper is CleanRL's budget (1M steps, 3 seeds).
-reproduce-cleanrl: build
-	$(REPRO) run experiments/cleanrl.json --scale $(SCALE) --jobs $(JOBS)
-	$(REPRO) archive experiments/cleanrl.json --scale $(SCALE)
-	$(REPRO) report experiments/cleanrl.json --scale $(SCALE) --from-archive reports/archive/cleanrl-$(SCALE).jsonl \
-	  --command "make reproduce-cleanrl SCALE=$(SCALE)"
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.

@@ -9,19 +9,7 @@ enum PlotText {
   /// for negatives and never "-0"; "0" for a non-finite value (callers never
   /// print one: they drop such points first).
   static func fixed(_ x: Double, _ decimals: Int) -> String {
-    guard x.isFinite else { return "0" }
-    let d = max(0, min(decimals, 15))
-    let scale = pow10(d)
-    let r = (x * scale).rounded(.toNearestOrAwayFromZero)
-    guard r.magnitude < 9.0e18 else { return x.description }
-    let n = Int64(r)
-    if n == 0 { return d == 0 ? "0" : "0." + String(repeating: "0", count: d) }
-    var digits = String(n.magnitude)
-    if d > 0 {
-      if digits.count <= d { digits = String(repeating: "0", count: d - digits.count + 1) + digits }
-      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -d))
-    }
-    return (n < 0 ? "-" : "") + digits
+    x.isFinite ? formatNumber(x, decimals: decimals) : "0"
   }
 
   /// `fixed(x, maxDecimals)` without trailing zeros (and without a trailing
