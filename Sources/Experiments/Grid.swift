@@ -117,6 +117,14 @@ public struct Grid: Sendable, Equatable {
     }
     return out
   }
+
+  /// The scores of the selected runs whose factor `factor` (an index into `factors`) is at its value `value`
+  /// (an index into its values), configurations in expansion order: a histogram's group and a factor claim's side.
+  public func selectedScores(
+    factor: Int, value: Int, in selection: [(base: String, levels: [Int], row: String?)], scores: (String) -> [Double]
+  ) -> [Double] {
+    selection.filter { $0.levels[factor] == value }.flatMap { $0.row.map(scores) ?? [] }
+  }
 }
 
 extension ManifestDecoder {

@@ -37,7 +37,12 @@ import Statistics
 ///       "references"?: {"PPO (baselines)": "what it is"},  // rows with paper values, no runs
 ///       "derived"?: {"AAI": "max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))"},
 ///       "paper"?: {"PPO": {"Hopper": {"mean": 2513, "low"?: 2391, "high"?: 2632}}},
-///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"}],
+///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"},
+///                   // one row's median run against a number, on a per-run statistic (`FigureClaims`):
+///                   {"name": "...", "left": "TRPO", "op": "<=", "right": 1, "tasks": "all",
+///                    "statistic"?: {"diagnostic": "meanKL", "batch": "train", "over": "max", "perBound"?: true}},
+///                   // a grid factor's values, on the runs the grid's selection keeps:
+///                   {"name": "...", "factor": "RS", "left": "returns", "op": ">", "right": "none", "tasks": "all"}],
 ///       "rows"?: ["PPO", "PPO (baselines)", ...],         // display order of every row
 ///       "authorsConfigs"?: "sources/authors-configs.json", // relative to the manifest: compare with the authors' code
 ///       "deviations"?: [{"rows"?: ["PPO-M", "TRPO"], "tasks": "all", "setting"?: "initialization",
@@ -247,18 +252,31 @@ public struct ManifestClaim: Sendable, Equatable {
       }
     }
   }
+  /// What the two sides are.
+  public enum Subject: Sendable, Equatable {
+    /// `[left] op [right]`: two rows (algorithms or derived rows), on their runs' mean scores.
+    case rows
+    /// The median over `left`'s runs of a per-run statistic (the score when nil) against the number `bound`
+    /// (written as `right`): for example TRPO's largest mean KL ÷ δ < 1 (`FigureClaims`).
+    case median(RunStatistic?, bound: Double)
+    /// A grid factor's two values: the runs the grid's selection keeps with the factor at `left`
+    /// against those at `right`, on their mean scores (the paper's Figure 1).
+    case factor(String)
+  }
   public var name: String
   public var left: String
   public var op: Op
   public var right: String
   /// The tasks it is claimed on (all of the manifest's when written as "all").
   public var tasks: [PaperTask]
-  public init(name: String, left: String, op: Op, right: String, tasks: [PaperTask]) {
+  public var subject: Subject
+  public init(name: String, left: String, op: Op, right: String, tasks: [PaperTask], subject: Subject = .rows) {
     self.name = name
     self.left = left
     self.op = op
     self.right = right
     self.tasks = tasks
+    self.subject = subject
   }
 
   /// `[left] relation [right]` as a Statistics claim, before inlining derived rows.
@@ -300,7 +318,7 @@ extension Manifest {
     } catch let f as Fail {
       throw ManifestError(file: file, issues: [.init(path: f.path.description, message: f.message)])
     }
-    let issues = manifest.configIssues()
+    let issues = manifest.configIssues() + manifest.figureClaimIssues()
     if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
     return manifest
   }
@@ -343,7 +361,9 @@ struct ManifestDecoder {
     let allRows = algorithmNames + references.map(\.name) + derived.map(\.name)
     let paper = try top.optional("paper").map { try self.paper($0, rows: allRows, tasks: tasks) } ?? []
     let claims = try top.optional("claims").map {
-      try self.claims($0, comparable: algorithmNames + derived.map(\.name), references: references, tasks: tasks)
+      try self.claims(
+        $0, comparable: algorithmNames + derived.map(\.name), algorithms: algorithmNames, references: references,
+        tasks: tasks, grid: grid)
     } ?? []
     let rows = try top.optional("rows").map { try self.rows($0, all: allRows) } ?? allRows
     var manifest = Manifest(
@@ -549,10 +569,16 @@ struct ManifestDecoder {
     return paper
   }
 
-  func claims(_ node: Node, comparable: [String], references: [ReferenceRow], tasks: [PaperTask]) throws -> [ManifestClaim] {
+  func claims(
+    _ node: Node, comparable: [String], algorithms: [String], references: [ReferenceRow], tasks: [PaperTask], grid: Grid?
+  ) throws -> [ManifestClaim] {
     var claims: [ManifestClaim] = []
     for n in try node.array() {
-      let o = try n.object(allowed: ["name", "left", "op", "right", "tasks"])
+      let o = try n.object(allowed: ["name", "left", "op", "right", "tasks", "statistic", "factor"])
+      if o.optional("factor") != nil || o.optional("statistic") != nil || o.optional("right")?.isNumber == true {
+        claims.append(try figureClaim(o, algorithms: algorithms, tasks: tasks, grid: grid))
+        continue
+      }
       func side(_ key: String) throws -> String {
         let node = try o.required(key)
         let s = try node.string()
@@ -564,15 +590,20 @@ struct ManifestDecoder {
       }
       let name = try o.required("name").nonEmptyString()
       let left = try side("left")
-      let opNode = try o.required("op")
-      let opText = try opNode.string()
-      guard let op = ManifestClaim.Op(rawValue: opText) else {
-        throw Fail(opNode.path, "unknown operator '\(opText)'; expected one of \(ManifestClaim.Op.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
+      let op = try claimOp(o)
       let right = try side("right")
       claims.append(ManifestClaim(name: name, left: left, op: op, right: right, tasks: try claimTasks(o.required("tasks"), among: tasks)))
     }
     return claims
+  }
+
+  func claimOp(_ o: ObjectReader) throws -> ManifestClaim.Op {
+    let opNode = try o.required("op")
+    let opText = try opNode.string()
+    guard let op = ManifestClaim.Op(rawValue: opText) else {
+      throw Fail(opNode.path, "unknown operator '\(opText)'; expected one of \(ManifestClaim.Op.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return op
   }
 
   func claimTasks(_ node: Node, among tasks: [PaperTask]) throws -> [PaperTask] {

@@ -62,7 +62,7 @@ public enum SeedPlanner {
     }
     var claims: [ClaimPlan] = []
     var needed: [String: Int] = [:]  // "row\u{0}task" → runs, looked up only
-    for claim in manifest.claims {
+    for claim in manifest.rowClaims {
       let statement = try claim.statement.inlining(inputs.definitions)
       let calibrated = try CalibratedClaim(statement)
       for t in claim.tasks {

@@ -305,6 +305,10 @@ func derivedRow(_ d: DerivedRow, paper: [PaperValue?], _ inputs: ReportInputs) t
 func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
   var lines: [ClaimLine] = []
   for claim in inputs.manifest.claims {
+    guard claim.subject == .rows else {
+      for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
+      continue
+    }
     let relation = claim.op.relation
     let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)
       ? "claimed \(claim.op.rawValue), judged as \(relation.rawValue)" : nil
@@ -342,7 +346,7 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
   let design = outcome.design
   let looks = design.looks.map(String.init).joined(separator: ", ")
   var lines: [ClaimLine] = []
-  for (k, claim) in inputs.manifest.claims.enumerated() {
+  for (k, claim) in inputs.manifest.rowClaims.enumerated() {
     for t in claim.tasks {
       guard let d = outcome.decision(claim: k, task: t) else { continue }
       let n = design.looks[min(d.look, design.looks.count - 1)]
@@ -362,6 +366,10 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
         method: method))
     }
   }
+  // Claims on figures are not part of the sequential design: judged on the runs there are.
+  for claim in inputs.manifest.claims where claim.subject != .rows {
+    for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
+  }
   return lines
 }
 
@@ -378,7 +386,7 @@ func incompleteSummary(_ c: CellScores) -> String? {
 func robustSection(_ inputs: ReportInputs) throws -> RobustSection {
   let manifest = inputs.manifest
   var pairs: [(x: String, y: String)] = []
-  for c in manifest.claims where manifest.algorithm(named: c.left) != nil && manifest.algorithm(named: c.right) != nil {
+  for c in manifest.rowClaims where manifest.algorithm(named: c.left) != nil && manifest.algorithm(named: c.right) != nil {
     let pair = c.op.relation == .greaterThan ? (c.left, c.right) : (c.right, c.left)
     if !pairs.contains(where: { $0 == pair }) { pairs.append(pair) }
   }
@@ -630,7 +638,7 @@ func gridSection(_ inputs: ReportInputs, _ grid: Grid) -> GridSection {
     }
     for (fi, f) in grid.factors.enumerated() {
       let groups = f.values.indices.map { v in
-        GridGroup(value: f.text(v), scores: selection.filter { $0.levels[fi] == v }.flatMap { $0.row.map(scores) ?? [] })
+        GridGroup(value: f.text(v), scores: grid.selectedScores(factor: fi, value: v, in: selection, scores: scores))
       }
       histograms.append(GridHistogram(task: t.rawValue, factor: f.name, groups: groups))
     }

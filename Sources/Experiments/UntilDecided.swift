@@ -79,7 +79,7 @@ public enum UntilDecided {
     var lines: [SequentialOutcome.Line] = []
     var required: [String: [PaperTask: Int]] = [:]
     func need(_ row: String, _ t: PaperTask, _ n: Int) { required[row, default: [:]][t] = max(required[row]?[t] ?? 0, n) }
-    for (k, claim) in manifest.claims.enumerated() {
+    for (k, claim) in manifest.rowClaims.enumerated() {
       let calibrated = try CalibratedClaim(try claim.statement.inlining(definitions))
       for t in claim.tasks {
         var cells: [String: [Double]] = [:]

@@ -107,6 +107,23 @@ let verdictRuleSentence =
   + "claims and its error rate holds for that line. The percentile-bootstrap CIs in the table are the paper's "
   + "method, kept for comparison with its numbers."
 
+/// The verdict rule, with how claims against a number and grid-factor claims are judged when the report has them.
+func verdictRule(_ claims: [ClaimLine]) -> String {
+  var s = verdictRuleSentence
+  if claims.contains(where: { $0.kind == .median }) {
+    s += " A claim of one row against a number is about the median run: each finished run gives one number (its "
+      + "score, or the statistic the claim names), and the claim is judged on the distribution-free interval of "
+      + "their median between two order statistics (the sign test inverted), whose false \"reproduced\" rate is "
+      + "at most 2.5% for any continuous distribution; it needs at least \(minimumRunsForMedian(alpha: 0.05)) runs."
+  }
+  if claims.contains(where: { $0.kind == .gridFactor }) {
+    s += " A claim on a grid factor compares the runs the grid's selection keeps with the factor at one value "
+      + "against those at the other (Welch t over the pooled runs; its simulation, selection included, shows it "
+      + "conservative, since the spread between configurations widens the interval)."
+  }
+  return s
+}
+
 /// The noise floor of a derived row, in words, for the tasks where it was computed.
 func noiseFloorSentence(_ row: ReportRow, _ table: ResultsTable) -> String? {
   let parts = table.columns.indices.compactMap { j -> String? in

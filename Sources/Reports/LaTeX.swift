@@ -134,7 +134,7 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .claims(let claims):
     guard !claims.isEmpty else { return [] }
     return ["\\subsection*{Claims}",
-            "{\\small \(escapeLaTeX(claimsSummary(claims) + " " + verdictRuleSentence))\\par}"]
+            "{\\small \(escapeLaTeX(claimsSummary(claims) + " " + verdictRule(claims)))\\par}"]
       + smallList(claims.map(latexClaimLine))
   case .robust(let robust): return report.results.map { latexRobust($0, robust, level: level) } ?? []
   case .settings(let tables): return latexSettings(tables)
@@ -281,7 +281,7 @@ func latexClaimLine(_ c: ClaimLine) -> String {
   var s = "\\textbf{\(verdictWord(c.verdict))}"
   if let t = c.task { s += " --- \(escapeLaTeX(t))" }
   s += ": \(latexCode(c.text))"
-  if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d)))" }
+  if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d, decimals: c.decimals)))" }
   if let m = c.method { s += "; \(escapeLaTeX(m))" }
   if let r = c.reason { s += "; \(escapeLaTeX(r))" }
   for caveat in c.caveats { s += "; \\textbf{caveat:} \(escapeLaTeX(caveat))" }

@@ -211,7 +211,7 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
 func markdownClaims(_ claims: [ClaimLine]) -> [String] {
   guard !claims.isEmpty else { return [] }
   var out = ["## Claims", ""]
-  out.append(claimsSummary(claims) + " " + verdictRuleSentence)
+  out.append(claimsSummary(claims) + " " + verdictRule(claims))
   out.append("")
   for c in claims { out.append(markdownClaimLine(c)) }
   out.append("")
@@ -271,7 +271,7 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   var s = "- \(mark) **\(verdictWord(c.verdict))**"
   if let t = c.task { s += " · \(escapeMarkdown(t))" }
   s += " · \(markdownCode(c.text))"
-  if let d = c.difference { s += " · left − right = \(formatCI(d))" }
+  if let d = c.difference { s += " · left − right = \(formatCI(d, decimals: c.decimals))" }
   if let m = c.method { s += " · \(escapeMarkdown(m))" }
   if let r = c.reason { s += " · \(escapeMarkdown(r))" }
   for caveat in c.caveats { s += " · ⚠️ \(escapeMarkdown(caveat))" }

@@ -324,6 +324,16 @@ public struct ReportCell: Equatable, Sendable {
 }
 
 /// A claim with its evidence: the bootstrap CI of `left − right` and the verdict.
+/// What a claim line compares.
+public enum ClaimKind: String, Equatable, Sendable {
+  /// Rows' mean scores (the tables' claims).
+  case rows
+  /// One row's median run against a number.
+  case median
+  /// A grid factor's values, on the runs the grid's selection keeps.
+  case gridFactor
+}
+
 public struct ClaimLine: Equatable, Sendable {
   /// Left side as written, e.g. "[ACLI]".
   public var left: String
@@ -342,12 +352,18 @@ public struct ClaimLine: Equatable, Sendable {
   public var method: String?
   /// What a reader must know about the line: incomplete cells, diverged runs that would change it.
   public var caveats: [String]
+  /// What the sides are, for the rule the report states.
+  public var kind: ClaimKind
+  /// Decimals of the difference's interval as printed.
+  public var decimals: Int
 
   public init(
     left: String, relation: ClaimRelation, right: String, task: String?,
     difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil,
-    method: String? = nil, caveats: [String] = []
+    method: String? = nil, caveats: [String] = [], kind: ClaimKind = .rows, decimals: Int = 0
   ) {
+    self.kind = kind
+    self.decimals = decimals
     self.left = left
     self.relation = relation
     self.right = right

@@ -100,7 +100,7 @@ func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String
 func sequentialSummary(_ outcome: SequentialOutcome, manifest: Manifest) -> String {
   var lines = ["claims (looks at \(outcome.design.looks.map(String.init).joined(separator: ", ")) runs per cell):"]
   for l in outcome.lines {
-    let claim = manifest.claims[l.claim]
+    let claim = manifest.rowClaims[l.claim]
     let n = outcome.design.looks[min(l.decision.look, outcome.design.looks.count - 1)]
     let state: String
     switch l.decision.status {
