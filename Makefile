@@ -55,10 +55,10 @@ reproduce-%: build
 	$(REPRO) report experiments/$*.json --scale $(SCALE) --from-archive reports/archive/$*-$(SCALE).jsonl \
 	  --command "make reproduce-$* SCALE=$(SCALE)"
 
-# Renders every committed figure (reports/*-curves.svg, -trust-region.svg, -grid.svg) to PNG
+# Renders every committed figure (reports/*.svg: bar charts, curves, trust regions, grids) to PNG
 # with librsvg and checks that each is inked and has the panels its SVG declares.
 check-figures:
-	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*-curves.svg reports/*-trust-region.svg reports/*-grid.svg 2>/dev/null)
+	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*.svg 2>/dev/null)
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.

@@ -300,6 +300,14 @@ final class PlotSnapshotTests: XCTestCase {
 }
 
 final class PlotTickTests: XCTestCase {
+  func testACategoricalAxisPutsCategoryIAtPositionI() {
+    let l = Axis(categories: ["PPO", "PPO-M*", "TRPO"]).layout(data: [-7, 12])
+    XCTAssertEqual(l.lower, -0.5)
+    XCTAssertEqual(l.upper, 2.5)
+    XCTAssertEqual(l.ticks, [.init(value: 0, label: "PPO"), .init(value: 1, label: "PPO-M*"), .init(value: 2, label: "TRPO")])
+    XCTAssertEqual(l.map(1, from: 0, to: 300), 150, "the middle category in the middle")
+  }
+
   func testNiceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
     func step(_ span: Double, _ target: Int = 5) -> Double { Axis.niceStep(span: span, target: target).value }
     XCTAssertEqual(step(10), 2)

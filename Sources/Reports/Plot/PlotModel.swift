@@ -213,16 +213,20 @@ public struct Axis: Equatable, Sendable {
   /// About how many intervals between major ticks a linear axis aims for (at most this many).
   public var tickTarget: Int
   public var tickFormat: TickFormat
+  /// A categorical axis: category i sits at position i, labelled with its name, over
+  /// [-0.5, count - 0.5] (`range`, `scale` and the tick settings are then unused).
+  public var categories: [String]?
 
   public init(
     label: String = "", scale: Scale = .linear, range: ClosedRange<Double>? = nil,
-    tickTarget: Int = 5, tickFormat: TickFormat = .automatic
+    tickTarget: Int = 5, tickFormat: TickFormat = .automatic, categories: [String]? = nil
   ) {
     self.label = label
     self.scale = scale
     self.range = range
     self.tickTarget = tickTarget
     self.tickFormat = tickFormat
+    self.categories = categories
   }
 }
 

@@ -72,6 +72,10 @@ extension Axis {
   /// The axis' range and ticks for data values `data` (the values of every
   /// series on this axis; those without a position are ignored).
   public func layout(data: [Double]) -> Layout {
+    if let categories, !categories.isEmpty {
+      let ticks = categories.enumerated().map { Tick(value: Double($0.offset), label: $0.element) }
+      return Layout(scale: .linear, lower: -0.5, upper: Double(categories.count) - 0.5, ticks: ticks, minorTicks: [])
+    }
     switch scale {
     case .linear: return linearLayout(data)
     case .log10: return logLayout(data)
