@@ -40,6 +40,7 @@ test: deps
 	  --skip-build --filter ParityTests
 	$(MAKE) --no-print-directory check-smoke
 	$(MAKE) --no-print-directory check-reports
+	python3 scripts/torchppo/crosscheck.py --self-test
 	@scripts/slurm/check.sh $(REPRO); rc=$$?; \
 	  if [ $$rc -eq 77 ]; then echo "make test: the Slurm check was skipped (reason above); everything else passed"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi

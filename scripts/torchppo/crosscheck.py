@@ -18,13 +18,16 @@ gives each side's mean and 95% t interval, the 95% Welch interval of the differe
 difference test: DIFFERENT when it excludes 0), and the smallest margin these runs could
 have shown equivalence at. With few seeds and seed-to-seed spreads of several hundred the
 test can be INCONCLUSIVE: neither equivalent nor different. That is a result, not a failure.
+Its error rates (false EQUIVALENT at a true difference of +-margin, false DIFFERENT at none)
+are checked by simulation at 3, 5 and 10 seeds per side, normal, unequal-variance and skewed
+scores (`--self-test`, which `make test` runs): at most 5% within Monte Carlo error.
 
 Resumable: each run writes its own JSON file into --out (atomically) and is skipped when
 present, so a stopped check continues where it stopped and more seeds can be added later.
 Runs outside `make test`; needs `make build` and `bash scripts/torchppo/setup.sh`.
 
   .venv/torchppo/bin/python scripts/torchppo/crosscheck.py --seeds 10 --jobs 2
-  python3 scripts/torchppo/crosscheck.py --self-test      # the statistics, against tabled values
+  python3 scripts/torchppo/crosscheck.py --self-test      # the statistics, against tabled values and by simulation
 """
 import argparse
 import concurrent.futures
@@ -90,24 +93,36 @@ def t_cdf(t, df):
     return 1.0 - tail if t > 0 else tail
 
 
+def t_pdf(t, df):
+    """Student's t density."""
+    return math.exp(math.lgamma((df + 1) / 2.0) - math.lgamma(df / 2.0) - 0.5 * math.log(df * math.pi)
+                    - (df + 1) / 2.0 * math.log1p(t * t / df))
+
+
 def t_quantile(q, df):
-    """The q quantile of Student's t (bisection on t_cdf, to 1e-12)."""
+    """The q quantile of Student's t: Newton steps on t_cdf inside a bisection bracket, to 1e-12."""
     if q == 0.5:
         return 0.0
     if q < 0.5:
         return -t_quantile(1.0 - q, df)
     lo, hi = 0.0, 1.0
     while t_cdf(hi, df) < q:
-        hi *= 2.0
+        lo, hi = hi, hi * 2.0
+    x = 0.5 * (lo + hi)
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if t_cdf(mid, df) < q:
-            lo = mid
+        f = t_cdf(x, df) - q
+        if f < 0:
+            lo = x
         else:
-            hi = mid
-        if hi - lo < 1e-12:
-            break
-    return 0.5 * (lo + hi)
+            hi = x
+        step = f / t_pdf(x, df)
+        nxt = x - step
+        if not (lo < nxt < hi):  # Newton left the bracket: bisect instead
+            nxt = 0.5 * (lo + hi)
+        if abs(nxt - x) < 1e-12 or hi - lo < 1e-12:
+            return nxt
+        x = nxt
+    return x
 
 
 def mean_ci(xs, level=0.95):
@@ -173,6 +188,64 @@ def self_test():
     assert not tost(same, shifted, margin=0.5)["equivalent"]
     assert tost(same, [x + 50 for x in same], margin=5.0)["different"]
     print("crosscheck self-test: t quantiles, Welch and TOST as tabled: ok")
+    simulate_error_rates()
+
+
+def simulate_error_rates(seed_counts=(3, 5, 10), replicates=3000):
+    """The test's error rates by simulation, at the seed counts a check uses.
+
+    Scores are drawn around CleanRL's Hopper mean (2383) with the margin of the check (476.6),
+    from four shapes: normal with sd 300 on both sides; normal with sd 200 against 600 (one
+    implementation three times noisier); gamma(2) and lognormal(1) (right-skewed, sd 300),
+    both shapes on both sides. For each, with the true difference Repro - PyTorch at +margin
+    and at -margin (not equivalent), EQUIVALENT must come out at most alpha = 5% of the time;
+    with no true difference, DIFFERENT at most 5%. Tolerance: 3 binomial standard errors at 5%.
+    Returns the table (also printed)."""
+    import random
+    margin = MARGIN_FRACTION * PUBLISHED_V4_MEAN["Hopper"]
+    center = PUBLISHED_V4_MEAN["Hopper"]
+
+    def normal(sd):
+        return lambda r: r.gauss(0.0, sd)
+
+    def gamma2(r):  # gamma(2, 1): mean 2, sd sqrt 2, scaled to sd 300 and centred
+        return (r.gammavariate(2.0, 1.0) - 2.0) * 300.0 / math.sqrt(2.0)
+
+    lognormal_sd = math.sqrt((math.e - 1.0) * math.e)
+
+    def lognormal(r):  # exp(N(0, 1)): mean e^0.5, scaled to sd 300 and centred
+        return (math.exp(r.gauss(0.0, 1.0)) - math.exp(0.5)) * 300.0 / lognormal_sd
+
+    shapes = [("normal, sd 300 / 300", normal(300), normal(300)),
+              ("normal, sd 200 / 600", normal(200), normal(600)),
+              ("gamma(2), sd 300", gamma2, gamma2),
+              ("lognormal(1), sd 300", lognormal, lognormal)]
+    tolerance = 3.0 * math.sqrt(ALPHA * (1.0 - ALPHA) / replicates)
+    rows = []
+    for n in seed_counts:
+        for name, draw_repro, draw_torch in shapes:
+            rng = random.Random(f"tost/{n}/{name}")
+            false_equivalent = {+1: 0, -1: 0}
+            false_different = 0
+            for _ in range(replicates):
+                torch = [center + draw_torch(rng) for _ in range(n)]
+                noise = [draw_repro(rng) for _ in range(n)]
+                for side in (+1, -1):
+                    repro = [center + side * margin + e for e in noise]
+                    if tost(repro, torch, margin)["equivalent"]:
+                        false_equivalent[side] += 1
+                if tost([center + e for e in noise], torch, margin)["different"]:
+                    false_different += 1
+            row = (n, name, false_equivalent[+1] / replicates, false_equivalent[-1] / replicates,
+                   false_different / replicates)
+            rows.append(row)
+            print(f"  n {n:2d}, {name:22s}: false EQUIVALENT {row[2]:.4f} (at +margin), {row[3]:.4f} (at -margin); "
+                  f"false DIFFERENT {row[4]:.4f}")
+            for rate in row[2:]:
+                assert rate <= ALPHA + tolerance, (row, ALPHA + tolerance)
+    print(f"crosscheck self-test: TOST error rates at most {ALPHA} + {tolerance:.4f} (3 SE) at n = "
+          f"{', '.join(map(str, seed_counts))} seeds per side, {replicates} replicates each: ok")
+    return rows
 
 
 # ---------------------------------------------------------------- runs
