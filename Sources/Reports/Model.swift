@@ -323,7 +323,6 @@ public struct ReportCell: Equatable, Sendable {
   }
 }
 
-/// A claim with its evidence: the bootstrap CI of `left − right` and the verdict.
 /// What a claim line compares.
 public enum ClaimKind: String, Equatable, Sendable {
   /// Rows' mean scores (the tables' claims).
@@ -334,6 +333,7 @@ public enum ClaimKind: String, Equatable, Sendable {
   case gridFactor
 }
 
+/// A claim with its evidence: the CI of `left − right` and the verdict.
 public struct ClaimLine: Equatable, Sendable {
   /// Left side as written, e.g. "[ACLI]".
   public var left: String
