@@ -43,6 +43,15 @@ public struct SeedPlanReport: Sendable, Equatable {
   }
 }
 
+extension SeedPlanReport {
+  /// The claim line the pilot's runs do not yet decide with the plan's power that costs the
+  /// fewest core-hours to decide: where `repro run --until-decided --claim --task` spends best first.
+  public var cheapestToDecide: ClaimPlan? {
+    claims.filter { c in c.coreHours != nil && (c.plan.runsPerCell ?? 0) > c.pilotRuns }
+      .min { ($0.coreHours ?? 0) < ($1.coreHours ?? 0) }
+  }
+}
+
 public enum SeedPlanner {
   /// Plans `manifest`'s claims from the pilot results at `pilot` scale, for runs at `target` scale.
   /// - Parameters:
@@ -112,7 +121,10 @@ public enum SeedPlanner {
   }
 
   /// The plan as Markdown.
-  public static func markdown(_ p: SeedPlanReport, command: String, next: String) -> String {
+  /// - Parameters:
+  ///   - next: the command that runs every decidable claim's seeds.
+  ///   - cheapest: the command for `p.cheapestToDecide` alone, if any.
+  public static func markdown(_ p: SeedPlanReport, command: String, next: String, cheapest: String? = nil) -> String {
     func f(_ x: Double?, _ d: Int = 0) -> String { x.map { formatNumber($0, decimals: d) } ?? "—" }
     var out = [
       "# Seed plan: \(p.manifest)", "",
@@ -138,15 +150,20 @@ public enum SeedPlanner {
     out += ["", "**Total: \(f(p.totalCoreHours, 1)) core-hours** for every cell to reach its runs "
               + "(minutes per run measured on the pilot's runs, scaled to the target budget by steps).", "",
             "Next: `\(next)`", ""]
+    if let c = p.cheapestToDecide, let cheapest {
+      out += ["The cheapest claim to decide first (`\(c.claim)` on \(c.task.rawValue), \(f(c.coreHours, 1)) core-hours "
+                + "for \(c.plan.runsPerCell ?? 0) runs per cell, the pilot's included): `\(cheapest)`", ""]
+    }
     return out.joined(separator: "\n")
   }
 
   /// The plan as JSON (sorted keys).
-  public static func json(_ p: SeedPlanReport, command: String, next: String) -> String {
+  public static func json(_ p: SeedPlanReport, command: String, next: String, cheapest: String? = nil) -> String {
     JSONValue.object([
       ("schema", .string("repro.seed-plan/1")), ("manifest", .string(p.manifest)), ("pilotScale", .string(p.pilotScale)),
       ("targetScale", .string(p.targetScale)), ("power", .double(p.power)), ("level", .double(p.level)),
-      ("command", .string(command)), ("next", .string(next)), ("totalCoreHours", .double(p.totalCoreHours)),
+      ("command", .string(command)), ("next", .string(next)),
+      ("nextCheapest", cheapest.map(JSONValue.string) ?? .null), ("totalCoreHours", .double(p.totalCoreHours)),
       ("claims", .array(p.claims.map { c in
         .object([
           ("claim", .string(c.claim)), ("task", .string(c.task.rawValue)),

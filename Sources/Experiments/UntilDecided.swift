@@ -38,6 +38,62 @@ public struct SequentialOutcome: Sendable {
   }
 }
 
+/// The claim lines a sequential run spends seeds on (`--claim`, `--task`; all of them when
+/// nothing is named): a line left out is neither judged nor given seeds, so compute goes to
+/// the claims a seed plan says are cheap to decide. Leaving lines out keeps each judged
+/// line's error rate (its looks and boundaries do not depend on the others).
+public struct ClaimSelection: Sendable, Equatable {
+  /// Indices into `manifest.rowClaims`; nil: every claim.
+  public var claims: Set<Int>?
+  /// nil: every task.
+  public var tasks: Set<PaperTask>?
+  public init(claims: Set<Int>? = nil, tasks: Set<PaperTask>? = nil) {
+    self.claims = claims
+    self.tasks = tasks
+  }
+  public static let all = ClaimSelection()
+
+  public func contains(claim k: Int, task t: PaperTask) -> Bool {
+    (claims?.contains(k) ?? true) && (tasks?.contains(t) ?? true)
+  }
+
+  /// From command-line words: a claim by its name in the manifest or by its statement
+  /// (`PPO > PPO-M` or `[PPO] > [PPO-M]`, as `repro plan` prints it), a task by name.
+  /// - Throws: `ClaimSelectionError` naming what matched nothing, or a selection with no claim line.
+  public static func parse(claims: [String], tasks: [String], manifest: Manifest) throws -> ClaimSelection {
+    func squeezed(_ s: String) -> String { s.filter { !$0.isWhitespace && $0 != "[" && $0 != "]" }.lowercased() }
+    let rowClaims = manifest.rowClaims
+    var selection = ClaimSelection()
+    if !claims.isEmpty {
+      selection.claims = Set(try claims.map { word in
+        guard let k = rowClaims.firstIndex(where: {
+          $0.name.lowercased() == word.lowercased() || squeezed("\($0.left)\($0.op.rawValue)\($0.right)") == squeezed(word)
+        }) else {
+          let known = rowClaims.map { "'\($0.left) \($0.op.rawValue) \($0.right)'" }.joined(separator: ", ")
+          throw ClaimSelectionError(description: "no claim '\(word)' in \(manifest.name) (its claims: \(known))")
+        }
+        return k
+      })
+    }
+    if !tasks.isEmpty {
+      selection.tasks = Set(try tasks.map { word in
+        guard let t = PaperTask(name: word), manifest.tasks.contains(t) else {
+          throw ClaimSelectionError(description: "no task '\(word)' in \(manifest.name) (its tasks: "
+                                    + manifest.tasks.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        return t
+      })
+    }
+    let any = rowClaims.enumerated().contains { k, c in c.tasks.contains { selection.contains(claim: k, task: $0) } }
+    guard any else { throw ClaimSelectionError(description: "the claims and tasks named select no claim of \(manifest.name)") }
+    return selection
+  }
+}
+
+public struct ClaimSelectionError: Error, CustomStringConvertible {
+  public var description: String
+}
+
 public enum UntilDecided {
   /// The design for rounds of `round` seeds up to `maxSeeds` per cell, at the report's level.
   public static func design(round: Int, maxSeeds: Int, level: Double = 0.95) throws -> SequentialDesign {
@@ -63,15 +119,17 @@ public enum UntilDecided {
     return out
   }
 
-  /// Judges every claim line on the results present.
-  public static func evaluate(_ expansion: Expansion, results: [String: RunResult], design: SequentialDesign) throws
-    -> SequentialOutcome {
-    try evaluate(expansion, runs: archivedRuns(expansion, results), design: design)
+  /// Judges every selected claim line on the results present.
+  public static func evaluate(
+    _ expansion: Expansion, results: [String: RunResult], design: SequentialDesign, selection: ClaimSelection = .all
+  ) throws -> SequentialOutcome {
+    try evaluate(expansion, runs: archivedRuns(expansion, results), design: design, selection: selection)
   }
 
-  /// Judges every claim line on the runs present (archive records).
-  public static func evaluate(_ expansion: Expansion, runs results: [String: ArchivedRun], design: SequentialDesign) throws
-    -> SequentialOutcome {
+  /// Judges every selected claim line on the runs present (archive records).
+  public static func evaluate(
+    _ expansion: Expansion, runs results: [String: ArchivedRun], design: SequentialDesign, selection: ClaimSelection = .all
+  ) throws -> SequentialOutcome {
     let manifest = expansion.manifest
     let scores = scoresInSeedOrder(expansion, results)
     var definitions: [String: Formula] = [:]
@@ -81,7 +139,7 @@ public enum UntilDecided {
     func need(_ row: String, _ t: PaperTask, _ n: Int) { required[row, default: [:]][t] = max(required[row]?[t] ?? 0, n) }
     for (k, claim) in manifest.rowClaims.enumerated() {
       let calibrated = try CalibratedClaim(try claim.statement.inlining(definitions))
-      for t in claim.tasks {
+      for t in claim.tasks where selection.contains(claim: k, task: t) {
         var cells: [String: [Double]] = [:]
         for name in calibrated.claim.referencedNames { cells[name] = scores[name]?[t] ?? [] }
         let d = try design.decide(calibrated, cells: cells)
@@ -94,7 +152,7 @@ public enum UntilDecided {
         lines.append(.init(claim: k, task: t, decision: d, cells: calibrated.cells))
       }
     }
-    // Cells no claim uses get the first look's runs.
+    // Cells no selected claim uses get the first look's runs.
     for a in manifest.algorithms {
       for t in manifest.tasks where required[a.name]?[t] == nil { need(a.name, t, design.looks[0]) }
     }
@@ -126,12 +184,13 @@ public enum UntilDecided {
   /// is missing, repeat. Returns the runner's summaries (one per round) and the final outcome.
   public static func run(
     _ expansion: Expansion, store: ResultStore, design: SequentialDesign, jobs: Int,
-    display: ProgressDisplay, tick: Double = 0.5, adopting: [URL] = [], train: @escaping TrainFunction
+    selection: ClaimSelection = .all, display: ProgressDisplay, tick: Double = 0.5, adopting: [URL] = [],
+    train: @escaping TrainFunction
   ) throws -> (rounds: [RunSummary], outcome: SequentialOutcome) {
     var rounds: [RunSummary] = []
     while true {
       let results = store.loadAll(expansion).results
-      let outcome = try evaluate(expansion, results: results, design: design)
+      let outcome = try evaluate(expansion, results: results, design: design, selection: selection)
       let todo = pending(expansion, outcome, results: results)
       if todo.isEmpty { return (rounds, outcome) }
       var round = expansion
@@ -139,7 +198,9 @@ public enum UntilDecided {
       let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, adopting: adopting, train: train)
       rounds.append(summary)
       // A round that trained nothing (every run failed) would loop forever: stop and report.
-      if summary.completed == 0 { return (rounds, try evaluate(expansion, results: store.loadAll(expansion).results, design: design)) }
+      if summary.completed == 0 {
+        return (rounds, try evaluate(expansion, results: store.loadAll(expansion).results, design: design, selection: selection))
+      }
     }
   }
 }

@@ -47,14 +47,19 @@ enum PlanCommand: Command {
     let command = commandLineText(["plan"] + args.raw)
     let next = "repro run \(path) --scale \(target.scale.name) --until-decided --max-seeds \(max(plan.maxRunsPerCell, 3))"
     let outDir = args.value("out") ?? "reports"
-    for (ext, text) in [("md", SeedPlanner.markdown(plan, command: command, next: next)),
-                        ("json", SeedPlanner.json(plan, command: command, next: next))] {
+    let cheapest = plan.cheapestToDecide.map { c in
+      "repro run \(path) --scale \(target.scale.name) --until-decided --max-seeds \(c.plan.runsPerCell ?? 0) "
+        + "--claim '\(c.claim)' --task \(c.task.rawValue)"
+    }
+    for (ext, text) in [("md", SeedPlanner.markdown(plan, command: command, next: next, cheapest: cheapest)),
+                        ("json", SeedPlanner.json(plan, command: command, next: next, cheapest: cheapest))] {
       let target = "\(outDir)/\(manifest.name)-plan.\(ext)"
       try AtomicFile.write(text, to: target)
       io.out("wrote \(target)")
     }
     io.out(String(format: "%.1f core-hours to decide every decidable claim at scale %@; next: %@",
                   plan.totalCoreHours, target.scale.name, next))
+    if let cheapest { io.out("the cheapest claim to decide first: \(cheapest)") }
     return 0
   }
 }

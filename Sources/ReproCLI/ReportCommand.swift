@@ -44,6 +44,8 @@ enum ReportCommand: Command {
     .flag("until-decided", "report the claims as `repro run --until-decided` decided them"),
     .value("round", "R", "with --until-decided: as given to repro run (default 5)"),
     .value("max-seeds", "N", "with --until-decided: as given to repro run (default: the scale's seeds)"),
+    .value("claim", "C", "with --until-decided: as given to repro run (repeatable)", repeatable: true),
+    .value("task", "T", "with --until-decided: as given to repro run (repeatable)", repeatable: true),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -54,7 +56,7 @@ enum ReportCommand: Command {
     let env = ProcessInfo.processInfo.environment
     var (manifest, expansion) = try loadExpansion(path, scale: scale)
     let sequential = try sequentialDesign(args, manifest: manifest, scale: scale)
-    if let (e, _) = sequential { expansion = e }
+    if let (e, _, _) = sequential { expansion = e }
     try Preflight.checkReport(outDir: URL(fileURLWithPath: outDir, isDirectory: true))
     let runs: [String: ArchivedRun]
     var invalid: [String: String] = [:]
@@ -81,7 +83,7 @@ enum ReportCommand: Command {
       invalid = Dictionary(uniqueKeysWithValues: loaded.invalid.map { ("\($0.key).json", $0.value) })
       runs = Archive(expansion: expansion, stored: loaded.runs).runs
     }
-    let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1) }
+    let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1, selection: $0.2) }
     let context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
       mujocoVersion: loadedMuJoCoVersionString, machine: reportMachine(env),

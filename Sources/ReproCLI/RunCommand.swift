@@ -19,8 +19,11 @@ enum RunCommand: Command {
     each round every claim is judged by a group-sequential design (looks at R,
     2R, ... up to N seeds per cell, O'Brien-Fleming alpha spending, so that
     stopping early keeps each claim's error rate), and a cell whose claims are
-    all decided gets no more seeds. Resumable; `repro report` with the same
-    --until-decided --round --max-seeds reports the decisions.
+    all decided gets no more seeds. --claim and --task limit the design to
+    the claims named (by name or statement, e.g. --claim "PPO > PPO-M"
+    --task Hopper, as `repro plan` suggests): only their cells get seeds.
+    Resumable; `repro report` with the same --until-decided --round
+    --max-seeds --claim --task reports the decisions.
 
     A run already trained for another manifest under the same results root
     (Table 3's PPO is Table 2's) is copied, not retrained. Before anything
@@ -41,6 +44,8 @@ enum RunCommand: Command {
     .flag("until-decided", "add seeds in rounds until every claim is decided (group-sequential design)"),
     .value("round", "R", "with --until-decided: seeds added per round (default 5)"),
     .value("max-seeds", "N", "with --until-decided: at most N seeds per cell (default: the scale's seeds)"),
+    .value("claim", "C", "with --until-decided: only this claim (repeatable; default: every claim)", repeatable: true),
+    .value("task", "T", "with --until-decided: only this task (repeatable; default: every task)", repeatable: true),
     .flag("allow-large", "allow more than 2 × 10⁹ environment steps in all (the manifest may say \"allowLarge\": true)"),
   ]
 
@@ -58,11 +63,12 @@ enum RunCommand: Command {
     let display = io.progressDisplay(quiet: args.flag("quiet"))
     let train = trainerFunction(assets: args.value("assets"))
     let store = ResultStore(root: resultsRoot, manifest: manifest.name, trainedBy: currentTrainer())
-    if let (expansion, design) = try sequentialDesign(args, manifest: manifest, scale: scale) {
+    if let (expansion, design, selection) = try sequentialDesign(args, manifest: manifest, scale: scale) {
       if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
       try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"))
       let (rounds, outcome) = try UntilDecided.run(
-        expansion, store: store, design: design, jobs: jobs, display: display, adopting: store.siblingFolders, train: train)
+        expansion, store: store, design: design, jobs: jobs, selection: selection, display: display,
+        adopting: store.siblingFolders, train: train)
       for r in rounds { io.out(r.report) }
       io.out(sequentialSummary(outcome, manifest: manifest))
       return rounds.allSatisfy(\.succeeded) ? 0 : 1
@@ -76,13 +82,20 @@ enum RunCommand: Command {
   }
 }
 
-/// The expansion at the design's maximum seeds and the design, when --until-decided is given.
-func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String?) throws -> (Expansion, SequentialDesign)? {
+/// The expansion at the design's maximum seeds, the design and the claims it judges, when --until-decided is given.
+func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String?) throws
+  -> (Expansion, SequentialDesign, ClaimSelection)? {
   guard args.flag("until-decided") else {
-    if args.value("round") != nil || args.value("max-seeds") != nil {
-      throw UsageError("--round and --max-seeds go with --until-decided")
+    if let given = ["round", "max-seeds", "claim", "task"].first(where: { args.value($0) != nil }) {
+      throw UsageError("--\(given) goes with --until-decided")
     }
     return nil
+  }
+  let selection: ClaimSelection
+  do {
+    selection = try ClaimSelection.parse(claims: args.values("claim"), tasks: args.values("task"), manifest: manifest)
+  } catch let e as ClaimSelectionError {
+    throw UsageError("--until-decided: \(e)")
   }
   let scaleSeeds = manifest.seedList(scale: try manifest.resolveScale(scale)).count
   let maxSeeds = try args.int("max-seeds", default: scaleSeeds)
@@ -93,7 +106,7 @@ func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String
   } catch {
     throw UsageError("--until-decided: \(error)")
   }
-  return (try manifest.expand(scale: scale, seedCount: maxSeeds), design)
+  return (try manifest.expand(scale: scale, seedCount: maxSeeds), design, selection)
 }
 
 /// One line per claim: decided at which look, or where it stands.

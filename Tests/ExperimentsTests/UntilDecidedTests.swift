@@ -89,6 +89,39 @@ final class UntilDecidedTests: XCTestCase {
     XCTAssertTrue(a.contains("group-sequential"), a)
   }
 
+  /// `--claim`/`--task`: only the selected claim lines are judged and get seeds; the others'
+  /// cells stay at the first look.
+  func testSelectionSpendsSeedsOnlyOnTheSelectedClaims() throws {
+    let (e, store, design) = try setUp(try temporaryFolder())
+    let selection = try ClaimSelection.parse(claims: ["[PPO] > [TRPO]"], tasks: ["hopper"], manifest: e.manifest)
+    XCTAssertEqual(selection, ClaimSelection(claims: [0], tasks: [.hopper]))
+    let (_, outcome) = try UntilDecided.run(e, store: store, design: design, jobs: 2, selection: selection,
+                                            display: quietDisplay(), tick: 0.01, train: Self.train)
+    XCTAssertTrue(outcome.finished)
+    XCTAssertEqual(outcome.lines.map(\.task), [.hopper], "Walker2d's line is not judged")
+    let stored = store.loadAll(e).results
+    let counts = Dictionary(grouping: e.specs.filter { stored[$0.hash] != nil }, by: { "\($0.algorithm)/\($0.task.rawValue)" })
+      .mapValues(\.count)
+    let hopper = try XCTUnwrap(outcome.decision(claim: 0, task: .hopper))
+    XCTAssertEqual(counts["PPO/Hopper"], design.looks[hopper.look])
+    XCTAssertEqual(counts["PPO/Walker2d"], 3, "unselected: the first look only (unselected, the line would need all 12)")
+    XCTAssertEqual(counts["TRPO/Walker2d"], 3)
+  }
+
+  func testSelectionParsing() throws {
+    let m = try Manifest.decode(Self.manifest, file: "seq.json")
+    XCTAssertEqual(try ClaimSelection.parse(claims: [], tasks: [], manifest: m), .all)
+    XCTAssertEqual(try ClaimSelection.parse(claims: ["ppo > trpo"], tasks: [], manifest: m).claims, [0], "by its name")
+    XCTAssertEqual(try ClaimSelection.parse(claims: ["PPO>TRPO"], tasks: ["Walker2d-v5"], manifest: m).tasks, [.walker2d])
+    for (claims, tasks, message) in [(["TRPO > PPO"], [String](), "no claim 'TRPO > PPO' in seq (its claims: 'PPO > TRPO')"),
+                                     ([], ["Humanoid"], "no task 'Humanoid' in seq (its tasks: Hopper, Walker2d)"),
+                                     ([], ["Ant"], "no task 'Ant' in seq")] {
+      XCTAssertThrowsError(try ClaimSelection.parse(claims: claims, tasks: tasks, manifest: m)) {
+        XCTAssertTrue("\($0)".hasPrefix(message), "\($0)")
+      }
+    }
+  }
+
   /// The false-"reproduced" rate of the whole procedure under optional stopping is
   /// simulated in Statistics (SequentialTests.testOptionalStoppingOnNullData).
 }

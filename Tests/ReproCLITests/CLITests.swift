@@ -64,6 +64,10 @@ final class ExitStatusTests: XCTestCase {
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "nope=1"], "nope: unknown setting"),
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--quiet=yes"], "--quiet is a flag and takes no value"),
       (["check", "experiments/smoke.json"], "--golden FILE is required"),
+      (["run", "experiments/table2.json", "--claim", "PPO > PPO-M"], "--claim goes with --until-decided"),
+      (["report", "experiments/table2.json", "--until-decided", "--claim", "PPO > TRPO"],
+       "no claim 'PPO > TRPO' in table2 (its claims: 'ACLI > AAI', 'PPO > PPO-M', 'TRPO+ > TRPO')"),
+      (["run", "experiments/table2.json", "--until-decided", "--task", "Ant"], "no task 'Ant' in table2"),
     ]
     for (args, message) in cases {
       let r = repro(args)
