@@ -152,9 +152,11 @@ public enum UntilDecided {
         lines.append(.init(claim: k, task: t, decision: d, cells: calibrated.cells))
       }
     }
-    // Cells no selected claim uses get the first look's runs.
+    // Cells no selected claim uses get the first look's runs, and keep (for the report) the runs they have.
     for a in manifest.algorithms {
-      for t in manifest.tasks where required[a.name]?[t] == nil { need(a.name, t, design.looks[0]) }
+      for t in manifest.tasks where required[a.name]?[t] == nil {
+        need(a.name, t, max(design.looks[0], scores[a.name]?[t]?.count ?? 0))
+      }
     }
     return SequentialOutcome(design: design, lines: lines, required: required)
   }

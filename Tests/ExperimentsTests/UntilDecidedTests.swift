@@ -106,6 +106,16 @@ final class UntilDecidedTests: XCTestCase {
     XCTAssertEqual(counts["PPO/Hopper"], design.looks[hopper.look])
     XCTAssertEqual(counts["PPO/Walker2d"], 3, "unselected: the first look only (unselected, the line would need all 12)")
     XCTAssertEqual(counts["TRPO/Walker2d"], 3)
+
+    // After a run of every claim, the Hopper-only selection trains nothing more, and its report
+    // keeps the unselected cells' runs (12 on Walker2d), not only the first look's.
+    _ = try UntilDecided.run(e, store: store, design: design, jobs: 2, display: quietDisplay(), tick: 0.01, train: Self.train)
+    let all = store.loadAll(e).results
+    let selected = try UntilDecided.evaluate(e, results: all, design: design, selection: selection)
+    XCTAssertEqual(UntilDecided.pending(e, selected, results: all), [])
+    let reported = UntilDecided.planned(e, selected).specs
+    XCTAssertEqual(reported.filter { $0.algorithm == "PPO" && $0.task == .walker2d }.count, 12)
+    XCTAssertEqual(reported.filter { $0.algorithm == "PPO" && $0.task == .hopper }.count, design.looks[hopper.look])
   }
 
   func testSelectionParsing() throws {
