@@ -15,6 +15,8 @@ public struct ClaimPlan: Sendable, Equatable {
   public var pilotDifference: Double?
   /// The pilot's runs per cell (the smallest over the claim's cells).
   public var pilotRuns: Int
+  /// The report's calibrated verdict on the pilot's runs (nil: inconclusive or not judged).
+  public var pilotVerdict: Verdict? = nil
   public var plan: RunPlan
   /// The algorithm cells the claim's runs are added to.
   public var cells: [String]
@@ -44,10 +46,12 @@ public struct SeedPlanReport: Sendable, Equatable {
 }
 
 extension SeedPlanReport {
-  /// The claim line the pilot's runs do not yet decide with the plan's power that costs the
-  /// fewest core-hours to decide: where `repro run --until-decided --claim --task` spends best first.
+  /// The claim line the pilot's runs leave undecided that costs the fewest core-hours to
+  /// decide: where `repro run --until-decided --claim --task` spends best first.
   public var cheapestToDecide: ClaimPlan? {
-    claims.filter { c in c.coreHours != nil && (c.plan.runsPerCell ?? 0) > c.pilotRuns }
+    claims.filter { c in
+      c.coreHours != nil && (c.plan.runsPerCell ?? 0) > c.pilotRuns && (c.pilotVerdict ?? .inconclusive) == .inconclusive
+    }
       .min { ($0.coreHours ?? 0) < ($1.coreHours ?? 0) }
   }
 }
@@ -100,9 +104,10 @@ public enum SeedPlanner {
           hours = rows.reduce(0) { $0 + Double(n) * secondsPerRun($1, t) } / 3600
           for r in rows { needed["\(r)\u{0}\(t.rawValue)"] = max(needed["\(r)\u{0}\(t.rawValue)"] ?? 0, n) }
         }
+        let verdict = try calibrated.judge(summaries: pilotCells, level: level).verdict
         claims.append(ClaimPlan(
           claim: "[\(claim.left)] \(claim.op.rawValue) [\(claim.right)]", task: t, pilotDifference: difference,
-          pilotRuns: pilotRuns, plan: p, cells: rows, coreHours: hours))
+          pilotRuns: pilotRuns, pilotVerdict: verdict, plan: p, cells: rows, coreHours: hours))
       }
     }
     var cellRuns: [(row: String, task: PaperTask, runs: Int, secondsPerRun: Double)] = []
@@ -133,11 +138,12 @@ public enum SeedPlanner {
         + "deviations (scale \(p.pilotScale)) as the truth, and what the runs cost at scale \(p.targetScale). "
         + "The pilot's effects and spreads are those of its budget; at another budget they may differ.", "",
       "Made by `\(command)`.", "",
-      "| Claim | Task | Pilot left − right | Pilot runs | Target | Runs per cell | Power | Core-hours | Note |",
-      "|:--|:--|--:|--:|:--|--:|--:|--:|:--|",
+      "| Claim | Task | Pilot left − right | Pilot runs | Pilot verdict | Target | Runs per cell | Power | Core-hours | Note |",
+      "|:--|:--|--:|--:|:--|:--|--:|--:|--:|:--|",
     ]
     for c in p.claims {
       out.append("| `\(c.claim)` | \(c.task.rawValue) | \(f(c.pilotDifference)) | \(c.pilotRuns) | "
+        + "\(c.pilotVerdict?.rawValue ?? "—") | "
         + "\(c.plan.target?.rawValue ?? "—") | \(c.plan.runsPerCell.map(String.init) ?? "not decidable") | "
         + "\(f(c.plan.power, 2)) | \(f(c.coreHours, 1)) | \(escapeMarkdown(c.plan.reason ?? c.plan.method)) |")
     }
@@ -168,6 +174,7 @@ public enum SeedPlanner {
         .object([
           ("claim", .string(c.claim)), ("task", .string(c.task.rawValue)),
           ("pilotDifference", c.pilotDifference.map(JSONValue.double) ?? .null), ("pilotRuns", .int(c.pilotRuns)),
+          ("pilotVerdict", c.pilotVerdict.map { .string($0.rawValue) } ?? .null),
           ("target", c.plan.target.map { .string($0.rawValue) } ?? .null),
           ("runsPerCell", c.plan.runsPerCell.map(JSONValue.int) ?? .null),
           ("power", c.plan.power.map(JSONValue.double) ?? .null), ("method", .string(c.plan.method)),
