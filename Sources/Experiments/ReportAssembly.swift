@@ -348,7 +348,13 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
   var lines: [ClaimLine] = []
   for (k, claim) in inputs.manifest.rowClaims.enumerated() {
     for t in claim.tasks {
-      guard let d = outcome.decision(claim: k, task: t) else { continue }
+      guard let d = outcome.decision(claim: k, task: t) else {
+        lines.append(ClaimLine(
+          left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
+          difference: nil, verdict: nil, reason: "not judged: not among the claims this sequential run selected (--claim, --task)",
+          method: nil))
+        continue
+      }
       let n = design.looks[min(d.look, design.looks.count - 1)]
       var verdict: Verdict? = nil
       var reason: String? = nil

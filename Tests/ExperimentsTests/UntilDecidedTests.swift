@@ -116,6 +116,9 @@ final class UntilDecidedTests: XCTestCase {
     let reported = UntilDecided.planned(e, selected).specs
     XCTAssertEqual(reported.filter { $0.algorithm == "PPO" && $0.task == .walker2d }.count, 12)
     XCTAssertEqual(reported.filter { $0.algorithm == "PPO" && $0.task == .hopper }.count, design.looks[hopper.look])
+    let text = renderMarkdown(try buildReport(expansion: e, results: all, manifestHash: "h", context: pinnedContext,
+                                              sequential: selected))
+    XCTAssertTrue(text.contains("· Walker2d · `[PPO] > [TRPO]` · not judged: not among the claims this sequential run selected"), text)
   }
 
   func testSelectionParsing() throws {
