@@ -9,12 +9,31 @@ reports/<manifest>-<scale>.json, runs
         --from-archive reports/archive/<manifest>-<scale>.jsonl --out TMP
 
 with the date, commit, machine and command the committed report records
-(REPRO_REPORT_DATE, REPRO_REPORT_COMMIT, REPRO_REPORT_MACHINE, --command)
-and compares every file it writes with the one in reports/. Exit 0 when all
+(REPRO_REPORT_DATE, REPRO_REPORT_COMMIT, REPRO_REPORT_MACHINE, --command),
+plus the sequential design's options (--until-decided, --round, --max-seeds,
+--claim, --task) where that recorded command has them, and compares every file it writes with the one in reports/. Exit 0 when all
 match (or there is no archived report), 1 otherwise, naming the first
 differing line. Usage: check-archived.py [REPRO] (default .build/release/repro).
 """
-import json, os, subprocess, sys, tempfile, glob
+import json, os, shlex, subprocess, sys, tempfile, glob
+
+SEQUENTIAL_FLAGS = {"--until-decided"}
+SEQUENTIAL_VALUES = {"--round", "--max-seeds", "--claim", "--task"}
+
+
+def sequential_options(command):
+    """The sequential design's options of a recorded `repro report` command (none for other commands)."""
+    words = shlex.split(command)
+    if words[:2] != ["repro", "report"]:
+        return []
+    out = []
+    for i, w in enumerate(words):
+        if w in SEQUENTIAL_FLAGS:
+            out.append(w)
+        elif w in SEQUENTIAL_VALUES and i + 1 < len(words):
+            out += [w, words[i + 1]]
+    return out
+
 
 repro = sys.argv[1] if len(sys.argv) > 1 else ".build/release/repro"
 failed = checked = 0
@@ -32,7 +51,7 @@ for archive in sorted(glob.glob("reports/archive/*.jsonl")):
                REPRO_REPORT_MACHINE=f"{m['cpuModel']}|{m['cores']}|{m.get('system') or ''}")
     with tempfile.TemporaryDirectory() as out:
         cmd = [repro, "report", f"experiments/{report['manifest']}.json", "--scale", report["scale"],
-               "--from-archive", archive, "--out", out, "--command", p["command"]]
+               "--from-archive", archive, "--out", out, "--command", p["command"]] + sequential_options(p["command"])
         run = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"FAIL {archive}: {' '.join(cmd)} exited {run.returncode}\n{run.stderr}")
