@@ -15,7 +15,7 @@ public struct ClaimPlan: Sendable, Equatable {
   public var pilotDifference: Double?
   /// The pilot's runs per cell (the smallest over the claim's cells).
   public var pilotRuns: Int
-  /// The report's calibrated verdict on the pilot's runs (nil: inconclusive or not judged).
+  /// The report's calibrated verdict on the pilot's runs (nil: not judged).
   public var pilotVerdict: Verdict? = nil
   public var plan: RunPlan
   /// The algorithm cells the claim's runs are added to.
