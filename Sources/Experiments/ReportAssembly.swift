@@ -369,7 +369,7 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
       lines.append(ClaimLine(
         left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
         difference: verdict == nil ? nil : d.judgements.last?.difference, verdict: verdict, reason: reason,
-        method: method))
+        method: method, sequential: true))
     }
   }
   // Claims on figures are not part of the sequential design: judged on the runs there are.

@@ -121,6 +121,14 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
       + "against those at the other (Welch t over the pooled runs; its simulation, selection included, shows it "
       + "conservative, since the spread between configurations widens the interval)."
   }
+  if claims.contains(where: \.sequential) {
+    s += " A line judged by a sequential run (--until-decided) is judged instead at looks whose run counts were fixed "
+      + "in advance, each by the method above at its share of the 5% from an O'Brien–Fleming-type α-spending function "
+      + "(Lan–DeMets), and stops at the first decisive look; by the union bound its false \"reproduced\" rate over "
+      + "all looks together is at most 2.5%, shown by simulation under optional stopping (SequentialTests). Its "
+      + "interval is the one at the look it stopped at, at that look's level, so it is wider than a 95% interval on "
+      + "the same runs."
+  }
   return s
 }
 

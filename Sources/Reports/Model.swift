@@ -356,14 +356,18 @@ public struct ClaimLine: Equatable, Sendable {
   public var kind: ClaimKind
   /// Decimals of the difference's interval as printed.
   public var decimals: Int
+  /// Judged by a group-sequential design (`--until-decided`), at its stopping look's level.
+  public var sequential: Bool
 
   public init(
     left: String, relation: ClaimRelation, right: String, task: String?,
     difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil,
-    method: String? = nil, caveats: [String] = [], kind: ClaimKind = .rows, decimals: Int = 0
+    method: String? = nil, caveats: [String] = [], kind: ClaimKind = .rows, decimals: Int = 0,
+    sequential: Bool = false
   ) {
     self.kind = kind
     self.decimals = decimals
+    self.sequential = sequential
     self.left = left
     self.relation = relation
     self.right = right
