@@ -59,12 +59,7 @@ final class FigureClaimTests: XCTestCase {
   }
 
   func testMistakesAreNamedBeforeAnythingTrains() {
-    func error(_ claim: String) -> String {
-      do {
-        _ = try Manifest.decode(Self.manifest(claims: "\"claims\": [\(claim)]"), file: "a.json")
-        return "decoded"
-      } catch { return "\(error)" }
-    }
+    func error(_ claim: String) -> String { manifestDecodeError(Self.manifest(claims: "\"claims\": [\(claim)]")) }
     let kl = "\"statistic\": {\"diagnostic\": \"meanKL\", \"batch\": \"train\", \"over\": \"max\", \"perBound\": true}"
     XCTAssertTrue(error("{\"name\": \"x\", \"left\": \"PPO\", \"op\": \"<\", \"right\": 1, \(kl), \"tasks\": \"all\"}")
       .contains("claims[0].statistic: perBound: PPO has no δ"), error("{\"name\": \"x\", \"left\": \"PPO\", \"op\": \"<\", \"right\": 1, \(kl), \"tasks\": \"all\"}"))
@@ -157,10 +152,7 @@ final class FigureClaimTests: XCTestCase {
     XCTAssertEqual(line.verdict, .reproduced)
     XCTAssertTrue(try XCTUnwrap(line.method).contains("runs: LA off 6, LA on 6"), line.method ?? "")
     func error(_ from: String, _ to: String) -> String {
-      do {
-        _ = try Manifest.decode(Self.gridManifest.replacingOccurrences(of: from, with: to), file: "a.json")
-        return "decoded"
-      } catch { return "\(error)" }
+      manifestDecodeError(Self.gridManifest.replacingOccurrences(of: from, with: to))
     }
     XCTAssertTrue(error("\"factor\": \"LA\"", "\"factor\": \"XX\"").contains("unknown factor 'XX'"))
     XCTAssertTrue(error("\"right\": \"off\"", "\"right\": \"maybe\"").contains("LA has no value 'maybe'"))

@@ -43,10 +43,7 @@ final class GridTests: XCTestCase {
 
   func testGridMistakesAreNamed() {
     func error(_ from: String, _ to: String) -> String {
-      do {
-        _ = try Manifest.decode(Self.manifest.replacingOccurrences(of: from, with: to), file: "a.json")
-        return "decoded"
-      } catch { return "\(error)" }
+      manifestDecodeError(Self.manifest.replacingOccurrences(of: from, with: to))
     }
     XCTAssertTrue(error("\"setting\": \"valueClipping\"", "\"setting\": \"valueClip\"").contains("grid.factors[0].setting: unknown setting"))
     XCTAssertTrue(error("\"values\": [false, true]}", "\"values\": [false, 2]}").contains("grid.factors[0].values[1]"))

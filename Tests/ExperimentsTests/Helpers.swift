@@ -6,6 +6,14 @@ import XCTest
 /// The repository root (three levels above this file).
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The error decoding a manifest's text gives, as text, or "decoded" when it decodes.
+func manifestDecodeError(_ text: String) -> String {
+  do {
+    _ = try Manifest.decode(text, file: "a.json")
+    return "decoded"
+  } catch { return "\(error)" }
+}
+
 /// A small valid manifest; tests replace parts of it to make it invalid.
 let miniManifest = """
 {

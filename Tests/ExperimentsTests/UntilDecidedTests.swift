@@ -119,6 +119,9 @@ final class UntilDecidedTests: XCTestCase {
     let text = renderMarkdown(try buildReport(expansion: e, results: all, manifestHash: "h", context: pinnedContext,
                                               sequential: selected))
     XCTAssertTrue(text.contains("· Walker2d · `[PPO] > [TRPO]` · not judged: not among the claims this sequential run selected"), text)
+    XCTAssertTrue(text.contains("A line judged by a sequential run (--until-decided) is judged instead at looks"), text)
+    let fixed = renderMarkdown(try buildReport(expansion: e, results: all, manifestHash: "h", context: pinnedContext))
+    XCTAssertFalse(fixed.contains("judged by a sequential run"), "a fixed-sample report states only the fixed-sample rule")
   }
 
   func testSelectionParsing() throws {
