@@ -82,6 +82,7 @@ let package = Package(
     .testTarget(
       name: "AlgorithmsTests",
       dependencies: ["Algorithms", "Environments", "RunModel", "NeuralNet", "ReproRandom"],
+      exclude: ["Fixtures"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),

@@ -44,30 +44,43 @@ public struct PPOUpdate: PolicyUpdate {
   }
 
   /// CleanRL's update (`jointLoss`; ppo_continuous_action.py at vwxyzjn/cleanrl@35896b1,
-  /// L256-L305): `policyEpochs` epochs, each a fresh shuffle split into `minibatches`;
-  /// per minibatch one loss, policy loss + valueLossCoefficient × value loss, over the same
-  /// samples (`jointLossAndGradient`); the norm of both networks' gradients together
-  /// clipped to `gradientClip` (L304); an Adam step on each network at its (annealed)
-  /// learning rate. The value targets are old value + advantage (L246).
+  /// L256-L305): `policyEpochs` epochs, each a fresh shuffle split into `minibatches`
+  /// (all drawn first: the generator serves nothing else here), then `jointUpdate(epochs:)`.
   mutating func jointUpdate(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
                             rng: inout Xoshiro256) -> PolicyUpdateReport {
+    let epochs = (0..<settings.policyEpochs).map { _ in
+      minibatchIndices(count: batch.count, minibatches: config.minibatches, rng: &rng)
+    }
+    return jointUpdate(
+      agent: agent, observations: batch.observations, actions: batch.actions, logProbs: batch.logProbs,
+      values: batch.values, include: valueLossMask(batch, config: config), advantages: advantages,
+      iteration: iteration, epochs: epochs)
+  }
+
+  /// CleanRL's update on given minibatches (`epochs[e]`: epoch e's minibatches, as sample
+  /// indices): per minibatch one loss, policy loss + valueLossCoefficient × value loss, over
+  /// the same samples (`jointLossAndGradient`); the norm of both networks' gradients
+  /// together clipped to `gradientClip` (L304); an Adam step on each network at its
+  /// (annealed) learning rate. The value targets are old value + advantage (L246).
+  /// `observations` are row-major, as the networks saw them; `include` masks the value loss.
+  public func jointUpdate(agent: Agent, observations: [Float], actions: [Double], logProbs: [Double],
+                          values: [Double], include: [Bool]?, advantages: [Double], iteration: Int,
+                          epochs: [[[Int]]]) -> PolicyUpdateReport {
     let policy = agent.policy, value = agent.valueNet
-    let obsSize = batch.observationSize, actSize = batch.actionSize
+    let obsSize = agent.observationSize, actSize = agent.actionSize
     let policyRate = settings.policyLR * config.learningRateFactor(at: iteration)
     let valueRate = config.valueLR * config.learningRateFactor(at: iteration)
-    let targets = valueTargets(values: batch.values, advantages: advantages)
-    let include = valueLossMask(batch, config: config)
+    let targets = valueTargets(values: values, advantages: advantages)
     let valueClip = valueClipRange(config)
     var lastPolicyLoss = 0.0, lastValueLoss = 0.0
-    for _ in 0..<settings.policyEpochs {
-      let parts = minibatchIndices(count: batch.count, minibatches: config.minibatches, rng: &rng)
+    for parts in epochs {
       var policyLoss = 0.0, valueLoss = 0.0
       for idx in parts {
         let loss = jointLossAndGradient(
-          policy: policy, value: value, observations: gatherRows(batch.observations, width: obsSize, idx),
-          count: idx.count, actions: gatherRows(batch.actions, width: actSize, idx),
-          logProbsOld: idx.map { batch.logProbs[$0] }, advantages: idx.map { advantages[$0] },
-          oldValues: idx.map { batch.values[$0] }, targets: idx.map { targets[$0] },
+          policy: policy, value: value, observations: gatherRows(observations, width: obsSize, idx),
+          count: idx.count, actions: gatherRows(actions, width: actSize, idx),
+          logProbsOld: idx.map { logProbs[$0] }, advantages: idx.map { advantages[$0] },
+          oldValues: idx.map { values[$0] }, targets: idx.map { targets[$0] },
           include: include.map { m in idx.map { m[$0] } }, clipEpsilon: settings.clipEpsilon,
           valueClipEpsilon: valueClip, entropyCoefficient: settings.entropyCoefficient,
           valueLossCoefficient: config.valueLossCoefficient, normalizeAdvantages: config.advantageNormalization)
