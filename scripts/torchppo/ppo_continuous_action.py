@@ -28,8 +28,8 @@
 #   the first reset to the end of the last update, i.e. rollouts + GAE + updates)
 #   (and env steps per CPU second of the process, which a shared machine disturbs less)
 #   and the mean episodic return of the episodes that ended in the last iterations;
-# - --json also records every episode and CleanRL's benchmark score (mean of the last 100
-#   episodic returns), written atomically.
+# - --json also records every episode, the policy's mean log-std after each iteration, and
+#   CleanRL's benchmark score (mean of the last 100 episodic returns), written atomically.
 import os
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -172,6 +172,7 @@ def main():
     values = torch.zeros((args.num_steps, args.num_envs)).to(device)
 
     episodes = []  # (iteration, global_step, episodic return, length)
+    logstd_means = []  # the policy's mean log-std after each iteration's update
 
     # TRY NOT TO MODIFY: start the game
     global_step = 0
@@ -301,6 +302,7 @@ def main():
 
         # CleanRL logs these to TensorBoard; here only SPS is printed, as CleanRL does.
         _ = (old_approx_kl, approx_kl, np.mean(clipfracs), explained_var, v_loss.item(), pg_loss.item())
+        logstd_means.append(agent.actor_logstd.mean().item())  # read only: for comparing exploration noise
         if not args.quiet:
             print("SPS:", int(global_step / (time.time() - start_time)))
 
@@ -333,6 +335,8 @@ def main():
         "score_last_100_episodes": float(np.mean([r for (_, _, r, _) in episodes[-100:]])) if episodes else float("nan"),
         # every training episode, in order: [iteration, global_step, return, length]
         "episodes_list": [[it, gs, r, ln] for (it, gs, r, ln) in episodes],
+        # the policy's mean log-std after each iteration's update (Repro records the entropy)
+        "logstd_mean_per_iteration": logstd_means,
     }
     print(f"run {run_name}")
     print(f"env steps {global_step} ({args.num_iterations} iterations x {args.batch_size}) in {wall:.2f} s "
