@@ -29,7 +29,9 @@ import sys
 
 import torch
 import torch.nn as nn
-from torch.distributions.normal import Normal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ppo_continuous_action import Agent as CleanRLAgent  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "Tests", "AlgorithmsTests", "Fixtures", "cleanrl-update.json")
@@ -107,23 +109,14 @@ def dump_flat(seq):
     return out
 
 
-class Agent(nn.Module):
-    """CleanRL's Agent (L111-L138), its sizes and initialisation replaced by the formulas."""
+class Agent(CleanRLAgent):
+    """CleanRL's Agent (L111-L138) with its get_action_and_value; sizes and initialisation replaced by the formulas."""
 
     def __init__(self):
-        super().__init__()
+        nn.Module.__init__(self)
         self.critic = mlp(HIDDEN, 1)
         self.actor_mean = mlp(HIDDEN, ACT)
         self.actor_logstd = nn.Parameter(torch.zeros(1, ACT))
-
-    def get_action_and_value(self, x, action=None):
-        action_mean = self.actor_mean(x)
-        action_logstd = self.actor_logstd.expand_as(action_mean)
-        action_std = torch.exp(action_logstd)
-        probs = Normal(action_mean, action_std)
-        if action is None:
-            action = probs.sample()
-        return action, probs.log_prob(action).sum(1), probs.entropy().sum(1), self.critic(x)
 
 
 def run(dtype):
