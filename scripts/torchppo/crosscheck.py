@@ -40,6 +40,7 @@ import subprocess
 import sys
 
 PUBLISHED_V4_MEAN = {"Hopper": 2382.86, "Walker2d": 2287.95, "Humanoid": 716.11}
+ACTION_DIMENSIONS = {"Hopper": 3, "Walker2d": 6, "Humanoid": 17}
 MARGIN_FRACTION = 0.2
 ALPHA = 0.05
 STEPS_PER_ITERATION = 2048
@@ -281,6 +282,53 @@ def repro_score(path):
     return sum(returns[-100:]) / len(returns[-100:]) if returns else float("nan"), content["totalSteps"]
 
 
+def run_details(path, impl, task):
+    """CPU seconds, env steps, (iteration, return) of every episode, and the policy's mean log-std
+    after iterations 100, 300 and 487 (1-based; None where the run did not record it) of one run file."""
+    r = json.load(open(path))
+    marks = (100, 300, 487)
+    if impl == "torch":
+        episodes = [(e[0], e[2]) for e in r["episodes_list"]]
+        ls = r.get("logstd_mean_per_iteration") or []  # ls[k - 1]: after iteration k's update
+        return r["cpu_s"], r["env_steps"], episodes, [ls[k - 1] if len(ls) >= k else None for k in marks]
+    its = r["content"]["iterations"]
+    episodes = [(it["iteration"] + 1, x) for it in its for x in it.get("episodeReturns", [])]
+    # Iteration k's (0-based) recorded entropy is the sampling policy's: the one after iteration k's
+    # update (1-based), Σ (log σ + ½ log 2πe) over the action's dimensions.
+    logstd = [its[k]["entropy"] / ACTION_DIMENSIONS[task] - 0.5 * math.log(2 * math.pi * math.e)
+              if len(its) > k and "entropy" in its[k] else None for k in marks]
+    return r["timing"]["cpuSeconds"], r["content"]["totalSteps"], episodes, logstd
+
+
+def details(runs, task, iterations):
+    """Speed, learning curves and exploration noise of the runs present, per implementation:
+    the median (range) CPU seconds per run and env steps per CPU second; the mean over seeds of
+    the mean return of the episodes ending in each window of 49 iterations; the mean log-std."""
+    out = {}
+    windows = [(lo + 1, min(lo + 49, iterations)) for lo in range(0, iterations, 49)]
+    for impl, files in runs.items():
+        rows = [run_details(path, impl, task) for path in files]
+        if not rows:
+            continue
+        cpu = sorted(x[0] for x in rows)
+        per_cpu = sorted(x[1] / x[0] for x in rows)
+        curve = []
+        for a, b in windows:
+            means = [sum(v) / len(v) for v in ([r for it, r in x[2] if a <= it <= b] for x in rows) if v]
+            curve.append(sum(means) / len(means) if means else float("nan"))
+        logstd = [[x[3][i] for x in rows if x[3][i] is not None] for i in range(3)]
+        out[impl] = {"runs": len(rows), "cpuSecondsMedian": median(cpu), "cpuSecondsRange": [cpu[0], cpu[-1]],
+                     "stepsPerCpuSecondMedian": median(per_cpu), "windows": windows, "returnByWindow": curve,
+                     "logStdAfterIterations100_300_487": logstd}
+    return out
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return (xs[(n - 1) // 2] + xs[n // 2]) / 2
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -399,8 +447,31 @@ def main():
                     f"smallest margin shown: {fmt(t['smallestMarginShowingEquivalence'])} |")
         else:
             row += " | | too few runs |"
+        entry["details"] = details({impl: [os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json") for seed in seeds
+                                           if os.path.exists(os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json"))]
+                                    for impl in ("torch", "repro")}, task, args.steps // STEPS_PER_ITERATION)
         summary["tasks"][task] = entry
         lines.append(row)
+    lines += ["", "The same run files, per implementation: median (range) CPU seconds per run, env steps per CPU "
+              "second, the policy's mean log-std after iterations 100, 300 and 487 (range over the runs that "
+              "recorded it), and the mean over seeds of the mean return of the episodes ending in each window "
+              "of iterations.", "",
+              "| task | implementation | CPU s per run | steps per CPU s | log-std at 100 / 300 / 487 | return by iteration window |",
+              "|---|---|---|---:|---|---|"]
+    for task in args.tasks:
+        d = summary["tasks"][task]["details"]
+        for impl, name in (("torch", "PyTorch"), ("repro", "Repro")):
+            if impl not in d:
+                continue
+            x = d[impl]
+            ls = " / ".join(f"{min(v):.2f} to {max(v):.2f} (n={len(v)})" if v else "-"
+                            for v in x["logStdAfterIterations100_300_487"])
+            curve = ", ".join(f"{a}-{b}: {fmt(m)}" for (a, b), m in zip(x["windows"], x["returnByWindow"]))
+            lines.append(f"| {task}-v5 | {name} | {x['cpuSecondsMedian']:.1f} ({x['cpuSecondsRange'][0]:.1f}-"
+                         f"{x['cpuSecondsRange'][1]:.1f}) | {x['stepsPerCpuSecondMedian']:.0f} | {ls} | {curve} |")
+        if "torch" in d and "repro" in d:
+            lines.append(f"| {task}-v5 | PyTorch / Repro CPU s | {d['torch']['cpuSecondsMedian'] / d['repro']['cpuSecondsMedian']:.1f}x "
+                         "(ratio of medians) | | | |")
     text = "\n".join(lines) + "\n"
     for name, data in [("summary.json", json.dumps(summary, indent=2) + "\n"), ("summary.md", text)]:
         tmp = os.path.join(args.out, name + ".tmp")
