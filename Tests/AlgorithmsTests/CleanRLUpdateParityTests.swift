@@ -23,17 +23,9 @@ final class CleanRLUpdateParityTests: XCTestCase {
     var steps: [Step]
   }
 
-  /// Tolerance: 1e-5 on every parameter. Repro's networks are Float; torch's float32 run of the
-  /// same update differs from its float64 run by at most 1.2e-7 (recorded in the fixture), and a
-  /// different rule anywhere in the loop (a missing ½, another learning rate, a clip not applied,
-  /// an unnormalised advantage) moves parameters by far more than 1e-5: the update moves them by
-  /// up to 7e-3. Measured 2026-11-24: Repro within 3.3e-7 (policy) and 1.3e-7 (value) of torch's
-  /// float64 parameters; with advantage normalisation off, or the value coefficient doubled, the
-  /// largest difference is 1.5e-2 or 1.3e-3. The losses of the last epoch (what the update
-  /// reports) to 1e-5 relative.
-  func testJointUpdateMovesBothNetworksAsCleanRLsUpdateLoop() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/cleanrl-update.json")
-    let f = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+  /// Repro's update of the fixture's problem under `config` (the CleanRL preset, changed by the caller or
+  /// not): the largest |Repro − CleanRL| over each network's parameters, and the update's report.
+  func update(_ f: Fixture, change: (inout TrainerConfig) -> Void = { _ in }) -> (policy: Double, value: Double, report: PolicyUpdateReport) {
     let (obsSize, actSize, n) = (f.sizes.observation, f.sizes.action, f.sizes.samples)
     var c = Preset.cleanRL.config(task: .hopper)
     c.hiddenSizes = f.sizes.hidden
@@ -43,6 +35,7 @@ final class CleanRLUpdateParityTests: XCTestCase {
     c.minibatches = f.sizes.minibatches
     c.ppo.policyEpochs = f.sizes.epochs
     c.valueEpochs = f.sizes.epochs
+    change(&c)
     let agent = Agent(observationSize: obsSize, actionSize: actSize, config: c, seed: 1)
     agent.policy.parameterArray = (0..<agent.policy.parameterCount).map { Float(0.4 * sin(1.7 * Double($0) + 0.5)) }
     agent.valueNet.parameterArray = (0..<agent.valueNet.parameterCount).map { Float(0.4 * sin(1.3 * Double($0) + 0.2)) }
@@ -64,23 +57,44 @@ final class CleanRLUpdateParityTests: XCTestCase {
       let order = (0..<n).map { (37 * $0 + 11 * e + 5) % n }
       return splitEvenly(order, parts: f.sizes.minibatches)
     }
-
     let report = PPOUpdate(config: c).jointUpdate(
       agent: agent, observations: obs, actions: actions, logProbs: logProbs, values: values, include: nil,
       advantages: advantages, iteration: f.iteration, epochs: epochs)
+    func largest(_ ours: [Float], _ theirs: [Double]) -> Double {
+      zip(ours, theirs).map { abs(Double($0) - $1) }.max() ?? .infinity
+    }
+    return (largest(agent.policy.parameterArray, f.policy), largest(agent.valueNet.parameterArray, f.value), report)
+  }
 
+  /// Tolerance: 1e-5 on every parameter. Repro's networks are Float; torch's float32 run of the
+  /// same update differs from its float64 run by at most 1.2e-7 (recorded in the fixture), and the
+  /// update moves parameters by up to 7e-3. The test shows that a different rule is caught: with
+  /// advantage normalisation off, or the value coefficient doubled, Repro must land more than
+  /// 1e-4 away. The losses of the last epoch (what the update reports) to 1e-5 relative. It prints
+  /// the largest differences (`swift test -c release --filter CleanRLUpdateParityTests`).
+  func testJointUpdateMovesBothNetworksAsCleanRLsUpdateLoop() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/cleanrl-update.json")
+    let f = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     XCTAssertLessThan(f.float32MinusFloat64MaxAbs, 1e-6)
     XCTAssertGreaterThan(f.largestParameterMove, 100 * 1e-5, "the update moves parameters well beyond the tolerance")
-    for (name, ours, theirs) in [("policy", agent.policy.parameterArray, f.policy), ("value", agent.valueNet.parameterArray, f.value)] {
-      let worst = zip(ours, theirs).enumerated().max { abs(Double($0.1.0) - $0.1.1) < abs(Double($1.1.0) - $1.1.1) }!
-      XCTAssertLessThanOrEqual(abs(Double(worst.element.0) - worst.element.1), 1e-5,
-                               "\(name) parameter \(worst.offset): Repro \(worst.element.0), CleanRL \(worst.element.1)")
+
+    let same = update(f)
+    XCTAssertLessThanOrEqual(same.policy, 1e-5)
+    XCTAssertLessThanOrEqual(same.value, 1e-5)
+    let unnormalised = update(f) { $0.advantageNormalization = false }
+    let doubled = update(f) { $0.valueLossCoefficient *= 2 }
+    for (name, changed) in [("advantage normalisation off", unnormalised), ("value coefficient doubled", doubled)] {
+      XCTAssertGreaterThan(max(changed.policy, changed.value), 1e-4, "\(name) must be caught")
     }
+    print("CleanRL update parity: largest |Repro - CleanRL| policy \(same.policy), value \(same.value); "
+          + "advantage normalisation off \(max(unnormalised.policy, unnormalised.value)), "
+          + "value coefficient doubled \(max(doubled.policy, doubled.value))")
+
     let last = f.steps.suffix(f.sizes.minibatches)
     let policyLoss = last.map(\.policyLoss).reduce(0, +) / Double(last.count)
     let valueLoss = last.map(\.valueLoss).reduce(0, +) / Double(last.count)
-    XCTAssertEqual(report.policyLoss, policyLoss, accuracy: 1e-5 * max(1, abs(policyLoss)))
-    XCTAssertEqual(try XCTUnwrap(report.valueLoss), valueLoss, accuracy: 1e-5 * max(1, abs(valueLoss)))
-    XCTAssertEqual(report.learningRate, f.learningRate * (1 - Double(f.iteration) / Double(f.iterations)), accuracy: 1e-15)
+    XCTAssertEqual(same.report.policyLoss, policyLoss, accuracy: 1e-5 * max(1, abs(policyLoss)))
+    XCTAssertEqual(try XCTUnwrap(same.report.valueLoss), valueLoss, accuracy: 1e-5 * max(1, abs(valueLoss)))
+    XCTAssertEqual(same.report.learningRate, f.learningRate * (1 - Double(f.iteration) / Double(f.iterations)), accuracy: 1e-15)
   }
 }
