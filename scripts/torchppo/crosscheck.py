@@ -36,6 +36,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 
@@ -317,16 +318,10 @@ def details(runs, task, iterations):
             means = [sum(v) / len(v) for v in ([r for it, r in x[2] if a <= it <= b] for x in rows) if v]
             curve.append(sum(means) / len(means) if means else float("nan"))
         logstd = [[x[3][i] for x in rows if x[3][i] is not None] for i in range(3)]
-        out[impl] = {"runs": len(rows), "cpuSecondsMedian": median(cpu), "cpuSecondsRange": [cpu[0], cpu[-1]],
-                     "stepsPerCpuSecondMedian": median(per_cpu), "windows": windows, "returnByWindow": curve,
+        out[impl] = {"runs": len(rows), "cpuSecondsMedian": statistics.median(cpu), "cpuSecondsRange": [cpu[0], cpu[-1]],
+                     "stepsPerCpuSecondMedian": statistics.median(per_cpu), "windows": windows, "returnByWindow": curve,
                      "logStdAfterIterations100_300_487": logstd}
     return out
-
-
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[(n - 1) // 2] + xs[n // 2]) / 2
 
 
 def machine():
@@ -380,11 +375,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     seeds = list(range(args.base_seed, args.base_seed + args.seeds))
     tag = f"{args.steps}"
+
+    def run_file(impl, task, seed):
+        return os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json")
+
     jobs = []
     for task in args.tasks:
         for seed in seeds:
             for impl in ("torch", "repro"):
-                out = os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json")
+                out = run_file(impl, task, seed)
                 if os.path.exists(out) or args.report_only:
                     continue
                 cmd = (torch_command(args.python, task, seed, args.steps, out) if impl == "torch"
@@ -420,7 +419,7 @@ def main():
         scores = {"torch": [], "repro": []}
         for seed in seeds:
             for impl in ("torch", "repro"):
-                path = os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json")
+                path = run_file(impl, task, seed)
                 if os.path.exists(path):
                     s, _ = (torch_score if impl == "torch" else repro_score)(path)
                     scores[impl].append(s)
@@ -447,9 +446,9 @@ def main():
                     f"smallest margin shown: {fmt(t['smallestMarginShowingEquivalence'])} |")
         else:
             row += " | | too few runs |"
-        entry["details"] = details({impl: [os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json") for seed in seeds
-                                           if os.path.exists(os.path.join(args.out, f"{impl}-{task}-{seed}-{tag}.json"))]
-                                    for impl in ("torch", "repro")}, task, args.steps // STEPS_PER_ITERATION)
+        present = {impl: [run_file(impl, task, seed) for seed in seeds if os.path.exists(run_file(impl, task, seed))]
+                   for impl in ("torch", "repro")}
+        entry["details"] = details(present, task, args.steps // STEPS_PER_ITERATION)
         summary["tasks"][task] = entry
         lines.append(row)
     lines += ["", "The same run files, per implementation: median (range) CPU seconds per run, env steps per CPU "
