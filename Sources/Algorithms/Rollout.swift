@@ -35,7 +35,8 @@ public struct RolloutBatch {
   /// Lengths of those episodes.
   public var episodeLengths: [Int]
 
-  init(capacity: Int, observationSize: Int, actionSize: Int) {
+  /// An empty batch with room for `capacity` steps.
+  public init(capacity: Int, observationSize: Int, actionSize: Int) {
     count = 0
     self.observationSize = observationSize
     self.actionSize = actionSize
@@ -64,14 +65,48 @@ public struct RolloutBatch {
   }
 }
 
+extension RolloutBatch {
+  /// GAE over this batch as training computes it: `config`'s γ and λ, and its bootstrap
+  /// where the batch ends mid-episode (`batchEndBootstrap`).
+  public func advantageEstimates(config: TrainerConfig) -> AdvantageEstimates {
+    let end: BatchEndBootstrap
+    switch config.batchEndBootstrap {
+    case .nextState: end = .value(lastValue)
+    case .lastState: end = .lastStepValue
+    case .zero: end = .zero
+    }
+    return generalizedAdvantageEstimates(
+      rewards: rewards, values: values, terminated: terminated, truncated: truncated,
+      truncationValues: truncationValues, batchEnd: end, gamma: config.gamma, lambda: config.gaeLambda)
+  }
+}
+
 /// Why collection stopped early.
 struct RolloutDivergence: Error {
   var reason: String
 }
 
+/// What one environment step through the actor gave the learner (`Actor.step`).
+public struct ActorStep: Sendable {
+  /// The reward as the learner sees it (scaled and clipped).
+  public var reward: Double
+  public var terminated: Bool
+  public var truncated: Bool
+  /// The observation the step returned, normalised and clipped: at an episode's end the
+  /// final one (before the reset); `Actor.observe()` then gives the reset's.
+  public var nextObservation: [Double]
+  /// Undiscounted raw return and length of the episode this step ended; nil mid-episode.
+  public var finishedEpisode: (return: Double, length: Int)?
+}
+
 /// The actor's persistent state across iterations: environment, normalisers,
 /// the current observation and episode bookkeeping.
-final class Actor {
+///
+/// `collect` is what training uses; `observe` and `step` are its two parts, public so
+/// that the environment side of a rollout (action clipping, the normalisers' order of
+/// updates, resets, episode bookkeeping) can be driven with given actions and compared
+/// with another implementation's (CleanRLRolloutParityTests).
+public final class Actor {
   let env: any Environment
   var observationFilter: ObservationNormalizer
   var rewardScaler: RewardScaler
@@ -84,8 +119,11 @@ final class Actor {
   private var episodeLength = 0
   private let firstResetSeed: UInt64
   private var everReset = false
+  private var clippedAction: [Double] = []
 
-  init(env: any Environment, config: TrainerConfig, seed: UInt64, stream: String, updatesFilters: Bool = true) {
+  /// An actor on `env` with `config`'s normalisers; its random streams (actions, the first
+  /// reset's seed) come from `seed` and `stream`.
+  public init(env: any Environment, config: TrainerConfig, seed: UInt64, stream: String, updatesFilters: Bool = true) {
     self.env = env
     observationFilter = ObservationNormalizer(dimension: env.observationSize, config: config)
     rewardScaler = RewardScaler(config: config)
@@ -110,17 +148,56 @@ final class Actor {
     needsReset = false
   }
 
+  /// The observation the policy acts on next, normalised and clipped; resets the
+  /// environment first when `startFresh` or before the first step.
+  public func observe(startFresh: Bool = false) throws -> [Double] {
+    if startFresh || needsReset { try reset() }
+    return currentObservation
+  }
+
+  /// Steps the environment with `action` (clipped to the bounds first when
+  /// `config.clipActions`), scales the reward, normalises the new observation, and
+  /// resets when the episode ends, in that order.
+  public func step(_ action: [Double], config: TrainerConfig) throws -> ActorStep {
+    if needsReset { try reset() }
+    // A policy that has blown up samples non-finite actions: that is a divergence of
+    // the run (recorded as a result), not a failure of the environment.
+    if let bad = firstNonFinite(action, name: "action") { throw RolloutDivergence(reason: "\(bad) sampled by the policy") }
+    let step: StepResult
+    if config.clipActions {
+      clippedAction.removeAll(keepingCapacity: true)
+      for i in 0..<env.actionSize { clippedAction.append(min(max(action[i], env.actionLow[i]), env.actionHigh[i])) }
+      step = try env.step(clippedAction)
+    } else {
+      step = try env.step(action)
+    }
+    if let bad = firstNonFinite(step.observation, name: "observation") { throw RolloutDivergence(reason: "\(bad) from the environment") }
+    guard step.reward.isFinite else { throw RolloutDivergence(reason: "reward is \(step.reward)") }
+    episodeReturn += step.reward
+    episodeLength += 1
+    let scaled = updatesFilters ? rewardScaler(step.reward, terminated: step.terminated) : step.reward
+    let next = filter(step.observation)
+    var result = ActorStep(reward: scaled, terminated: step.terminated, truncated: step.truncated,
+                           nextObservation: next, finishedEpisode: nil)
+    if step.terminated || step.truncated {
+      result.finishedEpisode = (episodeReturn, episodeLength)
+      try reset()
+    } else {
+      currentObservation = next
+    }
+    return result
+  }
+
   /// Collects `steps` steps with `agent`'s current policy.
   func collect(steps: Int, agent: Agent, config: TrainerConfig, startFresh: Bool) throws -> RolloutBatch {
     let obsSize = env.observationSize, actSize = env.actionSize
-    if startFresh || needsReset { try reset() }
+    _ = try observe(startFresh: startFresh)
     var batch = RolloutBatch(capacity: steps, observationSize: obsSize, actionSize: actSize)
     let logStd = agent.logStd
     batch.logStd = logStd
     let std = logStd.map { exp($0) }
     var mean = [Double](repeating: 0, count: actSize)
     var action = [Double](repeating: 0, count: actSize)
-    var envAction = [Double](repeating: 0, count: actSize)
     var obsF = [Float](repeating: 0, count: obsSize)
     for _ in 0..<steps {
       for i in 0..<obsSize { obsF[i] = Float(currentObservation[i]) }
@@ -128,44 +205,25 @@ final class Actor {
       let value = agent.value(obsF)
       for i in 0..<actSize { action[i] = mean[i] + std[i] * actionRNG.nextNormal() }
       let logp = gaussianLogProb(action: action[...], mean: mean[...], logStd: logStd)
-      // A policy that has blown up samples non-finite actions: that is a divergence of
-      // the run (recorded as a result), not a failure of the environment.
-      if let bad = firstNonFinite(action, name: "action") { throw RolloutDivergence(reason: "\(bad) sampled by the policy") }
-      if config.clipActions {
-        for i in 0..<actSize { envAction[i] = min(max(action[i], env.actionLow[i]), env.actionHigh[i]) }
-      } else {
-        envAction = action
-      }
-      let step = try env.step(envAction)
-      if let bad = firstNonFinite(step.observation, name: "observation") { throw RolloutDivergence(reason: "\(bad) from the environment") }
-      guard step.reward.isFinite else { throw RolloutDivergence(reason: "reward is \(step.reward)") }
-      episodeReturn += step.reward
-      episodeLength += 1
-      let scaled = updatesFilters ? rewardScaler(step.reward, terminated: step.terminated) : step.reward
-      let next = filter(step.observation)
+      let step = try self.step(action, config: config)
 
       batch.observations.append(contentsOf: obsF)
       batch.actions.append(contentsOf: action)
       batch.means.append(contentsOf: mean)
       batch.logProbs.append(logp)
       batch.values.append(value)
-      batch.rewards.append(scaled)
+      batch.rewards.append(step.reward)
       batch.terminated.append(step.terminated)
       batch.truncated.append(step.truncated)
       var truncationValue = 0.0
       if step.truncated && !step.terminated && config.timeLimit == .bootstrap {
-        var nextF = [Float](repeating: 0, count: obsSize)
-        for i in 0..<obsSize { nextF[i] = Float(next[i]) }
-        truncationValue = agent.value(nextF)
+        truncationValue = agent.value(step.nextObservation.map { Float($0) })
       }
       batch.truncationValues.append(truncationValue)
       batch.count += 1
-      if step.terminated || step.truncated {
-        batch.episodeReturns.append(episodeReturn)
-        batch.episodeLengths.append(episodeLength)
-        try reset()
-      } else {
-        currentObservation = next
+      if let episode = step.finishedEpisode {
+        batch.episodeReturns.append(episode.return)
+        batch.episodeLengths.append(episode.length)
       }
     }
     for i in 0..<obsSize { obsF[i] = Float(currentObservation[i]) }

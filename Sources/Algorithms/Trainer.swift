@@ -119,23 +119,11 @@ public struct Trainer {
     return result
   }
 
-  /// What follows the batch's last step (`batchEndBootstrap`).
-  private func batchEnd(_ batch: RolloutBatch) -> BatchEndBootstrap {
-    switch config.batchEndBootstrap {
-    case .nextState: return .value(batch.lastValue)
-    case .lastState: return .lastStepValue
-    case .zero: return .zero
-    }
-  }
-
   /// One iteration's learning: GAE, the value network first, then the policy (or both at
   /// once, when the update trains the value network too: `jointLoss`).
   private func learn(agent: Agent, batch: RolloutBatch, iteration: Int, update: inout any PolicyUpdate,
                      metrics m: inout IterationMetrics, rng: inout Xoshiro256) {
-    let gae = generalizedAdvantageEstimates(
-      rewards: batch.rewards, values: batch.values, terminated: batch.terminated, truncated: batch.truncated,
-      truncationValues: batch.truncationValues, batchEnd: batchEnd(batch),
-      gamma: config.gamma, lambda: config.gaeLambda)
+    let gae = batch.advantageEstimates(config: config)
     if !update.trainsValueNetwork {
       // Section 3, optimization 4: learning-rate annealing.
       m.valueLoss = trainValue(agent: agent, batch: batch, targets: gae.valueTargets, config: config,

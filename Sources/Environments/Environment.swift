@@ -95,3 +95,18 @@ public protocol Environment: AnyObject {
 extension Environment {
   public func reset() -> [Double] { reset(seed: nil) }
 }
+
+/// An environment that wraps another: the task's name, sizes, bounds and time limit are
+/// the wrapped one's; a wrapper writes only `reset(seed:)` and `step(_:)`.
+public protocol EnvironmentWrapper: Environment {
+  var inner: any Environment { get }
+}
+
+extension EnvironmentWrapper {
+  public var name: String { inner.name }
+  public var observationSize: Int { inner.observationSize }
+  public var actionSize: Int { inner.actionSize }
+  public var actionLow: [Double] { inner.actionLow }
+  public var actionHigh: [Double] { inner.actionHigh }
+  public var maxEpisodeSteps: Int { inner.maxEpisodeSteps }
+}

@@ -1,7 +1,7 @@
 /// An environment that passes everything through and records the resets and
 /// actions it receives, to replay them later on a fresh environment of the same
 /// task: the same calls in the same order retrace the same trajectory.
-public final class RecordingEnvironment: Environment {
+public final class RecordingEnvironment: EnvironmentWrapper {
   public let inner: any Environment
   /// The calls in order: a reset with its seed, or a step (its action next in `actions`).
   private var calls: [ResetOrStep] = []
@@ -11,12 +11,6 @@ public final class RecordingEnvironment: Environment {
   private enum ResetOrStep { case reset(UInt64?), step }
 
   public init(_ inner: any Environment) { self.inner = inner }
-  public var name: String { inner.name }
-  public var observationSize: Int { inner.observationSize }
-  public var actionSize: Int { inner.actionSize }
-  public var actionLow: [Double] { inner.actionLow }
-  public var actionHigh: [Double] { inner.actionHigh }
-  public var maxEpisodeSteps: Int { inner.maxEpisodeSteps }
 
   public func reset(seed: UInt64?) -> [Double] {
     calls.append(.reset(seed))

@@ -224,18 +224,12 @@ final class GymnasiumNormalizationTests: XCTestCase {
 }
 
 /// An environment wrapper that logs what the trainer asks of it.
-final class LoggingEnvironment: Environment {
+final class LoggingEnvironment: EnvironmentWrapper {
   enum Call: Equatable { case reset, step(endsEpisode: Bool) }
   let inner: any Environment
   var calls: [Call] = []
   var largestAction = 0.0
   init(_ inner: any Environment) { self.inner = inner }
-  var name: String { inner.name }
-  var observationSize: Int { inner.observationSize }
-  var actionSize: Int { inner.actionSize }
-  var actionLow: [Double] { inner.actionLow }
-  var actionHigh: [Double] { inner.actionHigh }
-  var maxEpisodeSteps: Int { inner.maxEpisodeSteps }
   func reset(seed: UInt64?) -> [Double] {
     calls.append(.reset)
     return inner.reset(seed: seed)

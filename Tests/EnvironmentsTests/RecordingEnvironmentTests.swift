@@ -6,16 +6,10 @@ import XCTest
 /// actions: the replay must retrace the run, and a replay that does not is caught.
 final class RecordingEnvironmentTests: XCTestCase {
   /// Adds `offset` to every reward of the environment it wraps.
-  final class ShiftedRewards: Environment {
+  final class ShiftedRewards: EnvironmentWrapper {
     let inner: any Environment
     let offset: Double
     init(_ inner: any Environment, offset: Double) { self.inner = inner; self.offset = offset }
-    var name: String { inner.name }
-    var observationSize: Int { inner.observationSize }
-    var actionSize: Int { inner.actionSize }
-    var actionLow: [Double] { inner.actionLow }
-    var actionHigh: [Double] { inner.actionHigh }
-    var maxEpisodeSteps: Int { inner.maxEpisodeSteps }
     func reset(seed: UInt64?) -> [Double] { inner.reset(seed: seed) }
     func step(_ action: [Double]) throws -> StepResult {
       var r = try inner.step(action)

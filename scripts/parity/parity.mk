@@ -5,6 +5,7 @@
 #   make parity-fixtures   re-record Tests/EnvironmentsTests/Fixtures/*.bin + *.json
 #   make parity-check      independent bit-exact replay of the fixtures with raw mujoco
 #   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
+#   make parity-cleanrl-rollout  re-record Tests/AlgorithmsTests/Fixtures/cleanrl-rollout-*.bin + *.json
 #
 # The hashes in scripts/parity/requirements.txt are for CPython 3.11 on Linux
 # x86_64; set PARITY_PYTHON to a python3.11 if `python3` is another version.
@@ -22,7 +23,7 @@ PARITY_PY     := $(PARITY_VENV)/bin/python
 PARITY_REQS   := scripts/parity/requirements.txt
 PARITY_STAMP  := $(PARITY_VENV)/.installed
 
-.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium
+.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout
 
 parity-venv: $(PARITY_STAMP)
 
@@ -40,6 +41,9 @@ $(PARITY_STAMP): $(PARITY_REQS)
 
 parity-fixtures: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record.py
+
+parity-cleanrl-rollout: parity-venv
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_cleanrl_rollout.py
 
 parity-check: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/check_semantics.py
