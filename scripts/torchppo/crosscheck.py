@@ -361,6 +361,8 @@ def main():
     p.add_argument("--python", default=os.path.join(ROOT, ".venv/torchppo/bin/python"), help="the torchppo venv's python")
     p.add_argument("--repro", default=os.path.join(ROOT, ".build/release/repro"))
     p.add_argument("--report-only", action="store_true", help="summarise the runs present, train nothing")
+    p.add_argument("--only", choices=["torch", "repro"],
+                   help="train only this implementation's missing runs (the summary still reads both)")
     p.add_argument("--self-test", action="store_true")
     args = p.parse_args()
     if args.self_test:
@@ -369,8 +371,8 @@ def main():
     if args.steps // STEPS_PER_ITERATION < 1:
         p.error("--steps must be at least 2048")
     if not args.report_only:
-        for path, fix in [(args.python, "bash scripts/torchppo/setup.sh"), (args.repro, "make build")]:
-            if not os.access(path, os.X_OK):
+        for impl, path, fix in [("torch", args.python, "bash scripts/torchppo/setup.sh"), ("repro", args.repro, "make build")]:
+            if args.only in (None, impl) and not os.access(path, os.X_OK):
                 p.error(f"{path} not found; run {fix}")
     os.makedirs(args.out, exist_ok=True)
     seeds = list(range(args.base_seed, args.base_seed + args.seeds))
@@ -384,7 +386,7 @@ def main():
         for seed in seeds:
             for impl in ("torch", "repro"):
                 out = run_file(impl, task, seed)
-                if os.path.exists(out) or args.report_only:
+                if os.path.exists(out) or args.report_only or args.only not in (None, impl):
                     continue
                 cmd = (torch_command(args.python, task, seed, args.steps, out) if impl == "torch"
                        else repro_command(args.repro, task, seed, args.steps, out))
