@@ -13,7 +13,10 @@
 # differences below, which change no arithmetic of the algorithm, it computes what CleanRL's
 # ppo_continuous_action.py at vwxyzjn/cleanrl@35896b1 (Gymnasium 0.28/0.29) computes. Gymnasium
 # 1.4's NormalizeObservation, NormalizeReward and RunningMeanStd do the arithmetic of 0.28/0.29's
-# (NormalizeObservation now returns float32, which the float32 torch tensor was anyway).
+# (NormalizeObservation now returns float32, which the float32 torch tensor was anyway), but for
+# one detail: NormalizeObservation starts its statistics as float32, so its first update uses
+# float32(1e-4) for var * count; scripts/parity/record_cleanrl_rollout.py counts what that moves
+# (a few observation values by one float32 ulp in 1200 steps).
 #
 # Deliberate differences from CleanRL, for a CPU speed figure in Repro's BENCHMARKS.md:
 # - argparse instead of tyro; no TensorBoard / wandb logging, no video capture
