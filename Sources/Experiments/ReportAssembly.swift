@@ -306,14 +306,15 @@ func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
   var lines: [ClaimLine] = []
   for claim in inputs.manifest.claims {
     guard claim.subject == .rows else {
-      for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
+      for t in claim.tasks { lines.append(judgedOrNotJudged(claim, task: t) { try figureClaimLine(claim, task: t, inputs) }) }
       continue
     }
     let relation = claim.op.relation
     let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)
       ? "claimed \(claim.op.rawValue), judged as \(relation.rawValue)" : nil
     let statement = try claim.statement.inlining(inputs.definitions)
-    let calibrated = try CalibratedClaim(statement)
+    // A claim undefined whatever the data (a divisor that is always 0) is not judged on any task.
+    let calibrated = Result { try CalibratedClaim(statement) }
     for t in claim.tasks {
       var finished: [String: [Double]] = [:], withDiverged: [String: [Double]] = [:]
       var caveats: [String] = []
@@ -323,22 +324,45 @@ func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
         withDiverged[name] = (c?.scores ?? []) + (c?.fallback ?? [])
         if let c, let why = incompleteSummary(c) { caveats.append("\(name): \(why)") }
       }
-      let j = try calibrated.judge(cells: finished, level: inputs.options.confidenceLevel)
-      if j.verdict != nil, withDiverged != finished {
-        let k = try calibrated.judge(cells: withDiverged, level: inputs.options.confidenceLevel)
-        if k.verdict != j.verdict {
-          caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
-            + (k.verdict?.rawValue ?? "not judged"))
+      lines.append(judgedOrNotJudged(claim, task: t) {
+        let j = try judgedWithinRange(calibrated.get().judge(cells: finished, level: inputs.options.confidenceLevel))
+        if j.verdict != nil, withDiverged != finished {
+          let k = try? judgedWithinRange(calibrated.get().judge(cells: withDiverged, level: inputs.options.confidenceLevel))
+          if k?.verdict != j.verdict {
+            caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
+              + (k?.verdict?.rawValue ?? "not judged"))
+          }
         }
-      }
-      let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
-      lines.append(ClaimLine(
-        left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
-        difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
-        method: "\(j.method); runs: \(runs)", caveats: caveats))
+        let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
+        return ClaimLine(
+          left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
+          difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
+          method: "\(j.method); runs: \(runs)", caveats: caveats)
+      })
     }
   }
   return lines
+}
+
+/// `judgement`, unless its interval left the float range (scores near ±1e154 and beyond):
+/// then the claim cannot be judged on these data.
+func judgedWithinRange(_ judgement: CalibratedJudgement) throws -> CalibratedJudgement {
+  if let d = judgement.difference, !(d.low.isFinite && d.high.isFinite && d.estimate.isFinite) {
+    throw StatisticsError.nonFiniteResult("the interval of \(judgement.claim)")
+  }
+  return judgement
+}
+
+/// The line `judge` makes, or, when these data leave the claim undefined (a division by
+/// zero, scores beyond the float range), a line that says so: one claim never sinks a report.
+func judgedOrNotJudged(_ claim: ManifestClaim, task t: PaperTask, _ judge: () throws -> ClaimLine) -> ClaimLine {
+  do {
+    return try judge()
+  } catch {
+    return ClaimLine(
+      left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
+      difference: nil, verdict: nil, reason: "not judged: claim '\(claim.name)' is undefined on these scores: \(error)")
+  }
 }
 
 /// The claims as a sequential design decided them (`UntilDecided`).
@@ -374,7 +398,7 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
   }
   // Claims on figures are not part of the sequential design: judged on the runs there are.
   for claim in inputs.manifest.claims where claim.subject != .rows {
-    for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
+    for t in claim.tasks { lines.append(judgedOrNotJudged(claim, task: t) { try figureClaimLine(claim, task: t, inputs) }) }
   }
   return lines
 }
@@ -405,7 +429,8 @@ func robustSection(_ inputs: ReportInputs) throws -> RobustSection {
         continue
       }
       var b = inputs.bootstrap("poi/\(t.rawValue)/\(pair.x)/\(pair.y)")
-      row.append(try b.probabilityOfImprovementCI(x, over: y))
+      // P(X > Y) only compares scores, so any finite ones work; left blank if it cannot be computed.
+      row.append(try? b.probabilityOfImprovementCI(x, over: y))
     }
     improvements.append(ImprovementRow(x: pair.x, y: pair.y, cells: row))
   }

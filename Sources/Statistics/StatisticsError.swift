@@ -9,6 +9,9 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
   case tooFewValues(String, needed: Int, got: Int)
   /// A sample held NaN or an infinity.
   case nonFiniteValue(String, index: Int)
+  /// A sample's values are finite but so large that its spread (or its mean)
+  /// overflows the float range: e.g. scores near ±1e155 square beyond 1.8e308.
+  case outOfRange(String)
   /// A percentile outside [0, 100] was asked for.
   case percentileOutOfRange(Double)
   /// A trimming proportion outside [0, 0.5) was asked for.
@@ -40,6 +43,8 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
       return "sample '\(label)' has \(got) value(s); at least \(needed) are needed"
     case .nonFiniteValue(let label, let index):
       return "sample '\(label)' holds a non-finite value at index \(index)"
+    case .outOfRange(let label):
+      return "the scores of '\(label)' are too large in magnitude for their spread to be computed (it overflows the float range)"
     case .percentileOutOfRange(let p): return "percentile \(p) is outside [0, 100]"
     case .proportionOutOfRange(let p): return "trimming proportion \(p) is outside [0, 0.5)"
     case .invalidResampleCount(let n): return "bootstrap needs at least 1 resample, got \(n)"
@@ -48,7 +53,7 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
     case .wrongArgumentCount(let function, let got):
       return "\(function)(...) called with \(got) argument(s)"
     case .divisionByZero(let formula): return "division by zero in '\(formula)'"
-    case .nonFiniteResult(let what): return "'\(what)' produced a non-finite value"
+    case .nonFiniteResult(let what): return "'\(what)' overflows the float range (or is undefined) on these scores"
     case .circularDefinition(let chain):
       return "circular definition: " + chain.map { "[\($0)]" }.joined(separator: " -> ")
     case .formulaTooLarge(let formula, let limit):

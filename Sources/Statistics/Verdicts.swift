@@ -262,8 +262,10 @@ public struct CalibratedClaim: Equatable, Sendable {
     guard summaries.count == cells.count else {
       throw StatisticsError.invalidArgument("calibrated judgement: \(summaries.count) summaries for \(cells.count) cells")
     }
-    for (i, s) in summaries.enumerated() where !(s.mean.isFinite && s.variance.isFinite && s.variance >= 0 && s.count >= 0) {
-      throw StatisticsError.nonFiniteValue(cells[i], index: 0)
+    for (i, s) in summaries.enumerated() {
+      if s.mean.isNaN || s.variance.isNaN || s.variance < 0 || s.count < 0 { throw StatisticsError.nonFiniteValue(cells[i], index: 0) }
+      // Finite scores whose spread overflowed (|x| beyond about 1e154): say so, not "non-finite".
+      if !(s.mean.isFinite && s.variance.isFinite) { throw StatisticsError.outOfRange(cells[i]) }
     }
     return judge(summaries, alpha: 1 - level, minimumRuns: minimumRuns)
   }
