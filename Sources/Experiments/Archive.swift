@@ -162,6 +162,28 @@ public struct ArchivedRun: Sendable, Equatable {
     return .object(members.sorted { $0.key < $1.key })
   }
 
+  /// The line as the archive stores it: `json` plus `sha256`, the SHA-256 of `json`'s
+  /// canonical text, so that an edit to any field of a line (a score digit, a seed,
+  /// another run's line put under this hash) is caught when it is read.
+  var checkedJSON: JSONValue {
+    guard case var .object(members) = json else { return json }
+    members.append(("sha256", .string(SHA256.hex(json.canonical))))
+    return .object(members.sorted { $0.key < $1.key })
+  }
+
+  /// Reads a stored line and checks its `sha256`.
+  init(checkedJSON line: JSONValue) throws {
+    guard let claimed = line["sha256"]?.stringValue else {
+      throw ArchiveError("the line carries no sha256 checksum of its content")
+    }
+    try self.init(json: line)
+    let actual = SHA256.hex(json.canonical)
+    guard actual == claimed else {
+      throw ArchiveError("run \(hash): the line's content does not match its sha256 checksum (\(claimed.prefix(12))…, "
+        + "content gives \(actual.prefix(12))…): the line was edited or damaged")
+    }
+  }
+
   init(json: JSONValue) throws {
     func string(_ key: String) throws -> String {
       guard let s = json[key]?.stringValue else { throw ArchiveError("'\(key)' is missing or not a string") }
@@ -238,7 +260,10 @@ public struct ArchiveError: Error, CustomStringConvertible, Equatable {
 /// a header line, then one line per run in hash order, canonical JSON. The same
 /// runs give the same bytes, so an archive's SHA-256 names its content.
 public struct Archive: Sendable, Equatable {
-  public static let format = "repro-archive-1"
+  /// Each run line carries the SHA-256 of its content (`ArchivedRun.checkedJSON`).
+  public static let format = "repro-archive-2"
+  /// Archives written before line checksums: read only to upgrade them (`decode(_:file:upgrading:)`).
+  public static let uncheckedFormat = "repro-archive-1"
   public var manifest: String
   public var scale: String
   public var score: ScoreDefinition
@@ -284,7 +309,7 @@ public struct Archive: Sendable, Equatable {
   /// The archive's bytes.
   public var data: Data {
     var lines = [header.canonical]
-    for hash in runs.keys.sorted() { lines.append(runs[hash]!.json.canonical) }
+    for hash in runs.keys.sorted() { lines.append(runs[hash]!.checkedJSON.canonical) }
     return Data((lines.joined(separator: "\n") + "\n").utf8)
   }
 
@@ -296,12 +321,20 @@ public struct Archive: Sendable, Equatable {
     return SHA256.hex(lines.joined(separator: "\n") + "\n")
   }
 
-  /// Reads an archive; `file` names it in errors.
-  public static func decode(_ data: Data, file: String) throws -> Archive {
+  /// Reads an archive, checking every line's checksum; `file` names it in errors.
+  /// With `upgrading`, an archive written before line checksums (`uncheckedFormat`)
+  /// is read too, its lines unchecked: for `repro archive --upgrade`, which checks
+  /// them against the manifest's runs instead.
+  public static func decode(_ data: Data, file: String, upgrading: Bool = false) throws -> Archive {
     let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
     guard let first = lines.first, let header = try? JSONParser.parse(Data(first)),
-          header["format"]?.stringValue == format else {
+          let version = header["format"]?.stringValue, version == format || version == uncheckedFormat else {
       throw ArchiveError("\(file): not a results archive (the first line must be a \(format) header)")
+    }
+    let unchecked = version == uncheckedFormat
+    if unchecked && !upgrading {
+      throw ArchiveError("\(file): written before archive lines carried checksums (\(uncheckedFormat)); upgrade it, "
+        + "checking every line against the manifest's runs, with `repro archive MANIFEST --scale S --upgrade \(file)`")
     }
     guard let manifest = header["manifest"]?.stringValue, let scale = header["scale"]?.stringValue,
           let method = header["score"]?["method"]?.stringValue.flatMap(ScoreMethod.init(rawValue:)),
@@ -311,7 +344,8 @@ public struct Archive: Sendable, Equatable {
     var runs: [String: ArchivedRun] = [:]
     for (i, line) in lines.dropFirst().enumerated() {
       do {
-        let run = try ArchivedRun(json: try JSONParser.parse(Data(line)))
+        let json = try JSONParser.parse(Data(line))
+        let run = try unchecked ? ArchivedRun(json: json) : ArchivedRun(checkedJSON: json)
         if runs[run.hash] != nil { throw ArchiveError("run \(run.hash) appears twice") }
         runs[run.hash] = run
       } catch {
@@ -322,6 +356,27 @@ public struct Archive: Sendable, Equatable {
       throw ArchiveError("\(file): the header counts \(Int(n)) runs but the file holds \(runs.count) (truncated?)")
     }
     return Archive(manifest: manifest, scale: scale, score: ScoreDefinition(method: method, iterations: Int(iterations)), runs: runs)
+  }
+
+  /// The runs of `expansion` in this archive, each checked against the run its hash
+  /// names: a line whose task, seed, preset or settings are not that run's (another run's
+  /// line put under this hash, an edited seed) is refused, naming the line's run.
+  public func runs(of expansion: Expansion, file: String) throws -> [String: ArchivedRun] {
+    var out: [String: ArchivedRun] = [:]
+    for spec in expansion.uniqueSpecs {
+      guard let run = runs[spec.hash] else { continue }
+      var wrong: [String] = []
+      if run.task != spec.task { wrong.append("task \(run.task.rawValue), not \(spec.task.rawValue)") }
+      if run.seed != spec.seed { wrong.append("seed \(run.seed), not \(spec.seed)") }
+      if run.preset != spec.preset.rawValue { wrong.append("preset \(run.preset), not \(spec.preset.rawValue)") }
+      if run.settingsHash != SHA256.hex(spec.config.nonNeutralSettings.canonical) { wrong.append("other settings") }
+      if !wrong.isEmpty {
+        throw ArchiveError("\(file): run \(spec.hash.prefix(12)) (\(spec.label)) holds the line of another run ("
+          + wrong.joined(separator: ", ") + "); the archive was edited or damaged")
+      }
+      out[spec.hash] = run
+    }
+    return out
   }
 
   public static func load(path: String) throws -> Archive {

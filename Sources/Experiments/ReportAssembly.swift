@@ -54,6 +54,8 @@ public struct ReportContext: Equatable, Sendable {
   public var bootstrap: BootstrapOptions
   /// The compute time to show instead of the runs' summed wall time (to pin it in comparisons).
   public var computeHours: Double?
+  /// The archive file the runs were read from (`--from-archive`), which the report names.
+  public var archiveFile: ReadFile?
 
   public init(
     gitCommit: String, mujocoVersion: String, machine: Machine, date: String, command: String,
@@ -713,7 +715,7 @@ func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) 
     bootstrap: c.bootstrap, bootstrapSeed: c.bootstrapSeed, gitCommit: c.gitCommit,
     mujocoVersion: c.mujocoVersion, machine: c.machine, date: c.date,
     computeHours: c.computeHours ?? wall / 3600, command: c.command,
-    archive: ArchiveReference(file: archive.fileName, sha256: archive.contentSHA256, runs: archive.runs.count))
+    archive: ArchiveReference(file: archive.fileName, sha256: archive.contentSHA256, runs: archive.runs.count, read: c.archiveFile))
 }
 
 /// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2.

@@ -97,7 +97,8 @@ public func renderJSON(_ report: Report) -> String {
     ("computeHours", .double(p.computeHours)),
     ("command", .string(p.command)),
     ("archive", opt(p.archive) { a in
-      .object([("file", .string(a.file)), ("sha256", .string(a.sha256)), ("runs", .int(a.runs))])
+      .object([("file", .string(a.file)), ("sha256", .string(a.sha256)), ("runs", .int(a.runs))]
+        + (a.read.map { [("read", .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]))] } ?? []))
     }),
   ])
   let root = JSONValue.object([

@@ -345,7 +345,13 @@ func provenanceItems(
     ("Machine", machine),
     ("Date", text(p.date)),
     ("Compute", text("\(formatNumber(p.computeHours, decimals: 1)) hours of run time, summed over runs")),
-  ] + (p.archive.map { a in
-    [("Archive", code(a.file) + text(" (\(a.runs) runs), content sha256 ") + code(a.sha256))]
-  } ?? [])
+  ] + (p.archive.map { a in [("Archive", archiveItem(a, code: code, text: text))] } ?? [])
+}
+
+/// The archive a report was built from: the file read and its bytes' SHA-256, and the
+/// SHA-256 of the runs' content; for a report from results, the archive they would make.
+func archiveItem(_ a: ArchiveReference, code: (String) -> String, text: (String) -> String) -> String {
+  let content = text(", content sha256 ") + code(a.sha256)
+  guard let read = a.read else { return code(a.file) + text(" (\(a.runs) runs)") + content }
+  return code(read.path) + text(" (\(a.runs) runs), file sha256 ") + code(read.sha256) + content
 }

@@ -445,10 +445,24 @@ public struct ArchiveReference: Equatable, Sendable {
   /// SHA-256 of its deterministic content (timing and machines aside).
   public var sha256: String
   public var runs: Int
-  public init(file: String, sha256: String, runs: Int) {
+  /// The file the report was built from, as given, and the SHA-256 of its bytes (nil
+  /// for a report built from a results folder).
+  public var read: ReadFile?
+  public init(file: String, sha256: String, runs: Int, read: ReadFile? = nil) {
     self.file = file
     self.sha256 = sha256
     self.runs = runs
+    self.read = read
+  }
+}
+
+/// A file as read: its path as given and the SHA-256 of its bytes.
+public struct ReadFile: Equatable, Sendable {
+  public var path: String
+  public var sha256: String
+  public init(path: String, sha256: String) {
+    self.path = path
+    self.sha256 = sha256
   }
 }
 

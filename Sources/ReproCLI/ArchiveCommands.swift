@@ -22,10 +22,34 @@ enum ArchiveCommand: Command {
     .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
     .value("results", "DIR", "results root (default: results)"),
     .value("out", "FILE", "where to write (default: reports/archive/<manifest>-<scale>.jsonl)"),
+    .value("upgrade", "FILE", "rewrite an archive written before line checksums with them, after checking "
+      + "each line against the manifest's runs at --scale (task, seed, preset, settings); writes FILE (or --out)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     let (manifest, expansion) = try loadExpansion(args.positional[0], scale: args.value("scale"))
+    if let file = args.value("upgrade") {
+      if args.value("results") != nil { throw UsageError("give --results or --upgrade, not both") }
+      let data: Data
+      do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+        throw ArchiveError("\(file): cannot read: \(error.localizedDescription)")
+      }
+      let old = try Archive.decode(data, file: file, upgrading: true)
+      guard old.manifest == manifest.name, old.scale == expansion.scale.name, old.score == manifest.score else {
+        throw ArchiveError("\(file) holds \(old.manifest) at scale \(old.scale), not \(manifest.name) at scale \(expansion.scale.name)")
+      }
+      let runs = try old.runs(of: expansion, file: file)
+      guard runs.count == old.runs.count else {
+        throw ArchiveError("\(file): \(old.runs.count - runs.count) line(s) are not runs of \(args.positional[0]) at scale "
+          + "\(expansion.scale.name); nothing written")
+      }
+      let upgraded = Archive(manifest: old.manifest, scale: old.scale, score: old.score, runs: runs)
+      let out = args.value("out") ?? file
+      try AtomicFile.write(upgraded.data, to: out)
+      io.out("wrote \(out): \(runs.count) runs, each line checked against its run and given its checksum, "
+        + "content sha256 \(upgraded.contentSHA256)")
+      return 0
+    }
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
     let loaded = store.loadStored(expansion)

@@ -60,6 +60,7 @@ enum ReportCommand: Command {
     try Preflight.checkReport(outDir: URL(fileURLWithPath: outDir, isDirectory: true))
     let runs: [String: ArchivedRun]
     var invalid: [String: String] = [:]
+    var archiveFile: ReadFile? = nil
     if let file = args.value("from-archive") {
       if args.value("results") != nil { throw UsageError("give --results or --from-archive, not both") }
       let archive = try Archive.load(path: file)
@@ -68,11 +69,11 @@ enum ReportCommand: Command {
           + "\(archive.score.method.rawValue) \(archive.score.iterations); \(path) at scale \(expansion.scale.name) "
           + "scores by \(manifest.score.method.rawValue) \(manifest.score.iterations)")
       }
-      runs = archive.runs
-      let used = Archive(expansion: expansion, runs: runs)
-      if used.runs.count < archive.runs.count {
-        io.err("\(file): \(archive.runs.count - used.runs.count) run(s) are not runs of \(path) at scale \(expansion.scale.name); left out")
+      runs = try archive.runs(of: expansion, file: file)
+      if runs.count < archive.runs.count {
+        io.err("\(file): \(archive.runs.count - runs.count) run(s) are not runs of \(path) at scale \(expansion.scale.name); left out")
       }
+      archiveFile = ReadFile(path: file, sha256: try sha256OfFile(file))
     } else {
       let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                               manifest: manifest.name)
@@ -84,12 +85,13 @@ enum ReportCommand: Command {
       runs = Archive(expansion: expansion, stored: loaded.runs).runs
     }
     let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1, selection: $0.2) }
-    let context = ReportContext(
+    var context = ReportContext(
       gitCommit: env["REPRO_REPORT_COMMIT"] ?? gitCommitDescription(),
       mujocoVersion: loadedMuJoCoVersionString, machine: reportMachine(env),
       date: args.value("date") ?? env["REPRO_REPORT_DATE"] ?? utcNow(),
       command: args.value("command") ?? commandLineText(["report"] + args.raw), bootstrapSeed: seed, bootstrap: .paper,
       computeHours: env["REPRO_REPORT_COMPUTE_HOURS"].flatMap(Double.init))
+    context.archiveFile = archiveFile
     let authors = try manifest.authorsConfigsPath.map { try AuthorsConfigs.load(path: $0) }
     let report = try buildReport(
       expansion: expansion, runs: runs, manifestHash: try sha256OfFile(path),

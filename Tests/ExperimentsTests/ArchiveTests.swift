@@ -70,7 +70,7 @@ final class ArchiveTests: XCTestCase {
     let (_, archive) = try trained(e)
     let header = String(decoding: archive.data, as: UTF8.self).split(separator: "\n").first.map(String.init)
     XCTAssertEqual(header,
-      #"{"format":"repro-archive-1","manifest":"mini","runs":12,"scale":"tiny","score":{"episodes":100,"method":"lastEpisodes"}}"#)
+      #"{"format":"repro-archive-2","manifest":"mini","runs":12,"scale":"tiny","score":{"episodes":100,"method":"lastEpisodes"}}"#)
     XCTAssertEqual(try Archive.decode(archive.data, file: "a.jsonl"), archive)
   }
 
@@ -118,7 +118,7 @@ final class ArchiveTests: XCTestCase {
     let text = String(decoding: a.data, as: UTF8.self)
     var lines = text.split(separator: "\n").map(String.init)
     XCTAssertThrowsError(try Archive.decode(Data("{}\n".utf8), file: "x.jsonl")) { error in
-      XCTAssertEqual("\(error)", "x.jsonl: not a results archive (the first line must be a repro-archive-1 header)")
+      XCTAssertEqual("\(error)", "x.jsonl: not a results archive (the first line must be a repro-archive-2 header)")
     }
     let truncated = lines.dropLast().joined(separator: "\n") + "\n"
     XCTAssertThrowsError(try Archive.decode(Data(truncated.utf8), file: "x.jsonl")) { error in
@@ -129,5 +129,67 @@ final class ArchiveTests: XCTestCase {
     XCTAssertThrowsError(try Archive.decode(Data((lines.joined(separator: "\n") + "\n").utf8), file: "x.jsonl")) { error in
       XCTAssertEqual("\(error)", "x.jsonl: line 3: unknown task")
     }
+  }
+
+  /// Each line carries the SHA-256 of its content: a changed score digit or seed is refused
+  /// on reading (report --from-archive, merge), naming the file, the line and the run; another
+  /// run's line put under a run's hash, checksum and all, is refused against the manifest.
+  func testTamperedArchiveLinesAreRefused() throws {
+    let e = try decodeMini().expand()
+    let (_, a) = try trained(e)
+    let lines = String(decoding: a.data, as: UTF8.self).split(separator: "\n").map(String.init)
+    func decode(_ ls: [String]) throws -> Archive {
+      try Archive.decode(Data((ls.joined(separator: "\n") + "\n").utf8), file: "x.jsonl")
+    }
+    XCTAssertNoThrow(try decode(lines))
+    // One score digit.
+    let scoreLine = try XCTUnwrap(lines.indices.dropFirst().first { lines[$0].contains(#""score":"#) && !lines[$0].contains(#""score":null"#) })
+    var edited = lines
+    let score = try XCTUnwrap(a.runs.values.first { lines[scoreLine].contains($0.hash) }?.score)
+    let digit = try XCTUnwrap(String(describing: score).firstIndex { $0.isNumber && $0 != "9" })
+    var changed = String(describing: score)
+    changed.replaceSubrange(digit...digit, with: String(Int(String(changed[digit]))! + 1))
+    edited[scoreLine] = lines[scoreLine].replacingOccurrences(of: #""score":\#(score)"#, with: #""score":\#(changed)"#)
+    XCTAssertNotEqual(edited[scoreLine], lines[scoreLine])
+    XCTAssertThrowsError(try decode(edited)) { error in
+      XCTAssertTrue("\(error)".hasPrefix("x.jsonl: line \(scoreLine + 1): run ") && "\(error)".contains("does not match its sha256 checksum"), "\(error)")
+    }
+    // A seed.
+    edited = lines
+    edited[1] = lines[1].replacingOccurrences(of: #""seed":1,"#, with: #""seed":7,"#).replacingOccurrences(of: #""seed":2,"#, with: #""seed":7,"#)
+    XCTAssertNotEqual(edited[1], lines[1])
+    XCTAssertThrowsError(try decode(edited)) { error in XCTAssertTrue("\(error)".contains("sha256 checksum"), "\(error)") }
+    // A line without its checksum.
+    edited = lines
+    edited[1] = lines[1].replacingOccurrences(of: #","sha256":"[0-9a-f]{64}""#, with: "", options: .regularExpression)
+    XCTAssertThrowsError(try decode(edited)) { error in XCTAssertTrue("\(error)".contains("line 2: the line carries no sha256"), "\(error)") }
+    // Merging two halves, one of them tampered, is refused when the tampered one is read.
+    XCTAssertThrowsError(try Archive.decode(Data((edited.joined(separator: "\n") + "\n").utf8), file: "half.jsonl"))
+
+    // Another run's line under this run's hash, with a checksum that matches the forgery.
+    let hashes = a.runs.keys.sorted()
+    var forged = a
+    let other = try XCTUnwrap(a.runs.values.first { $0.seed != a.runs[hashes[0]]!.seed || $0.task != a.runs[hashes[0]]!.task })
+    forged.runs[hashes[0]] = other
+    forged.runs[hashes[0]]!.hash = hashes[0]
+    let read = try Archive.decode(forged.data, file: "f.jsonl")
+    XCTAssertThrowsError(try read.runs(of: e, file: "f.jsonl")) { error in
+      XCTAssertTrue("\(error)".contains("f.jsonl: run \(hashes[0].prefix(12))") && "\(error)".contains("holds the line of another run"), "\(error)")
+    }
+    XCTAssertEqual(try decode(lines).runs(of: e, file: "x.jsonl").count, a.runs.count, "an untouched archive passes")
+  }
+
+  /// An archive written before line checksums is refused with the command that upgrades it.
+  func testAnArchiveWithoutLineChecksumsIsRefusedWithHowToUpgradeIt() throws {
+    let e = try decodeMini().expand()
+    let (_, a) = try trained(e)
+    let old = String(decoding: a.data, as: UTF8.self)
+      .replacingOccurrences(of: #","sha256":"[0-9a-f]{64}""#, with: "", options: .regularExpression)
+      .replacingOccurrences(of: "repro-archive-2", with: "repro-archive-1")
+    XCTAssertThrowsError(try Archive.decode(Data(old.utf8), file: "old.jsonl")) { error in
+      XCTAssertTrue("\(error)".contains("--upgrade old.jsonl"), "\(error)")
+    }
+    let upgraded = try Archive.decode(Data(old.utf8), file: "old.jsonl", upgrading: true)
+    XCTAssertEqual(upgraded.data, a.data, "the upgrade restores the checksums")
   }
 }
