@@ -21,8 +21,10 @@ public struct ProgressSnapshot: Sendable, Equatable {
   public var elapsed: Double
   /// Estimated seconds to finish; nil when not yet known.
   public var eta: Double?
-  /// Runs left to other runners sharing the results folder (claimed by them).
+  /// Runs left to other runners sharing the results folder (leased by them).
   public var elsewhere = 0
+  /// One of them and its lease's owner, e.g. "PPO/Hopper/seed 3 leased by node7 pid 4121".
+  public var waitingOn: String? = nil
 
   public init(manifest: String, scale: String, shard: Shard, total: Int, done: Int, running: Int, failed: Int, elapsed: Double, eta: Double?) {
     self.manifest = manifest
@@ -42,7 +44,8 @@ public struct ProgressSnapshot: Sendable, Equatable {
     let toGo = max(0, total - done - running - failed)
     let etaText: String
     if done + failed == total { etaText = "finished" } else if let e = eta { etaText = "ETA \(ProgressSnapshot.duration(e))" } else { etaText = "ETA --" }
-    let elsewhereText = elsewhere > 0 ? "\(elsewhere) running elsewhere, " : ""
+    let elsewhereText = elsewhere > 0
+      ? "\(elsewhere) waiting on another runner's lease" + (waitingOn.map { " (\($0)\(elsewhere > 1 ? ", …" : ""))" } ?? "") + ", " : ""
     return "\(manifest) (\(scale)\(shardText)): \(done)/\(total) done, \(running) running, \(elsewhereText)\(failed) failed, "
       + "\(toGo) to go, \(ProgressSnapshot.duration(elapsed)) elapsed, \(etaText)"
   }

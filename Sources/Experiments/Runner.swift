@@ -84,14 +84,14 @@ public enum Runner {
     return run(expansion, store: store, jobs: jobs, shard: shard, display: display, train: train)
   }
 
-  /// Seconds a claim lives without a refresh (see `ClaimBook`): a runner killed on
+  /// Seconds a lease lives without a refresh (see `LeaseBook`): a runner killed on
   /// another machine leaves its runs to others after this long (on this machine, at once).
   public static let defaultLease: Double = 300
 
   /// Runs shard `shard` of `expansion` into `store`, `jobs` runs at a time.
   ///
-  /// Each run is claimed before it trains (`ClaimBook`), so runners that share
-  /// the folder split the work: a run claimed by another live runner is left to
+  /// Each run is leased before it trains (`LeaseBook`), so runners that share
+  /// the folder split the work: a run leased by another live runner is left to
   /// it, and this runner waits for it (taking it over if that runner dies) so
   /// that it returns when every run has a result. A run whose result is in one of
   /// the `adopting` folders (other manifests' folders: `ResultStore.siblingFolders`)
@@ -103,13 +103,13 @@ public enum Runner {
   ) -> RunSummary {
     let specs = shard.select(expansion.uniqueSpecs)
     let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
-    let claims = ClaimBook(directory: store.directory, lease: lease)
+    let leases = LeaseBook(directory: store.directory, lease: lease)
 
     let abandoned = store.removeAbandonedTemporaryFiles()
     if abandoned > 0 { display.note("\(store.directory.path): removed \(abandoned) abandoned temporary file(s)") }
-    // Claims left by runners killed between storing a result and releasing it, for
+    // Leases left by runners killed between storing a result and releasing it, for
     // any run of the folder (not only this shard or round: no one else would clear them).
-    claims.removeStaleClaimsOfStoredResults()
+    leases.removeStaleLeasesOfStoredResults()
     var pending: [RunSpec] = []
     var adopted: [String: Int] = [:]
     for (spec, stored) in zip(specs, store.states(of: specs)) {
@@ -136,29 +136,29 @@ public enum Runner {
     state.pending = pending
     state.remainingWork = pending.reduce(0) { $0 + work($1) }
 
-    let queue = ClaimQueue(pending, store: store, claims: claims, state: state, poll: min(max(lease / 4, 0.05), 2))
-    claims.startHeartbeat()
-    defer { claims.stop() }
+    let queue = LeaseQueue(pending, store: store, leases: leases, state: state, poll: min(max(lease / 4, 0.05), 2))
+    leases.startHeartbeat()
+    defer { leases.stop() }
     WorkerPool.run(count: min(jobs, pending.count), jobs: jobs, tick: tick, onTick: { display.update(state.snapshot()) }) { _ in
       while let spec = queue.next() {
-        trainOne(spec, state: state, store: store, claims: claims, display: display, train: train)
+        trainOne(spec, state: state, store: store, leases: leases, display: display, train: train)
       }
     }
     display.finish(state.snapshot())
     return state.summary()
   }
 
-  private static func trainOne(_ spec: RunSpec, state: RunState, store: ResultStore, claims: ClaimBook,
+  private static func trainOne(_ spec: RunSpec, state: RunState, store: ResultStore, leases: LeaseBook,
                                display: ProgressDisplay, train: TrainFunction) {
     state.start(spec)
-    defer { claims.release(spec.hash) }
+    defer { leases.release(spec.hash) }
     let iterations = max(1, spec.config.iterations)
     let progress: IterationProgress = { done in
       state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
     }
     do {
       let result = try train(spec, progress)
-      // A runner that stalled past its lease may have lost the claim: the result is
+      // A runner that stalled past its lease may have lost the lease: the result is
       // stored all the same (the same bits whoever trains it), unless one is there.
       if try store.write(result, for: spec) == .keptExisting {
         state.finish(spec, outcome: .skipped)
@@ -175,27 +175,27 @@ public enum Runner {
   }
 }
 
-/// The runs left to train, handed out one at a time once claimed. A run claimed
+/// The runs left to train, handed out one at a time once leased. A run leased
 /// by another runner waits; when only such runs are left, `next` polls them until
-/// each has a result (done elsewhere) or its claim goes stale (taken over here).
-final class ClaimQueue: @unchecked Sendable {
+/// each has a result (done elsewhere) or its lease goes stale (taken over here).
+final class LeaseQueue: @unchecked Sendable {
   private let lock = NSLock()
   private var untried: [RunSpec]
   private var waiting: [RunSpec] = []
   private let store: ResultStore
-  private let claims: ClaimBook
+  private let leases: LeaseBook
   private let state: RunState
   private let poll: Double
 
-  init(_ specs: [RunSpec], store: ResultStore, claims: ClaimBook, state: RunState, poll: Double) {
+  init(_ specs: [RunSpec], store: ResultStore, leases: LeaseBook, state: RunState, poll: Double) {
     untried = specs
     self.store = store
-    self.claims = claims
+    self.leases = leases
     self.state = state
     self.poll = poll
   }
 
-  /// The next run this runner holds the claim of, or nil when none is left.
+  /// The next run this runner holds the lease of, or nil when none is left.
   func next() -> RunSpec? {
     while true {
       lock.lock()
@@ -204,7 +204,7 @@ final class ClaimQueue: @unchecked Sendable {
         return nil
       }
       if untried.isEmpty {
-        // Only runs claimed elsewhere are left: look again after a pause.
+        // Only runs leased elsewhere are left: look again after a pause.
         lock.unlock()
         Thread.sleep(forTimeInterval: poll)
         lock.lock()
@@ -220,25 +220,25 @@ final class ClaimQueue: @unchecked Sendable {
         continue
       }
       do {
-        switch try claims.claim(spec.hash) {
-        case .claimed:
-          // It may have been finished between the check and the claim.
+        switch try leases.lease(spec.hash) {
+        case .leased:
+          // It may have been finished between the check and the lease.
           if case .valid = store.state(of: spec) {
-            claims.release(spec.hash)
+            leases.release(spec.hash)
             state.finishElsewhere(spec)
             continue
           }
-          state.setWaiting(spec.hash, false)
+          state.setWaiting(spec, on: nil)
           return spec
-        case .heldElsewhere:
-          state.setWaiting(spec.hash, true)
+        case .heldElsewhere(let owner):
+          state.setWaiting(spec, on: owner)
           lock.lock()
           waiting.append(spec)
           lock.unlock()
         }
       } catch {
         state.start(spec)
-        state.finish(spec, outcome: .failed("cannot claim the run: \(error)"))
+        state.finish(spec, outcome: .failed("cannot lease the run: \(error)"))
       }
     }
   }
@@ -263,8 +263,8 @@ final class RunState: @unchecked Sendable {
   var skipped = 0
   /// Runs another runner finished during this invocation.
   var doneElsewhere = 0
-  /// Runs now claimed by another live runner.
-  var waiting: Set<String> = []
+  /// Runs now leased by another live runner: hash → (run, the lease's owner).
+  var waiting: [String: (label: String, owner: String)] = [:]
   var failures: [RunFailure] = []
   /// Work (steps × cost) not yet done, counting running runs whole.
   var remainingWork = 0.0
@@ -314,15 +314,16 @@ final class RunState: @unchecked Sendable {
   func finishElsewhere(_ spec: RunSpec) {
     lock.lock()
     defer { lock.unlock() }
-    waiting.remove(spec.hash)
+    waiting[spec.hash] = nil
     doneElsewhere += 1
     remainingWork -= Runner.work(spec)
   }
 
-  func setWaiting(_ hash: String, _ on: Bool) {
+  /// Marks `spec` as waiting on a lease held by `owner` (nil: no longer waiting).
+  func setWaiting(_ spec: RunSpec, on owner: String?) {
     lock.lock()
     defer { lock.unlock() }
-    if on { waiting.insert(hash) } else { waiting.remove(hash) }
+    waiting[spec.hash] = owner.map { (spec.label, $0) }
   }
 
   func snapshot() -> ProgressSnapshot {
@@ -340,6 +341,9 @@ final class RunState: @unchecked Sendable {
       done: alreadyDone + completed + skipped + doneElsewhere, running: running.count, failed: failures.count,
       elapsed: elapsed, eta: eta)
     snapshot.elsewhere = waiting.count
+    if let first = waiting.min(by: { $0.key < $1.key })?.value {
+      snapshot.waitingOn = "\(first.label) leased by \(LeaseBook.Owner(first.owner).short)"
+    }
     return snapshot
   }
 

@@ -3,20 +3,28 @@ import Foundation
 import RunModel
 import XCTest
 
-/// Claims let runners that share a results folder split the work (Issue 11).
-final class RunClaimTests: XCTestCase {
+/// Leases let runners that share a results folder split the work (Issues 11 and 25).
+final class RunLeaseTests: XCTestCase {
   let hash = String(repeating: "ab", count: 32)
+  /// A lease of a runner on another machine.
+  let remote = "host=elsewhere.example boot=0f0f pidns=4026531836 pid=4242 start=1 token=remote"
+
+  /// This machine's owner fields with the PID of `child`, which has exited.
+  func deadOwner(_ child: Process) -> String {
+    let mine = LeaseBook(directory: URL(fileURLWithPath: "/tmp"), lease: 1).owner
+    return mine.replacingOccurrences(of: "pid=\(getpid()) ", with: "pid=\(child.processIdentifier) ") + "\n"
+  }
 
   func testAClaimIsExclusiveUntilReleased() throws {
     let dir = try temporaryFolder()
-    let a = ClaimBook(directory: dir, lease: 60), b = ClaimBook(directory: dir, lease: 60)
-    XCTAssertEqual(try a.claim(hash), .claimed)
-    XCTAssertEqual(try b.claim(hash), .heldElsewhere(owner: a.owner))
+    let a = LeaseBook(directory: dir, lease: 60), b = LeaseBook(directory: dir, lease: 60)
+    XCTAssertEqual(try a.lease(hash), .leased)
+    XCTAssertEqual(try b.lease(hash), .heldElsewhere(owner: a.owner))
     XCTAssertTrue(a.holds(hash))
     XCTAssertFalse(b.holds(hash))
     a.release(hash)
-    XCTAssertFalse(FileManager.default.fileExists(atPath: a.claimPath(hash)))
-    XCTAssertEqual(try b.claim(hash), .claimed)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: a.leasePath(hash)))
+    XCTAssertEqual(try b.lease(hash), .leased)
   }
 
   /// A claim of a process of this host that has exited is taken over at once.
@@ -26,11 +34,10 @@ final class RunClaimTests: XCTestCase {
     child.executableURL = URL(fileURLWithPath: "/bin/true")
     try child.run()
     child.waitUntilExit()
-    let host = ClaimBook(directory: dir, lease: 3600).owner.split(separator: " ")[0]
-    try "\(host) \(child.processIdentifier) 12345 dead\n".write(toFile: dir.appendingPathComponent("\(hash).claim").path,
+    try deadOwner(child).write(toFile: dir.appendingPathComponent("\(hash).lease").path,
                                                                  atomically: true, encoding: .utf8)
-    let b = ClaimBook(directory: dir, lease: 3600)
-    XCTAssertEqual(try b.claim(hash), .claimed, "the owner is gone: no need to wait for the lease")
+    let b = LeaseBook(directory: dir, lease: 3600)
+    XCTAssertEqual(try b.lease(hash), .leased, "the owner is gone: no need to wait for the lease")
     XCTAssertTrue(b.holds(hash))
   }
 
@@ -46,12 +53,11 @@ final class RunClaimTests: XCTestCase {
     child.executableURL = URL(fileURLWithPath: "/bin/true")
     try child.run()
     child.waitUntilExit()
-    let host = ClaimBook(directory: dir, lease: 3600).owner.split(separator: " ")[0]
     let stored = e.uniqueSpecs[0].hash
-    let deadClaim = dir.appendingPathComponent("\(stored).claim").path
-    let liveClaim = dir.appendingPathComponent("\(e.uniqueSpecs[1].hash).claim").path
-    try "\(host) \(child.processIdentifier) 12345 dead\n".write(toFile: deadClaim, atomically: true, encoding: .utf8)
-    try "elsewhere.example 4242 1 remote\n".write(toFile: liveClaim, atomically: true, encoding: .utf8)
+    let deadClaim = dir.appendingPathComponent("\(stored).lease").path
+    let liveClaim = dir.appendingPathComponent("\(e.uniqueSpecs[1].hash).lease").path
+    try deadOwner(child).write(toFile: deadClaim, atomically: true, encoding: .utf8)
+    try "\(remote)\n".write(toFile: liveClaim, atomically: true, encoding: .utf8)
     var none = e
     none.specs = []
     XCTAssertTrue(Runner.run(none, store: store, jobs: 1, display: quietDisplay(), tick: 0.01, lease: 3600, train: fakeTrain).succeeded)
@@ -62,47 +68,113 @@ final class RunClaimTests: XCTestCase {
   /// A claim of another machine is taken over once it has not been refreshed for a lease, not before.
   func testAClaimOfAnotherHostIsTakenOverAfterItsLease() throws {
     let dir = try temporaryFolder()
-    let path = dir.appendingPathComponent("\(hash).claim").path
-    try "elsewhere.example 4242 1 remote\n".write(toFile: path, atomically: true, encoding: .utf8)
-    let b = ClaimBook(directory: dir, lease: 30)
-    XCTAssertEqual(try b.claim(hash), .heldElsewhere(owner: "elsewhere.example 4242 1 remote"), "fresh: it is respected")
+    let path = dir.appendingPathComponent("\(hash).lease").path
+    try "\(remote)\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let b = LeaseBook(directory: dir, lease: 30)
+    XCTAssertEqual(try b.lease(hash), .heldElsewhere(owner: remote), "fresh: it is respected")
     // Last refreshed 31 s ago.
     var times = [timeval(tv_sec: time(nil) - 31, tv_usec: 0), timeval(tv_sec: time(nil) - 31, tv_usec: 0)]
     XCTAssertEqual(utimes(path, &times), 0)
-    XCTAssertEqual(try b.claim(hash), .claimed)
+    XCTAssertEqual(try b.lease(hash), .leased)
     XCTAssertTrue(b.holds(hash))
   }
 
   /// The owner's heartbeat keeps its claim fresh past the lease.
   func testTheHeartbeatKeepsAClaimAlive() throws {
     let dir = try temporaryFolder()
-    let a = ClaimBook(directory: dir, lease: 0.4)
-    XCTAssertEqual(try a.claim(hash), .claimed)
+    let a = LeaseBook(directory: dir, lease: 0.4)
+    XCTAssertEqual(try a.lease(hash), .leased)
     // Pretend the owner lives on another machine, so only the lease counts.
-    let path = a.claimPath(hash)
-    try "elsewhere.example 1 1 token\n".write(toFile: path, atomically: true, encoding: .utf8)
-    let other = ClaimBook(directory: dir, lease: 0.4)
+    let path = a.leasePath(hash)
+    try "\(remote)\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let other = LeaseBook(directory: dir, lease: 0.4)
     Thread.sleep(forTimeInterval: 0.6)
-    XCTAssertEqual(try other.claim(hash), .claimed, "not refreshed for a lease: stale")
+    XCTAssertEqual(try other.lease(hash), .leased, "not refreshed for a lease: stale")
     other.startHeartbeat()
     defer { other.stop() }
-    try "elsewhere.example 1 1 token\n".write(toFile: path, atomically: true, encoding: .utf8)  // a foreign claim again
-    let third = ClaimBook(directory: dir, lease: 0.4)
-    XCTAssertEqual(try third.claim(hash), .heldElsewhere(owner: "elsewhere.example 1 1 token"))
+    try "\(remote)\n".write(toFile: path, atomically: true, encoding: .utf8)  // a foreign claim again
+    let third = LeaseBook(directory: dir, lease: 0.4)
+    XCTAssertEqual(try third.lease(hash), .heldElsewhere(owner: remote))
   }
 
-  /// Many runners racing for the same stale claim: exactly one gets it.
+  /// A runner in another container of this host (same host name and boot id, another PID
+  /// namespace) cannot see the owner's process: its lease is respected until it goes
+  /// unrefreshed for a lease, never taken as dead because the PID is not visible here.
+  func testALeaseFromAnotherPIDNamespaceIsRespectedUntilItsLeaseRunsOut() throws {
+    let dir = try temporaryFolder()
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    let path = dir.appendingPathComponent("\(hash).lease").path
+    let otherContainer = deadOwner(child).replacingOccurrences(of: #"pidns=[^ ]+"#, with: "pidns=1234567", options: .regularExpression)
+    XCTAssertTrue(otherContainer.contains("pidns=1234567"), otherContainer)
+    try otherContainer.write(toFile: path, atomically: true, encoding: .utf8)
+    let b = LeaseBook(directory: dir, lease: 30)
+    XCTAssertEqual(try b.lease(hash), .heldElsewhere(owner: otherContainer.trimmingCharacters(in: .newlines)),
+                   "its PID is not visible from here, which says nothing about the process")
+    var times = [timeval(tv_sec: time(nil) - 31, tv_usec: 0), timeval(tv_sec: time(nil) - 31, tv_usec: 0)]
+    XCTAssertEqual(utimes(path, &times), 0)
+    XCTAssertEqual(try b.lease(hash), .leased, "not refreshed for a lease: stale")
+  }
+
+  /// A lease dated in the future (another machine's clock ahead, a copied folder) is stale
+  /// once it has stayed unchanged for a lease of this machine's clock, not after its date.
+  func testALeaseDatedInTheFutureIsStaleAfterALeaseOfThisClock() throws {
+    let dir = try temporaryFolder()
+    let path = dir.appendingPathComponent("\(hash).lease").path
+    try "\(remote)\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var times = [timeval(tv_sec: time(nil) + 7200, tv_usec: 0), timeval(tv_sec: time(nil) + 7200, tv_usec: 0)]
+    XCTAssertEqual(utimes(path, &times), 0)
+    let b = LeaseBook(directory: dir, lease: 0.4)
+    XCTAssertEqual(try b.lease(hash), .heldElsewhere(owner: remote), "first seen: respected")
+    Thread.sleep(forTimeInterval: 0.6)
+    XCTAssertEqual(try b.lease(hash), .leased, "unchanged for a lease here: stale, two hours before its date")
+    // A future-dated lease that its owner keeps refreshing is not stale.
+    let other = "\(hash.dropLast(2))cd"
+    let live = dir.appendingPathComponent("\(other).lease").path
+    try "\(remote)\n".write(toFile: live, atomically: true, encoding: .utf8)
+    for k in 0..<4 {
+      var t = [timeval(tv_sec: time(nil) + 7200 + k, tv_usec: 0), timeval(tv_sec: time(nil) + 7200 + k, tv_usec: 0)]
+      XCTAssertEqual(utimes(live, &t), 0)
+      XCTAssertEqual(try b.lease(other), .heldElsewhere(owner: remote), "refreshed: live (look \(k))")
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+  }
+
+  /// The progress line names a run waiting on another runner's lease, and that runner.
+  func testTheProgressLineNamesTheRunWaitingOnALeaseAndItsOwner() throws {
+    let dir = try temporaryFolder()
+    let e = try decodeMini().expand()
+    let store = ResultStore(directory: dir)
+    let spec = e.uniqueSpecs[0]
+    try "\(remote)\n".write(toFile: dir.appendingPathComponent("\(spec.hash).lease").path, atomically: true, encoding: .utf8)
+    final class Lines: @unchecked Sendable {
+      let lock = NSLock()
+      var all: [String] = []
+      func add(_ s: String) { lock.lock(); all.append(s); lock.unlock() }
+    }
+    let lines = Lines()
+    let display = ProgressDisplay(mode: .plain(every: 0)) { lines.add($0) }
+    let summary = Runner.run(e, store: store, jobs: 2, display: display, tick: 0.05, lease: 0.6, train: fakeTrain)
+    XCTAssertTrue(summary.succeeded, "the remote lease went stale and its run was taken over: \(summary.report)")
+    let waiting = lines.all.first { $0.contains("waiting on another runner's lease") }
+    XCTAssertNotNil(waiting, lines.all.joined(separator: "\n"))
+    XCTAssertTrue(waiting?.contains("\(spec.label) leased by elsewhere.example pid 4242") == true, waiting ?? "")
+  }
+
+  /// Many runners racing for the same stale lease: exactly one gets it.
   func testRacingTakeoversHaveOneWinner() throws {
     for trial in 0..<20 {
       let dir = try temporaryFolder()
-      let path = dir.appendingPathComponent("\(hash).claim").path
-      try "elsewhere.example 7 7 stale\n".write(toFile: path, atomically: true, encoding: .utf8)
+      let path = dir.appendingPathComponent("\(hash).lease").path
+      try "\(remote)\n".write(toFile: path, atomically: true, encoding: .utf8)
       var times = [timeval(tv_sec: time(nil) - 100, tv_usec: 0), timeval(tv_sec: time(nil) - 100, tv_usec: 0)]
       utimes(path, &times)
-      let books = (0..<6).map { _ in ClaimBook(directory: dir, lease: 10) }
+      let books = (0..<6).map { _ in LeaseBook(directory: dir, lease: 10) }
       let h = hash
       let wins = WorkerPool.map(Array(0..<books.count), jobs: books.count) { i in
-        (try? books[i].claim(h)) == .claimed ? 1 : 0
+        (try? books[i].lease(h)) == .leased ? 1 : 0
       }
       XCTAssertEqual(wins.reduce(0, +), 1, "trial \(trial)")
       XCTAssertEqual(books.filter { $0.holds(h) }.count, 1, "trial \(trial)")
