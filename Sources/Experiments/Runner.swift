@@ -34,19 +34,31 @@ public struct RunSummary: Sendable, Equatable {
   public var invalidFiles: [String]
   /// Runs another runner sharing the folder trained while this one ran.
   public var doneElsewhere: Int = 0
+  /// Why the runner stopped starting runs (a result that could not be stored), and how many it never started.
+  public var stopped: (reason: String, notStarted: Int)? = nil
+
+  public static func == (a: RunSummary, b: RunSummary) -> Bool {
+    a.manifest == b.manifest && a.scale == b.scale && a.shard == b.shard && a.total == b.total && a.alreadyDone == b.alreadyDone
+      && a.completed == b.completed && a.diverged == b.diverged && a.failed == b.failed && a.invalidFiles == b.invalidFiles
+      && a.doneElsewhere == b.doneElsewhere && a.stopped?.reason == b.stopped?.reason && a.stopped?.notStarted == b.stopped?.notStarted
+  }
 
   /// A few lines for the end of a run: counts, then each failure.
   public var report: String {
     var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
       + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), "
       + (doneElsewhere > 0 ? "\(doneElsewhere) by another runner, " : "") + "\(failed.count) failed"]
+    if let stopped {
+      lines.append("  STOPPED after a result could not be stored (\(stopped.reason)): \(stopped.notStarted) run(s) not started; "
+        + "every stored result is kept, and running again resumes")
+    }
     for path in invalidFiles { lines.append("  rerun (invalid file): \(path)") }
     for f in failed { lines.append("  FAILED \(f.spec.label) [\(f.spec.hash.prefix(12))]: \(f.message)") }
     return lines.joined(separator: "\n")
   }
 
   /// True when every run of the shard now has a valid result.
-  public var succeeded: Bool { failed.isEmpty && alreadyDone + completed + doneElsewhere == total }
+  public var succeeded: Bool { failed.isEmpty && stopped == nil && alreadyDone + completed + doneElsewhere == total }
   /// 0 on success, 1 when any run failed.
   public var exitStatus: Int32 { succeeded ? 0 : 1 }
 }
@@ -156,21 +168,34 @@ public enum Runner {
     let progress: IterationProgress = { done in
       state.setFraction(spec.hash, Double(min(max(done, 0), iterations)) / Double(iterations))
     }
+    let result: RunResult
     do {
-      let result = try train(spec, progress)
+      result = try train(spec, progress)
+    } catch {
+      state.finish(spec, outcome: .failed("\(error)"))
+      display.note("\(spec.label): FAILED: \(error)")
+      return
+    }
+    do {
       // A runner that stalled past its lease may have lost the lease: the result is
       // stored all the same (the same bits whoever trains it), unless one is there.
       if try store.write(result, for: spec) == .keptExisting {
         state.finish(spec, outcome: .skipped)
         return
       }
-      state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
-      if let d = result.diverged {
-        display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
-      }
     } catch {
-      state.finish(spec, outcome: .failed("\(error)"))
-      display.note("\(spec.label): FAILED: \(error)")
+      // A full disk or a folder gone: every later run would be trained only to be lost.
+      // No new run starts; the runs in flight still try to store theirs.
+      state.finish(spec, outcome: .failed("trained but not stored: \(error)"))
+      if state.halt("\(spec.label) could not be stored: \(error)") {
+        display.note("\(spec.label): trained but NOT STORED: \(error); stopping: no new run starts "
+          + "(free space or fix the folder, then run again: what is stored is kept)")
+      }
+      return
+    }
+    state.finish(spec, outcome: result.diverged == nil ? .completed : .diverged)
+    if let d = result.diverged {
+      display.note("\(spec.label): diverged at iteration \(d.iteration) (\(d.reason)); stored as a result")
     }
   }
 }
@@ -195,9 +220,10 @@ final class LeaseQueue: @unchecked Sendable {
     self.poll = poll
   }
 
-  /// The next run this runner holds the lease of, or nil when none is left.
+  /// The next run this runner holds the lease of, or nil when none is left (or the runner stopped).
   func next() -> RunSpec? {
     while true {
+      if state.isHalted { return nil }
       lock.lock()
       if untried.isEmpty && waiting.isEmpty {
         lock.unlock()
@@ -270,6 +296,10 @@ final class RunState: @unchecked Sendable {
   var remainingWork = 0.0
   /// Work finished in this invocation (finished runs only).
   var finishedWork = 0.0
+  /// Why the runner stopped starting runs (a result that could not be stored), if it did.
+  var stopped: String?
+  /// Runs handed out to train (the rest of `pending` were never started).
+  var started = 0
 
   init(manifest: String, scale: String, shard: Shard, total: Int) {
     self.manifest = manifest
@@ -282,6 +312,22 @@ final class RunState: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     running[s.hash] = (Runner.work(s), 0)
+    started += 1
+  }
+
+  /// Stops the runner from starting runs; true for the first call (the one to report).
+  func halt(_ reason: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard stopped == nil else { return false }
+    stopped = reason
+    return true
+  }
+
+  var isHalted: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return stopped != nil
   }
 
   func setFraction(_ hash: String, _ f: Double) {
@@ -353,9 +399,11 @@ final class RunState: @unchecked Sendable {
     // Keep failures in canonical order whatever the thread timing.
     let order = Dictionary(uniqueKeysWithValues: pending.enumerated().map { ($1.hash, $0) })
     let sortedFailures = failures.sorted { (order[$0.spec.hash] ?? 0) < (order[$1.spec.hash] ?? 0) }
-    return RunSummary(
+    var summary = RunSummary(
       manifest: manifest, scale: scale, shard: shard, total: total, alreadyDone: alreadyDone + skipped,
       completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles,
       doneElsewhere: doneElsewhere)
+    if let stopped { summary.stopped = (stopped, notStarted: max(0, total - alreadyDone - doneElsewhere - started)) }
+    return summary
   }
 }

@@ -148,6 +148,47 @@ final class RunnerTests: XCTestCase {
       """)
   }
 
+  /// A disk that fills (here: the results folder replaced by a file) during a run stops the
+  /// runner at the first result it cannot store: no later run is trained only to be lost,
+  /// what was stored is kept, and running again resumes.
+  func testTheRunnerStopsAtTheFirstResultItCannotStore() throws {
+    let e = try decodeMini().expand(scale: "two")
+    let root = try temporaryFolder()
+    let dir = root.appendingPathComponent("results", isDirectory: true)
+    let moved = root.appendingPathComponent("moved", isDirectory: true)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let store = ResultStore(directory: dir)
+    let trained = Counter()
+    let train: TrainFunction = { spec, progress in
+      if trained.increment() == 3 {
+        // The third result cannot be written: the folder is gone, a file in its place.
+        try FileManager.default.moveItem(at: dir, to: moved)
+        try Data("x".utf8).write(to: dir)
+      }
+      return try fakeTrain(spec, progress)
+    }
+    let s = Runner.run(e, store: store, jobs: 1, display: quietDisplay(), tick: 0.01, train: train)
+    XCTAssertFalse(s.succeeded)
+    XCTAssertEqual(trained.value, 3, "no run is trained after the first one that could not be stored")
+    XCTAssertEqual(s.completed, 2)
+    XCTAssertEqual(s.failed.count, 1)
+    XCTAssertEqual(s.stopped?.notStarted, e.uniqueSpecs.count - 3)
+    XCTAssertTrue(s.report.contains("STOPPED after a result could not be stored"), s.report)
+    XCTAssertTrue(s.failed[0].message.hasPrefix("trained but not stored"), s.failed[0].message)
+    // Space is back: the two stored results are kept and the rest are trained. (The lease
+    // of the run that could not be stored was in the moved folder, so it could not be
+    // released; its owner is this live test process, which a new runner would wait for.)
+    try FileManager.default.removeItem(at: dir)
+    try FileManager.default.moveItem(at: moved, to: dir)
+    for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".lease") {
+      try FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+    }
+    let again = Runner.run(e, store: store, jobs: 1, display: quietDisplay(), tick: 0.01, train: fakeTrain)
+    XCTAssertTrue(again.succeeded, again.report)
+    XCTAssertEqual(again.alreadyDone, 2)
+    XCTAssertEqual(again.completed, e.uniqueSpecs.count - 2)
+  }
+
   func testConvenienceEntryPointWritesUnderResultsManifest() throws {
     let root = try temporaryFolder()
     let s = try Runner.run(manifest: try decodeMini(), scale: "two", jobs: 2, shard: try Shard(parsing: "1/1"),
@@ -174,6 +215,10 @@ final class RunnerTests: XCTestCase {
     XCTAssertEqual(ProgressSnapshot.duration(3600 * 5 + 7 * 60), "5h07m")
     XCTAssertEqual(ProgressSnapshot.duration(86400 * 3 + 3600 * 4), "3d04h")
     XCTAssertEqual(ProgressSnapshot.duration(.infinity), "--")
+    p.elsewhere = 2
+    p.waitingOn = "PPO/Hopper/seed 3 leased by node7 pid 4121"
+    XCTAssertEqual(p.line, "table2 (quick, shard 2/3): 35/36 done, 0 running, 2 waiting on another runner's lease "
+      + "(PPO/Hopper/seed 3 leased by node7 pid 4121, …), 1 failed, 0 to go, 3m05s elapsed, finished")
   }
 
   func testTerminalModeRedrawsOneLine() {
