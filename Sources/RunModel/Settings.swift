@@ -182,8 +182,8 @@ public enum SettingType: Sendable, Hashable {
   case boolean
   /// One of these strings.
   case choice([String])
-  /// A number, or off: JSON `null` or the number −1 (the paper's "−1 means off"),
-  /// text `off`, `none`, `null` or `-1`.
+  /// A number, or off: JSON `null`, text `off`, `none` or `null`. (The authors'
+  /// configs write −1 for off; here −1 is a value, and a bound refuses it.)
   case optionalNumber
   /// A non-empty array of integers (text: `64,64`).
   case integerList
@@ -195,7 +195,7 @@ public enum SettingType: Sendable, Hashable {
     case .integer: return "an integer"
     case .boolean: return "true or false"
     case .choice(let options): return "one of \(options.joined(separator: ", "))"
-    case .optionalNumber: return "a number, or null / -1 for off"
+    case .optionalNumber: return "a number, or null for off"
     case .integerList: return "a non-empty array of integers"
     }
   }
@@ -264,7 +264,7 @@ extension Optional: SettingValue where Wrapped == Double {
   public static var settingType: SettingType { .optionalNumber }
   public var json: JSONValue { map { .double($0) } ?? .null }
   public init(checked json: JSONValue) {
-    if let v = json.numberValue, v != -1 { self = v } else { self = nil }
+    self = json.numberValue
   }
 }
 
@@ -354,7 +354,7 @@ public enum Settings {
   static func positive(_ v: Double, _: TrainerConfig) -> String? { v > 0 ? nil : "must be positive, got \(v)" }
   static func positiveOrOff(_ v: Double?, _: TrainerConfig) -> String? {
     guard let v else { return nil }
-    return v > 0 ? nil : "must be positive or off, got \(v)"
+    return v > 0 ? nil : "must be positive, or off (null; --set KEY=off), got \(v)"
   }
 
   /// Every setting, in the order of `--list-settings`.
@@ -478,8 +478,7 @@ public enum Settings {
     ConfigError(key: key, message: "unknown setting; valid settings: \(keys.joined(separator: ", "))")
   }
 
-  /// Checks a JSON value against `type`; returns the value to assign (with −1 read
-  /// as off for optional numbers), or a message.
+  /// Checks a JSON value against `type`; returns the value to assign, or a message.
   public static func check(_ value: JSONValue, as type: SettingType) -> Result<JSONValue, ConfigErrorMessage> {
     switch (type, value) {
     case (.number, .number): return .success(value)
@@ -488,7 +487,7 @@ public enum Settings {
     case (.choice(let options), .string(let s)):
       return options.contains(s) ? .success(value) : .failure(.init("expected one of \(options.joined(separator: ", ")), got '\(s)'"))
     case (.optionalNumber, .null): return .success(.null)
-    case (.optionalNumber, .number(_, let v)): return .success(v == -1 ? .null : value)
+    case (.optionalNumber, .number): return .success(value)
     case (.integerList, .array(let items)) where !items.isEmpty:
       for (i, item) in items.enumerated() {
         guard case let .number(_, v) = item, v == v.rounded(), abs(v) < 1e15 else {

@@ -37,7 +37,7 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"valueClipping\": 1}}"),
                         "\(f): algorithms.TRPO.overrides.valueClipping: expected true or false")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"rewardClip\": \"off\"}}"),
-                        "\(f): algorithms.TRPO.overrides.rewardClip: expected a number, or null / -1 for off")
+                        "\(f): algorithms.TRPO.overrides.rewardClip: expected a number, or null for off")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"hiddenSizes\": [64, \"64\"]}}"),
                         "\(f): algorithms.TRPO.overrides.hiddenSizes[1]: expected an integer")
     assertManifestError(miniManifest.replacing1("{\"minibatches\": 4}}", "{\"rewardNormalization\": \"return\"}}"),

@@ -63,18 +63,19 @@ final class SettingsTests: XCTestCase {
   }
 
   func testTextAndJSONFollowOneRule() throws {
-    // -1 is "off" for optional numbers, whether written -1, -1.0 or -1e0, in text or JSON.
-    for text in ["-1", "-1.0", "-1e0", "off", "none", "null"] {
+    // Off is null (or off, none, null as text); -1 is a value like any other, which a bound refuses.
+    for text in ["off", "none", "null"] {
       var c = TrainerConfig()
       try c.set("rewardClip", to: text)
       XCTAssertNil(c.rewardClip, text)
     }
-    for json in ["-1", "-1.0", "null"] {
+    for json in ["-1", "-1.0", "-1e0"] {
       var c = TrainerConfig()
       try c.set("gradientClip", json: try JSONParser.parse(json))
-      try c.set("rewardClip", json: try JSONParser.parse(json))
-      XCTAssertNil(c.rewardClip, json)
-      XCTAssertNil(c.gradientClip, json)
+      try c.set("rewardClip", to: json)
+      XCTAssertEqual(c.rewardClip, -1, json)
+      XCTAssertEqual(c.problems().map(\.key), ["rewardClip", "gradientClip"], json)
+      XCTAssertEqual(c.problems().first?.message, "must be positive, or off (null; --set KEY=off), got -1.0")
     }
     var c = TrainerConfig()
     try c.set("hiddenSizes", to: "32, 16")
@@ -91,6 +92,23 @@ final class SettingsTests: XCTestCase {
     }
     XCTAssertThrowsError(try c.set("policyLr", to: "1")) { e in
       XCTAssertTrue("\(e)".hasPrefix("policyLr: unknown setting; valid settings: iterations, "), "\(e)")
+    }
+  }
+
+  /// Every numeric setting has a range in the settings table: a negative value is refused
+  /// by `problems()`, except where the table documents negatives as meaningful.
+  func testEveryNumericSettingChecksItsRange() throws {
+    let negativesMeaningful: Set<String> = ["entropyCoefficient"]  // "negative values penalise entropy"
+    for d in Settings.table {
+      switch d.type {
+      case .number, .integer, .optionalNumber: break
+      default: continue
+      }
+      for bad in [-1.0, -1e9] where !negativesMeaningful.contains(d.key) {
+        var c = TrainerConfig()
+        try c.set(d.key, json: d.type == .integer ? .int(Int(bad)) : .double(bad))
+        XCTAssertTrue(c.problems().contains { $0.key == d.key }, "\(d.key) = \(bad) is accepted")
+      }
     }
   }
 
