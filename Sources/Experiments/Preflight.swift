@@ -72,9 +72,13 @@ public enum Preflight {
     let probe = existing.appendingPathComponent(".repro-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp").path
     let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     if fd < 0 {
-      let reason = String(cString: strerror(errno))
+      let code = errno
       let where_ = existing.path == path ? path : "\(existing.path) (where the \(purpose) \(path) would be created)"
-      throw Failure("cannot write in the \(purpose): \(where_): \(reason)")
+      // A folder that exists but where creating a file says "no such file" is a virtual
+      // file system (/proc, /sys): strerror's own words would only confuse.
+      let reason = code == ENOENT ? "the system does not let files be created there (a virtual file system such as /proc or /sys)"
+        : String(cString: strerror(code))
+      throw Failure("cannot write in the \(purpose): \(where_): \(reason); choose another folder")
     }
     close(fd)
     unlink(probe)
@@ -128,8 +132,12 @@ public enum Preflight {
     return f.string(from: NSNumber(value: n)) ?? "\(n)"
   }
 
-  static func formattedBytes(_ b: Int64) -> String {
-    let mib = Double(b) / 1_048_576
-    return mib >= 1024 ? String(format: "%.1f GiB", mib / 1024) : String(format: "%.1f MiB", mib)
+  /// "512 bytes", "4.0 KiB", "3.2 MiB", "1.5 GiB": never "0.0 MiB" for a few bytes.
+  public static func formattedBytes(_ b: Int64) -> String {
+    let x = Double(b)
+    if b < 1024 { return "\(b) byte\(b == 1 ? "" : "s")" }
+    if x < 1_048_576 { return String(format: "%.1f KiB", x / 1024) }
+    if x < 1_073_741_824 { return String(format: "%.1f MiB", x / 1_048_576) }
+    return String(format: "%.1f GiB", x / 1_073_741_824)
   }
 }

@@ -91,6 +91,13 @@ final class PreflightTests: XCTestCase {
                    "\(file.path), on the way to the results folder \(below.path), is a file, not a folder; choose another path or move the file")
     let proc = failure { try Preflight.checkWritableFolder(URL(fileURLWithPath: "/proc/repro-test/x"), purpose: "reports folder", bytes: 1) }
     XCTAssertTrue(proc?.hasPrefix("cannot write in the reports folder: /proc (where the reports folder /proc/repro-test/x would be created)") ?? false, proc ?? "accepted")
+    XCTAssertTrue(proc?.contains("a virtual file system such as /proc") == true, "no bare 'No such file or directory': \(proc ?? "")")
+    // Sizes in units that show them: never "0.0 MiB" for a few bytes.
+    XCTAssertEqual(Preflight.formattedBytes(0), "0 bytes")
+    XCTAssertEqual(Preflight.formattedBytes(800), "800 bytes")
+    XCTAssertEqual(Preflight.formattedBytes(4096 + 640 * 3), "5.9 KiB")
+    XCTAssertEqual(Preflight.formattedBytes(16 << 20), "16.0 MiB")
+    XCTAssertEqual(Preflight.formattedBytes(3 << 30), "3.0 GiB")
     let full = failure { try Preflight.checkWritableFolder(dir, purpose: "results folder", bytes: Int64.max / 2) }
     XCTAssertTrue(full?.contains("free; this needs about") ?? false, full ?? "accepted")
     XCTAssertNil(failure { try Preflight.checkWritableFolder(dir.appendingPathComponent("new/deeper"), purpose: "results folder", bytes: 1) })
