@@ -22,8 +22,8 @@ enum TrainCommand: Command {
   }
   static var options: [OptionSpec] {
     [
-      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1"),
-      .value("algorithm", "A", "\(Preset.allCases.map(\.rawValue).joined(separator: ", ")): the paper's presets with the\nper-task settings of its Tables 4-6, and CleanRL's PPO (the same on every task)"),
+      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1", required: true),
+      .value("algorithm", "A", "a preset: the paper's, with the per-task settings of its Tables 4-6,\nand CleanRL's PPO (the same on every task):\n" + wrapped(Preset.allCases.map(\.rawValue)), required: true),
       .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
       .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),
       .value("set", "key=value", "override any setting; repeatable (see --list-settings)", repeatable: true),
@@ -47,7 +47,13 @@ enum TrainCommand: Command {
     if let t = paperTask {
       task = t.rawValue
     } else {
-      _ = try makeEnvironment(taskName, assetsDirectory: assets)  // validates the name
+      do {
+        _ = try makeEnvironment(taskName, assetsDirectory: assets)  // validates the name
+      } catch EnvironmentError.unknownTask(let t, let valid) {
+        let names = PaperTask.allCases.map(\.rawValue) + valid
+        throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(
+          for: t, in: names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, listLabel: "valid tasks:"))
+      }
       task = taskName
     }
     var config = preset.config(task: paperTask ?? .hopper)
@@ -117,12 +123,28 @@ enum TrainCommand: Command {
   }
 }
 
+/// Names joined with ", " in lines of at most `width` characters (for usage texts).
+func wrapped(_ names: [String], width: Int = 64) -> String {
+  var lines: [String] = [], line = ""
+  for (k, name) in names.enumerated() {
+    let item = name + (k + 1 < names.count ? "," : "")
+    if !line.isEmpty && line.count + 1 + item.count > width {
+      lines.append(line)
+      line = item
+    } else {
+      line += (line.isEmpty ? "" : " ") + item
+    }
+  }
+  if !line.isEmpty { lines.append(line) }
+  return lines.joined(separator: "\n")
+}
+
 /// The preset named by --algorithm (case-insensitive).
 func presetArgument(_ name: String?) throws -> Preset {
   let valid = Preset.allCases.map(\.rawValue).joined(separator: ", ")
   guard let name else { throw UsageError("--algorithm is required; valid: \(valid)") }
   guard let preset = Preset.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
-    throw UsageError("unknown algorithm '\(name)'; valid: \(valid)")
+    throw UsageError("unknown algorithm '\(name)'; " + NameSuggestion.hint(for: name, in: Preset.allCases.map(\.rawValue), listLabel: "valid:"))
   }
   return preset
 }

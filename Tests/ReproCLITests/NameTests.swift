@@ -1,0 +1,65 @@
+import Experiments
+import Foundation
+import ReproCLI
+import RunModel
+import XCTest
+
+/// `repro --version`, and "did you mean …" for every name the command line takes.
+final class VersionTests: XCTestCase {
+  func testVersionNamesTheBinaryByItsHash() {
+    for args in [["--version"], ["version"]] {
+      let r = repro(args)
+      XCTAssertEqual(r.status, 0)
+      let lines = r.out.split(separator: "\n").map(String.init)
+      XCTAssertTrue(lines.first?.range(of: #"^repro \d+\.\d+\.\d+$"#, options: .regularExpression) != nil, r.out)
+      XCTAssertTrue(r.out.range(of: #"binary: .*\(sha256 [0-9a-f]{64}\)"#, options: .regularExpression) != nil, r.out)
+      XCTAssertTrue(r.out.contains("MuJoCo:   3.3.7"), r.out)
+      XCTAssertTrue(r.out.contains("source:"), r.out)
+    }
+    XCTAssertTrue(repro("--help").out.contains("repro --version"))
+  }
+}
+
+final class SuggestionTests: XCTestCase {
+  func testMisspeltNamesGetTheNearestMatch() {
+    let cases: [([String], String)] = [
+      (["trian"], "unknown command 'trian'; did you mean 'repro train'?"),
+      (["bench", "trian"], "unknown command 'bench trian'; did you mean 'repro bench train'?"),
+      (["--verison"], "unknown option '--verison'; did you mean '--version'?"),
+      (["train", "--tsk", "Hopper"], "unknown option --tsk; did you mean '--task'?"),
+      (["run", "experiments/smoke.json", "--job", "2"], "unknown option --job; did you mean '--jobs'?"),
+      (["train", "--task", "Hoper", "--algorithm", "PPO"], "unknown task 'Hoper'; did you mean 'Hopper'?"),
+      (["train", "--task", "Hopper", "--algorithm", "PP0"], "unknown algorithm 'PP0'; did you mean 'PPO'?"),
+      (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "valueCliping=true"],
+       "--set valueCliping: unknown setting; did you mean 'valueClipping'? (`repro train --list-settings` lists all \(Settings.keys.count) with their documentation)"),
+      (["run", "experiments/table2.json", "--until-decided", "--task", "Hoper"], "did you mean 'Hopper'?"),
+    ]
+    for (args, message) in cases {
+      let r = repro(args)
+      XCTAssertEqual(r.status, 2, "\(args)")
+      XCTAssertTrue(r.err.contains(message), "\(args): \(r.err)")
+    }
+    // A setting's name is never followed by all of them when one is close.
+    let r = repro("train", "--task", "Hopper", "--algorithm", "PPO", "--set", "valueCliping=true")
+    XCTAssertFalse(r.err.contains("observationNormalizer"), r.err)
+  }
+
+  func testAMissingManifestListsExperimentsWithTheNearest() throws {
+    for path in ["experiments/tabel2.json", "table2.json"] {
+      let r = repro("run", path)
+      XCTAssertEqual(r.status, 1, path)
+      XCTAssertTrue(r.err.contains("\(path): (file): no such file; did you mean 'experiments/table2.json'? (manifests in experiments/: "), r.err)
+      XCTAssertTrue(r.err.contains("smoke.json"), r.err)
+    }
+    let far = repro("report", "nowhere/zzzzzz.json")
+    XCTAssertEqual(far.status, 1)
+    XCTAssertTrue(far.err.contains("no such file; manifests in experiments/: "), far.err)
+    XCTAssertFalse(far.err.contains("did you mean"), far.err)
+  }
+
+  func testAMisspeltScaleSuggestsTheManifestsScale() {
+    let r = repro("report", "experiments/table2.json", "--scale", "paper-budgt", "--out", NSTemporaryDirectory())
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.err.contains("no scale named 'paper-budgt'; did you mean 'paper-budget'?"), r.err)
+  }
+}
