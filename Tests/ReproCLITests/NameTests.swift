@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import ReproCLI
 import RunModel
+import TestSupport
 import XCTest
 
 /// `repro --version`, and "did you mean …" for every name the command line takes.
@@ -61,5 +62,56 @@ final class SuggestionTests: XCTestCase {
     let r = repro("report", "experiments/table2.json", "--scale", "paper-budgt", "--out", NSTemporaryDirectory())
     XCTAssertEqual(r.status, 1)
     XCTAssertTrue(r.err.contains("no scale named 'paper-budgt'; did you mean 'paper-budget'?"), r.err)
+  }
+}
+
+/// Issue 30: a committed report is not replaced by one built from fewer runs.
+final class ReportOverwriteTests: XCTestCase {
+  func testAReportFromAnArchiveIsNotReplacedByOneFromNoRuns() throws {
+    let dir = try temporaryFolder()
+    let out = dir.appendingPathComponent("reports").path
+    let archive = "reports/archive/table2-quick.jsonl"
+    let fixed = ["--date", "2026-01-01", "--command", "x", "--out", out]
+    let first = repro(["report", "experiments/table2.json", "--scale", "quick", "--from-archive", archive] + fixed)
+    XCTAssertEqual(first.status, 0, first.err)
+    func snapshot() throws -> [String: Data] {
+      let names = try FileManager.default.contentsOfDirectory(atPath: out)
+      return try Dictionary(uniqueKeysWithValues: names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: out + "/" + $0))) })
+    }
+    let before = try snapshot()
+    XCTAssertNotNil(before["table2-quick-curves.svg"])
+
+    // Forgetting --from-archive: refused, nothing written, the archive command named.
+    let results = dir.appendingPathComponent("no-results").path
+    let refused = repro(["report", "experiments/table2.json", "--scale", "quick", "--results", results] + fixed)
+    XCTAssertEqual(refused.status, 1, refused.out)
+    XCTAssertTrue(refused.err.contains("\(out)/table2-quick.json was built from "), refused.err)
+    XCTAssertTrue(refused.err.contains("this report has 0: not overwritten, nothing written"), refused.err)
+    XCTAssertTrue(refused.err.contains("--from-archive"), refused.err)
+    XCTAssertTrue(refused.err.contains("--force"), refused.err)
+    XCTAssertEqual(refused.out, "")
+    XCTAssertEqual(try snapshot(), before, "not a byte changed")
+
+    // The same archive again is allowed (as check-reports and make reproduce do).
+    XCTAssertEqual(repro(["report", "experiments/table2.json", "--scale", "quick", "--from-archive", archive] + fixed).status, 0)
+    XCTAssertEqual(try snapshot(), before)
+
+    // --force replaces it, and the old report's curves go with it.
+    let forced = repro(["report", "experiments/table2.json", "--scale", "quick", "--results", results, "--force"] + fixed)
+    XCTAssertEqual(forced.status, 0, forced.err)
+    let after = try snapshot()
+    XCTAssertNil(after["table2-quick-curves.svg"], "\(after.keys.sorted())")
+    XCTAssertNil(after["table2-quick-curves.tex"])
+    XCTAssertTrue(forced.out.contains("removed \(out)/table2-quick-curves.svg"), forced.out)
+    XCTAssertNotEqual(after["table2-quick.json"], before["table2-quick.json"])
+  }
+
+  func testAnArchiveAtAnotherScaleSuggestsTheScaleItRecords() throws {
+    let out = try temporaryFolder().path
+    let r = repro("report", "experiments/table2.json", "--scale", "paper", "--from-archive", "reports/archive/table2-quick.jsonl", "--out", out)
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.err.contains("holds table2 at scale quick, not paper; give the scale it records: "
+                                 + "repro report experiments/table2.json --scale quick --from-archive reports/archive/table2-quick.jsonl"), r.err)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])
   }
 }
