@@ -226,6 +226,7 @@ struct CommandEntry: Sendable {
 /// Every subcommand, in the order `repro --help` lists them.
 let commands: [CommandEntry] = [
   CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
+  CommandEntry(ExportCommand.self), CommandEntry(PlotCommand.self),
   CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self),
   CommandEntry(ArchiveCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self), CommandEntry(EnvListCommand.self),
   CommandEntry(BenchEnvCommand.self), CommandEntry(BenchOverheadCommand.self),

@@ -47,6 +47,7 @@ enum ReportCommand: Command {
     .value("date", "TEXT", "the report's date (default: $REPRO_REPORT_DATE, else now, UTC)"),
     .value("command", "TEXT", "the command shown as how to reproduce (default: this one)"),
     .value("from-archive", "FILE", "read the runs from a results archive (repro archive) instead of --results"),
+    .flag("csv", "also write DIR/<name>-<scale>.csv: one line per cell (row, task, mean and CI,\nrun counts, IQM, the paper's value)"),
     .flag("force", "overwrite a report built from more finished runs, or from an archive\nwhen this one is not (refused otherwise, and nothing is written)"),
     .flag("until-decided", "report the claims as `repro run --until-decided` decided them"),
     .value("round", "R", "with --until-decided: as given to repro run (default 5)"),
@@ -114,7 +115,10 @@ enum ReportCommand: Command {
     let report = try buildReport(
       expansion: expansion, runs: runs, manifestHash: try sha256OfFile(path),
       context: context, invalidFiles: invalid, authors: authors, sequential: outcome)
-    let files = renderReportFiles(report)
+    var files = renderReportFiles(report)
+    if args.flag("csv"), let table = report.results {
+      files.append(("\(report.manifestName)-\(report.scale).csv", renderCSV(table)))
+    }
     let prefix = outDir.hasSuffix("/") ? outDir : outDir + "/"
     if !args.flag("force") {
       try refuseFewerRuns(replacing: prefix + "\(report.manifestName)-\(report.scale).json", with: report,
