@@ -71,7 +71,8 @@ extension Report {
 public func renderTrustRegionSVG(_ report: Report) -> String? {
   guard let t = report.trustRegion, !t.rows.isEmpty else { return nil }
   let names = t.rows.flatMap { $0.panels.flatMap { $0.map(\.algorithm) } }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-  func color(_ name: String) -> PlotColor { PlotColor.palette(names.firstIndex(of: name) ?? 0) }
+  let colors = RowPalette.colors(names)
+  func color(_ name: String) -> PlotColor { names.firstIndex(of: name).map { colors[$0] } ?? PlotColor.palette(0) }
   var panels: [Panel] = []
   for row in t.rows {
     for (j, task) in t.tasks.enumerated() {

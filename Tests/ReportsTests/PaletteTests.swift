@@ -1,0 +1,39 @@
+import Reports
+import RunModel
+import XCTest
+
+/// Issue 30: one palette; a row's colour is fixed by its name in every figure of a study.
+final class PaletteTests: XCTestCase {
+  let blue = PlotColor.palette(0), orange = PlotColor.palette(1), green = PlotColor.palette(2)
+  let purple = PlotColor.palette(3), sky = PlotColor.palette(4), vermillion = PlotColor.palette(5)
+
+  func testARowNamedAfterAPresetKeepsItsColourWhateverItsPosition() {
+    // Table 2's order, Figure 2's order and Table 3's rows.
+    XCTAssertEqual(RowPalette.colors(["PPO", "PPO-M", "TRPO", "TRPO+"]), [blue, orange, green, purple])
+    XCTAssertEqual(RowPalette.colors(["TRPO", "PPO", "PPO-M"]), [green, blue, orange], "PPO stays blue in Figure 2")
+    XCTAssertEqual(RowPalette.colors(["PPO", "PPO-M", "PPO-NoClip"]), [blue, orange, sky], "PPO-NoClip does not take TRPO's green")
+    XCTAssertEqual(RowPalette.colors(["PPO", "PPO-M", "TRPO", "TRPO+", "TRPO+ (KL schedule)"]).last, vermillion)
+    XCTAssertEqual(RowPalette.colors(["CleanRL"]), [blue], "CleanRL's PPO is drawn as PPO is")
+  }
+
+  func testOtherRowsTakeTheColoursNoPresetRowHolds() {
+    // No preset-named row: palette order, as before.
+    let grid = (0..<10).map { "config \($0)" }
+    XCTAssertEqual(RowPalette.colors(grid), (0..<10).map { PlotColor.palette($0) })
+    // Mixed: the others skip the preset rows' colours.
+    XCTAssertEqual(RowPalette.colors(["mine", "TRPO", "yours"]), [blue, green, orange])
+    // Two rows wanting one colour: the second takes a free one.
+    XCTAssertEqual(RowPalette.colors(["PPO", "CleanRL"]), [blue, orange])
+    // Every preset's colour is one of the six that are neither black nor yellow.
+    for p in Preset.allCases { XCTAssertTrue((0..<6).contains(p.figureColorIndex), p.rawValue) }
+  }
+
+  /// The bar chart draws with it: PPO-NoClip sky blue and TRPO green, not the first two colours.
+  func testTheBarChartColoursRowsByName() {
+    let svg = renderBarChartSVG(Fixtures.small(runs: .complete(80), ours: Fixtures.ci(2500, 2400, 2600), name: "PPO-NoClip"))
+    XCTAssertTrue(svg.contains(sky.hex), svg)
+    XCTAssertTrue(svg.contains(green.hex), svg)
+    XCTAssertFalse(svg.contains(blue.hex), svg)
+    XCTAssertFalse(svg.contains(orange.hex), svg)
+  }
+}
