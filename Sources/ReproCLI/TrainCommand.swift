@@ -47,13 +47,7 @@ enum TrainCommand: Command {
     if let t = paperTask {
       task = t.rawValue
     } else {
-      do {
-        _ = try makeEnvironment(taskName, assetsDirectory: assets)  // validates the name
-      } catch EnvironmentError.unknownTask(let t, let valid) {
-        let names = PaperTask.allCases.map(\.rawValue) + valid
-        throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(
-          for: t, in: names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, listLabel: "valid tasks:"))
-      }
+      _ = try namedEnvironment(taskName, assetsDirectory: assets)  // validates the name
       task = taskName
     }
     var config = preset.config(task: paperTask ?? .hopper)
@@ -137,6 +131,24 @@ func wrapped(_ names: [String], width: Int = 64) -> String {
   }
   if !line.isEmpty { lines.append(line) }
   return lines.joined(separator: "\n")
+}
+
+/// The paper task named (case-insensitive, with or without "-v5"); a usage error naming the nearest otherwise.
+func paperTaskArgument(_ name: String) throws -> PaperTask {
+  guard let task = PaperTask(name: name) else {
+    throw UsageError("unknown task '\(name)'; " + NameSuggestion.hint(for: name, in: PaperTask.allCases.map(\.rawValue), listLabel: "valid:"))
+  }
+  return task
+}
+
+/// `makeEnvironment`, with an unknown task name a usage error naming the nearest task.
+func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0) throws -> any Environment {
+  do {
+    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed)
+  } catch EnvironmentError.unknownTask(let t, let valid) {
+    let names = (PaperTask.allCases.map(\.rawValue) + valid).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(for: t, in: names, listLabel: "valid tasks:"))
+  }
 }
 
 /// The preset named by --algorithm (case-insensitive).

@@ -34,6 +34,9 @@ final class SuggestionTests: XCTestCase {
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "valueCliping=true"],
        "--set valueCliping: unknown setting; did you mean 'valueClipping'? (`repro train --list-settings` lists all \(Settings.keys.count) with their documentation)"),
       (["run", "experiments/table2.json", "--until-decided", "--task", "Hoper"], "did you mean 'Hopper'?"),
+      (["bench", "train", "--task", "Walkr2d"], "unknown task 'Walkr2d'; did you mean 'Walker2d'?"),
+      (["bench", "overhead", "--task", "Humanod"], "unknown task 'Humanod'; did you mean 'Humanoid'?"),
+      (["bench", "env", "--task", "Hoper-v5"], "unknown task 'Hoper-v5'; did you mean 'Hopper-v5'?"),
     ]
     for (args, message) in cases {
       let r = repro(args)
