@@ -37,3 +37,21 @@ final class PaletteTests: XCTestCase {
     XCTAssertFalse(svg.contains(orange.hex), svg)
   }
 }
+
+/// Issue 30: a trust-region row whose values span decades is drawn on a log axis.
+final class TrustRegionScaleTests: XCTestCase {
+  func row(_ values: [Double?], logScale: Bool = false) -> TrustRegionRow {
+    let s = TrustRegionSeries(algorithm: "TRPO", iterations: values.indices.map { Double($0 + 1) }, agents: [values],
+                              mean: values, low: values, high: values)
+    return TrustRegionRow(metric: "max ratio, training batch", logScale: logScale, panels: [[s]])
+  }
+
+  func testADecadeOrMoreIsDrawnOnALogAxis() {
+    XCTAssertTrue(row([1.1, 1.3, 1600]).drawnOnLogScale, "TRPO's spikes beside ratios near 1 + ε")
+    XCTAssertTrue(row([1.5, 15]).drawnOnLogScale, "exactly a decade")
+    XCTAssertFalse(row([1.1, 1.3, 2.5]).drawnOnLogScale)
+    XCTAssertFalse(row([nil, 0, -3, 2]).drawnOnLogScale, "non-positive values have no place on a log axis and are not counted")
+    XCTAssertFalse(row([]).drawnOnLogScale)
+    XCTAssertTrue(row([0.01, 0.02], logScale: true).drawnOnLogScale, "the row's own request stands")
+  }
+}
