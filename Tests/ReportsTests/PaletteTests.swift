@@ -55,3 +55,21 @@ final class TrustRegionScaleTests: XCTestCase {
     XCTAssertTrue(row([0.01, 0.02], logScale: true).drawnOnLogScale, "the row's own request stands")
   }
 }
+
+/// Issue 30: no axis below 0 where (almost) no data is.
+final class AxisBelowZeroTests: XCTestCase {
+  func testDataJustBelowZeroStartsTheAxisAtItsOwnLowestValue() {
+    // Walker2d's learning curve: -0.54 at the first iteration, 3743 at the end.
+    let layout = Axis().layout(data: [-0.54, 1200, 3743])
+    XCTAssertEqual(layout.lower, -0.54, "not -1000")
+    XCTAssertEqual(layout.upper, 4000)
+    XCTAssertEqual(layout.ticks.first?.value, 0)
+    XCTAssertEqual(layout.ticks.last?.value, 4000)
+    // Data well below 0 keeps a tick below it.
+    let negative = Axis().layout(data: [-300, 2700])
+    XCTAssertLessThanOrEqual(negative.lower, -300)
+    XCTAssertEqual(negative.lower, negative.ticks.first?.value)
+    // Data at or above 0 is as before.
+    XCTAssertEqual(Axis().layout(data: [0, 3743]).lower, 0)
+  }
+}
