@@ -118,7 +118,7 @@ extension ManifestDecoder {
       let factorName = try factorNode.string()
       guard let grid else { throw Fail(factorNode.path, "a factor claim needs the manifest's grid") }
       guard let f = grid.factors.first(where: { $0.name == factorName }) else {
-        throw Fail(factorNode.path, "unknown factor '\(factorName)'; the grid's factors: \(grid.factors.map(\.name).joined(separator: ", "))")
+        throw Fail(factorNode.path, "unknown factor '\(factorName)'; " + NameSuggestion.hint(for: factorName, in: grid.factors.map(\.name), listLabel: "the grid's factors:"))
       }
       let values = f.values.indices.map { f.text($0) }
       func value(_ node: Node) throws -> String {
@@ -150,7 +150,7 @@ extension ManifestDecoder {
       let n = try o.required(key)
       let s = try n.string()
       guard let v = E(rawValue: s) else {
-        throw Fail(n.path, "unknown \(key) '\(s)'; expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw Fail(n.path, "unknown \(key) '\(s)'; " + NameSuggestion.hint(for: s, in: E.allCases.map(\.rawValue), listLabel: "expected one of"))
       }
       return v
     }

@@ -150,7 +150,7 @@ extension ManifestDecoder {
     if let s = o.optional("select") {
       let text = try s.string()
       guard let v = Grid.Selection(rawValue: text) else {
-        throw Fail(s.path, "unknown selection '\(text)'; expected one of \(Grid.Selection.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw Fail(s.path, "unknown selection '\(text)'; " + NameSuggestion.hint(for: text, in: Grid.Selection.allCases.map(\.rawValue), listLabel: "expected one of"))
       }
       select = v
     }
@@ -171,7 +171,7 @@ extension ManifestDecoder {
     let settingNode = try o.required("setting")
     let key = try settingNode.string()
     guard let definition = Settings.definition(key) else {
-      throw Fail(settingNode.path, "unknown setting; valid settings: \(Settings.keys.joined(separator: ", "))")
+      throw Fail(settingNode.path, Settings.unknownKeyMessage(key))
     }
     let valuesNode = try o.required("values")
     var values: [JSONValue] = []

@@ -291,12 +291,35 @@ extension Manifest {
   /// Reads and decodes `path`; messages name the file as given.
   public static func load(path: String) throws -> Manifest {
     let data: Data
+    if !FileManager.default.fileExists(atPath: path) {
+      throw ManifestError(file: path, issues: [.init(path: "(file)", message: "no such file; " + manifestSuggestions(for: path))])
+    }
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
       throw ManifestError(file: path, issues: [.init(path: "(file)", message: "cannot read: \(error.localizedDescription)")])
     }
     return try decode(data, file: path)
+  }
+
+  /// For a manifest path that does not exist: the nearest manifest by name and the
+  /// list of the manifests (`*.json`) in its folder, or in experiments/ when its folder
+  /// has none ("did you mean 'experiments/table2.json'? (manifests in experiments/: …)").
+  static func manifestSuggestions(for path: String) -> String {
+    let url = URL(fileURLWithPath: path)
+    let folders = [path.contains("/") ? (path as NSString).deletingLastPathComponent : ".", "experiments"]
+    let stem = url.pathExtension == "json" ? url.deletingPathExtension().lastPathComponent : url.lastPathComponent
+    for folder in folders {
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { $0.hasSuffix(".json") }.sorted()
+      guard !names.isEmpty else { continue }
+      let prefix = folder == "." ? "" : (folder.hasSuffix("/") ? folder : folder + "/")
+      let list = "manifests in \(prefix.isEmpty ? "this folder" : prefix): \(names.joined(separator: ", "))"
+      guard let near = NameSuggestion.didYouMean(stem, in: names.map { String($0.dropLast(5)) },
+                                                 quote: { "'\(prefix)\($0).json'" }) else { return list }
+      return "\(near) (\(list))"
+    }
+    return "no manifests (*.json) in \(folders[0]) or experiments/"
   }
 
   public static func decode(_ text: String, file: String) throws -> Manifest {
@@ -423,7 +446,7 @@ struct ManifestDecoder {
     let presetNode = try o.required("preset")
     let presetText = try presetNode.string()
     guard let preset = Preset(rawValue: presetText) else {
-      throw Fail(presetNode.path, "unknown preset '\(presetText)'; expected one of \(Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw Fail(presetNode.path, "unknown preset '\(presetText)'; " + NameSuggestion.hint(for: presetText, in: Preset.allCases.map(\.rawValue), listLabel: "expected one of"))
     }
     let overrides = try o.optional("overrides").map(settings) ?? []
     var perTask: [(task: PaperTask, settings: [Setting])] = []
@@ -444,7 +467,7 @@ struct ManifestDecoder {
         throw Fail(n.path, "the score is set for the whole manifest by score.method and score.iterations")
       }
       guard let definition = Settings.definition(key) else {
-        throw Fail(n.path, "unknown setting; valid settings: \(Settings.keys.joined(separator: ", "))")
+        throw Fail(n.path, Settings.unknownKeyMessage(key))
       }
       switch Settings.check(n.value, as: definition.type) {
       case .success(let v): out.append(Setting(key: key, value: v, path: n.path))
@@ -477,7 +500,7 @@ struct ManifestDecoder {
   func defaultScale(_ node: Node, scales: [Scale]) throws -> String {
     let name = try node.string()
     if !scales.contains(where: { $0.name == name }) {
-      throw Fail(node.path, "unknown scale '\(name)'; scales: \(scales.map(\.name).joined(separator: ", "))")
+      throw Fail(node.path, "unknown scale '\(name)'; " + NameSuggestion.hint(for: name, in: scales.map(\.name), listLabel: "scales:"))
     }
     return name
   }
@@ -486,7 +509,7 @@ struct ManifestDecoder {
     let methodNode = try node.object(allowed: ["method", "iterations", "episodes"]).required("method")
     let methodText = try methodNode.string()
     guard let method = ScoreMethod(rawValue: methodText) else {
-      throw Fail(methodNode.path, "unknown score method '\(methodText)'; expected one of \(ScoreMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw Fail(methodNode.path, "unknown score method '\(methodText)'; " + NameSuggestion.hint(for: methodText, in: ScoreMethod.allCases.map(\.rawValue), listLabel: "expected one of"))
     }
     // lastEpisodes counts episodes, the others iterations: each names its own field.
     let count = method == .lastEpisodes ? "episodes" : "iterations"
@@ -551,7 +574,7 @@ struct ManifestDecoder {
     var paper: [PaperRow] = []
     for (rowName, rowNode) in try node.map() {
       guard rows.contains(rowName) else {
-        throw Fail(rowNode.path, "unknown row '\(rowName)'; rows: \(rows.joined(separator: ", "))")
+        throw Fail(rowNode.path, "unknown row '\(rowName)'; " + NameSuggestion.hint(for: rowName, in: rows, listLabel: "rows:"))
       }
       var cells: [PaperCell] = []
       for (taskName, cellNode) in try rowNode.map() {
@@ -585,7 +608,7 @@ struct ManifestDecoder {
         if references.contains(where: { $0.name == s }) {
           throw Fail(node.path, "'\(s)' is a reference-only row (no runs); a claim compares algorithms or derived rows")
         }
-        if !comparable.contains(s) { throw Fail(node.path, "unknown row '\(s)'; rows: \(comparable.joined(separator: ", "))") }
+        if !comparable.contains(s) { throw Fail(node.path, "unknown row '\(s)'; " + NameSuggestion.hint(for: s, in: comparable, listLabel: "rows:")) }
         return s
       }
       let name = try o.required("name").nonEmptyString()
@@ -601,7 +624,7 @@ struct ManifestDecoder {
     let opNode = try o.required("op")
     let opText = try opNode.string()
     guard let op = ManifestClaim.Op(rawValue: opText) else {
-      throw Fail(opNode.path, "unknown operator '\(opText)'; expected one of \(ManifestClaim.Op.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw Fail(opNode.path, "unknown operator '\(opText)'; " + NameSuggestion.hint(for: opText, in: ManifestClaim.Op.allCases.map(\.rawValue), listLabel: "expected one of"))
     }
     return op
   }
@@ -629,13 +652,13 @@ struct ManifestDecoder {
       if let r = o.optional("rows") {
         devRows = try r.array().map { node in
           let s = try node.string()
-          if !rows.contains(s) { throw Fail(node.path, "unknown algorithm row '\(s)'; rows: \(rows.joined(separator: ", "))") }
+          if !rows.contains(s) { throw Fail(node.path, "unknown algorithm row '\(s)'; " + NameSuggestion.hint(for: s, in: rows, listLabel: "rows:")) }
           return s
         }
       }
       let setting = try o.optional("setting").map { node -> String in
         let s = try node.string()
-        if Settings.definition(s) == nil { throw Fail(node.path, "unknown setting '\(s)'") }
+        if Settings.definition(s) == nil { throw Fail(node.path, "unknown setting '\(s)'; " + NameSuggestion.hint(for: s, in: Settings.keys, listLabel: "valid settings:")) }
         return s
       }
       let fromNode = try o.required("from")
@@ -653,7 +676,7 @@ struct ManifestDecoder {
     var given: [String] = []
     for n in try node.array() {
       let s = try n.string()
-      if !all.contains(s) { throw Fail(n.path, "unknown row '\(s)'; rows: \(all.joined(separator: ", "))") }
+      if !all.contains(s) { throw Fail(n.path, "unknown row '\(s)'; " + NameSuggestion.hint(for: s, in: all, listLabel: "rows:")) }
       if given.contains(s) { throw Fail(n.path, "row '\(s)' listed twice") }
       given.append(s)
     }
@@ -684,7 +707,7 @@ struct ManifestDecoder {
   func task(_ node: Node, among allowed: [PaperTask]) throws -> PaperTask {
     let s = try node.string()
     guard let t = PaperTask(rawValue: s) else {
-      throw Fail(node.path, "unknown task '\(s)'; expected one of \(PaperTask.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw Fail(node.path, "unknown task '\(s)'; " + NameSuggestion.hint(for: s, in: PaperTask.allCases.map(\.rawValue), listLabel: "expected one of"))
     }
     guard allowed.contains(t) else {
       throw Fail(node.path, "task \(s) is not in this manifest's tasks (\(allowed.map(\.rawValue).joined(separator: ", ")))")

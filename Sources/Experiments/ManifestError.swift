@@ -48,7 +48,7 @@ struct Node {
   func object(allowed: [String]) throws -> ObjectReader {
     guard case let .object(members) = value else { throw Fail(path, "expected an object") }
     for m in members where !allowed.contains(m.key) {
-      throw Fail(path.appending(m.key), "unknown key; expected one of \(allowed.joined(separator: ", "))")
+      throw Fail(path.appending(m.key), "unknown key; " + NameSuggestion.hint(for: m.key, in: allowed, listLabel: "expected one of"))
     }
     return ObjectReader(members: members, path: path)
   }

@@ -141,7 +141,7 @@ extension Manifest {
     let n = name ?? defaultScale
     guard let s = scale(named: n) else {
       throw ManifestError(file: file, issues: [.init(
-        path: "scales", message: "no scale named '\(n)'; scales: \(scales.map(\.name).joined(separator: ", "))")])
+        path: "scales", message: "no scale named '\(n)'; " + NameSuggestion.hint(for: n, in: scales.map(\.name), listLabel: "scales:"))])
     }
     return s
   }

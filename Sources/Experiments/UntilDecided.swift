@@ -70,7 +70,9 @@ public struct ClaimSelection: Sendable, Equatable {
           $0.name.lowercased() == word.lowercased() || squeezed("\($0.left)\($0.op.rawValue)\($0.right)") == squeezed(word)
         }) else {
           let known = rowClaims.map { "'\($0.left) \($0.op.rawValue) \($0.right)'" }.joined(separator: ", ")
-          throw ClaimSelectionError(description: "no claim '\(word)' in \(manifest.name) (its claims: \(known))")
+          let names = rowClaims.map(\.name) + rowClaims.map { "\($0.left) \($0.op.rawValue) \($0.right)" }
+          let near = NameSuggestion.didYouMean(word, in: names).map { "; \($0)" } ?? ""
+          throw ClaimSelectionError(description: "no claim '\(word)' in \(manifest.name) (its claims: \(known))" + near)
         }
         return k
       })
@@ -78,8 +80,9 @@ public struct ClaimSelection: Sendable, Equatable {
     if !tasks.isEmpty {
       selection.tasks = Set(try tasks.map { word in
         guard let t = PaperTask(name: word), manifest.tasks.contains(t) else {
+          let near = NameSuggestion.didYouMean(word, in: manifest.tasks.map(\.rawValue)).map { "; \($0)" } ?? ""
           throw ClaimSelectionError(description: "no task '\(word)' in \(manifest.name) (its tasks: "
-                                    + manifest.tasks.map(\.rawValue).joined(separator: ", ") + ")")
+                                    + manifest.tasks.map(\.rawValue).joined(separator: ", ") + ")" + near)
         }
         return t
       })

@@ -94,7 +94,8 @@ extension Report {
 public func renderCurvesSVG(_ report: Report) -> String? {
   guard let c = report.curves, !c.panels.isEmpty else { return nil }
   let names = c.panels.flatMap { $0.series.map(\.algorithm) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-  func color(_ name: String) -> PlotColor { PlotColor.palette(names.firstIndex(of: name) ?? 0) }
+  let colors = RowPalette.colors(names)
+  func color(_ name: String) -> PlotColor { names.firstIndex(of: name).map { colors[$0] } ?? PlotColor.palette(0) }
   let maxSteps = c.panels.flatMap { $0.series.flatMap(\.steps) }.max() ?? 1
   let panels = c.panels.map { p -> Panel in
     var series: [Series] = []

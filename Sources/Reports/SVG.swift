@@ -15,6 +15,7 @@ public func renderBarChartSVG(_ report: Report) -> String {
   let rows = table.rows.filter { $0.kind == .algorithm }
   // Many rows (a grid's): numbered in the table's order, since their names cannot fit under the bars.
   let numbered = rows.count > 8
+  let colors = RowPalette.colors(rows.map(\.name))
   let dark = PlotColor(red: 0x33, green: 0x33, blue: 0x33), black = PlotColor(red: 0, green: 0, blue: 0)
   var panels: [Panel] = []
   for (j, task) in table.columns.enumerated() {
@@ -26,7 +27,7 @@ public func renderBarChartSVG(_ report: Report) -> String {
       var name = numbered ? "\(k + 1)" : row.name
       if let ours = cell?.ours {
         series.append(.histogram(.init(label: "our mean", edges: [x - 0.3, x + 0.3], counts: [ours.estimate],
-                                       color: PlotColor.palette(k), opacity: 0.9)))
+                                       color: colors[k], opacity: 0.9)))
         series.append(.line(.init(label: "our \(formatLevel(ours.level)) bootstrap CI", x: [x, x], y: [ours.low, ours.high],
                                   color: dark, width: 1.5)))
         for v in [ours.low, ours.high] {

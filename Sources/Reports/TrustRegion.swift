@@ -29,6 +29,22 @@ public struct TrustRegionRow: Equatable, Sendable {
     self.logScale = logScale
     self.panels = panels
   }
+
+  /// Whether the figure draws this row on a log y axis: when `logScale` asks for it, or
+  /// when its positive values span a decade or more (TRPO's max ratio reaching ~1600
+  /// would otherwise flatten PPO's and PPO-M's, near 1 + ε, into the axis).
+  public var drawnOnLogScale: Bool {
+    if logScale { return true }
+    var low = Double.infinity, high = 0.0
+    for series in panels.joined() {
+      let columns: [[Double?]] = series.agents + [series.mean, series.low, series.high]
+      for case let v? in columns.joined() where v > 0 && v.isFinite {
+        low = min(low, v)
+        high = max(high, v)
+      }
+    }
+    return high > 0 && high / low >= 10
+  }
 }
 
 /// One algorithm on one task for one diagnostic.
@@ -71,14 +87,16 @@ extension Report {
 public func renderTrustRegionSVG(_ report: Report) -> String? {
   guard let t = report.trustRegion, !t.rows.isEmpty else { return nil }
   let names = t.rows.flatMap { $0.panels.flatMap { $0.map(\.algorithm) } }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-  func color(_ name: String) -> PlotColor { PlotColor.palette(names.firstIndex(of: name) ?? 0) }
+  let colors = RowPalette.colors(names)
+  func color(_ name: String) -> PlotColor { names.firstIndex(of: name).map { colors[$0] } ?? PlotColor.palette(0) }
   var panels: [Panel] = []
   for row in t.rows {
+    let log = row.drawnOnLogScale
     for (j, task) in t.tasks.enumerated() {
       let list = j < row.panels.count ? row.panels[j] : []
       var series: [Series] = []
       var references: [ReferenceLine] = []
-      func y(_ v: Double?) -> Double { v.map { row.logScale && $0 <= 0 ? .nan : $0 } ?? .nan }
+      func y(_ v: Double?) -> Double { v.map { log && $0 <= 0 ? .nan : $0 } ?? .nan }
       for s in list {
         for agent in s.agents {
           series.append(.line(.init(x: s.iterations, y: agent.map(y), color: color(s.algorithm), width: 0.75, opacity: 0.3)))
@@ -92,7 +110,7 @@ public func renderTrustRegionSVG(_ report: Report) -> String? {
         }
       }
       panels.append(Panel(title: "\(task): \(row.metric)", x: Axis(label: "iteration"),
-                          y: Axis(label: row.metric, scale: row.logScale ? .log10 : .linear),
+                          y: Axis(label: row.metric, scale: log ? .log10 : .linear),
                           series: series, references: references, legend: .hidden))
     }
   }

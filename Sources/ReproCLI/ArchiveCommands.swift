@@ -81,7 +81,7 @@ enum MergeCommand: Command {
     scales or score definitions are refused.
     """
   static let options: [OptionSpec] = [
-    .value("out", "FILE", "where to write the union (required; may be one of the inputs)"),
+    .value("out", "FILE", "where to write the union (may be one of the inputs)", required: true),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {

@@ -1,5 +1,7 @@
+import Environments
 import Experiments
 import Foundation
+import RunModel
 
 /// Where a command writes: standard output and error in the program, strings in tests.
 public struct CommandIO: Sendable {
@@ -54,9 +56,13 @@ struct OptionSpec {
   var value: String?
   var help: String
   var repeatable = false
+  /// A required option: shown without brackets and marked "required" in the usage,
+  /// and its absence is a usage error before the command runs.
+  var required = false
 
-  static func value(_ name: String, _ placeholder: String, _ help: String, repeatable: Bool = false) -> OptionSpec {
-    OptionSpec(name: name, value: placeholder, help: help, repeatable: repeatable)
+  static func value(_ name: String, _ placeholder: String, _ help: String, repeatable: Bool = false,
+                    required: Bool = false) -> OptionSpec {
+    OptionSpec(name: name, value: placeholder, help: help, repeatable: repeatable, required: required)
   }
   static func flag(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name: name, value: nil, help: help) }
 
@@ -88,7 +94,7 @@ extension Command {
     let head = "usage: repro \(name)" + positionals.map { " \($0)" }.joined()
     var line = head
     for o in options {
-      let part = " [\(o.synopsis)\(o.repeatable ? " ..." : "")]"
+      let part = o.required ? " \(o.synopsis)\(o.repeatable ? " ..." : "")" : " [\(o.synopsis)\(o.repeatable ? " ..." : "")]"
       if line.count + part.count > 88 {
         lines.append(line)
         line = String(repeating: " ", count: head.count)
@@ -104,7 +110,8 @@ extension Command {
       for o in options {
         let s = o.synopsis
         let pad = s.count < width ? String(repeating: " ", count: width - s.count) : "\n" + String(repeating: " ", count: width + 2)
-        lines.append("  " + s + pad + o.help.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2)))
+        let help = (o.required ? "required: " : "") + o.help
+        lines.append("  " + s + pad + help.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2)))
       }
       lines.append("  --help" + String(repeating: " ", count: max(1, width - 6)) + "this text")
     }
@@ -132,8 +139,8 @@ struct ParsedArguments {
     var i = 0
     func spec(_ name: String) throws -> OptionSpec {
       guard let s = options.first(where: { $0.name == name }) else {
-        let known = options.map { "--\($0.name)" }.joined(separator: ", ")
-        throw UsageError("unknown option --\(name)" + (known.isEmpty ? "" : "; options: \(known)"))
+        let known = options.map { "--\($0.name)" } + ["--help"]
+        throw UsageError("unknown option --\(name); " + NameSuggestion.hint(for: "--\(name)", in: known, listLabel: "options:"))
       }
       return s
     }
@@ -169,6 +176,9 @@ struct ParsedArguments {
     }
     wantsHelp = help
     if help { return }
+    for s in options where s.required && !given.contains(where: { $0.name == s.name }) {
+      throw UsageError("\(s.synopsis) is required: " + s.help.replacingOccurrences(of: "\n", with: " "))
+    }
     for s in options where !s.repeatable {
       if given.filter({ $0.name == s.name }).count > 1 { throw UsageError("--\(s.name) given more than once") }
     }
@@ -216,6 +226,7 @@ struct CommandEntry: Sendable {
 /// Every subcommand, in the order `repro --help` lists them.
 let commands: [CommandEntry] = [
   CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
+  CommandEntry(ExportCommand.self), CommandEntry(PlotCommand.self),
   CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self),
   CommandEntry(ArchiveCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self), CommandEntry(EnvListCommand.self),
   CommandEntry(BenchEnvCommand.self), CommandEntry(BenchOverheadCommand.self),
@@ -229,6 +240,7 @@ var topUsage: String {
     "Deep Policy Gradients\" (Engstrom, Ilyas et al., ICLR 2020).",
     "",
     "usage: repro <command> [options]     (repro <command> --help for details)",
+    "       repro --version                (the version and what identifies this binary)",
     "",
     "commands:",
   ]
@@ -248,6 +260,10 @@ public func runCommandLine(_ arguments: [String], io: CommandIO = .standard) -> 
     io.out(topUsage)
     return 0
   }
+  if first == "--version" || first == "version" {
+    io.out(versionText())
+    return 0
+  }
   // Two-word commands ("env list", "bench train") before one-word ones.
   let match = commands.first { c in
     let words = c.name.split(separator: " ").map(String.init)
@@ -255,8 +271,18 @@ public func runCommandLine(_ arguments: [String], io: CommandIO = .standard) -> 
   }
   guard let command = match else {
     let group = commands.filter { $0.name.hasPrefix(first + " ") }.map(\.name)
-    let message = group.isEmpty ? "unknown command '\(first)'"
+    var message = group.isEmpty ? "unknown command '\(first)'"
       : "'\(first)' needs a subcommand: " + group.map { "repro \($0)" }.joined(separator: ", ")
+    if !group.isEmpty, arguments.count >= 2, let suggestion = commandSuggestion(arguments) {
+      message = "unknown command '\(arguments.prefix(2).joined(separator: " "))'; \(suggestion)"
+    } else if group.isEmpty {
+      if first.hasPrefix("-") {
+        message = "unknown option '\(first)'; " + NameSuggestion.hint(
+          for: first, in: ["--help", "--version"], listLabel: "before a command, only")
+      } else if let suggestion = commandSuggestion(arguments) {
+        message += "; \(suggestion)"
+      }
+    }
     io.err("repro: \(message)\n(run 'repro --help' for the commands)")
     return 2
   }
@@ -276,3 +302,55 @@ public func runCommandLine(_ arguments: [String], io: CommandIO = .standard) -> 
 
 /// Formats seconds as "1h02m", "3m05s" or "42s".
 func formatDuration(_ s: Double) -> String { ProgressSnapshot.duration(s) }
+
+/// "did you mean 'repro train'?" for a misspelt command (one word, or the first
+/// two of a two-word command such as "bench trian"); nil when none is close.
+func commandSuggestion(_ arguments: [String]) -> String? {
+  let two = arguments.prefix(2).joined(separator: " ")
+  let twoWord = commands.map(\.name).filter { $0.contains(" ") }
+  if arguments.count >= 2, let s = NameSuggestion.didYouMean(two, in: twoWord, quote: { "'repro \($0)'" }) { return s }
+  let heads = commands.map { String($0.name.split(separator: " ")[0]) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+  return NameSuggestion.didYouMean(arguments[0], in: heads, quote: { "'repro \($0)'" })
+}
+
+/// Repro's version (semantic; raised with the result format or the CLI).
+public let reproVersion = "0.1.0"
+
+/// `repro --version`: the version, then what identifies this binary: the SHA-256 of
+/// its executable file (the same bytes give the same results, rule 1), the checkout
+/// it was built from and that checkout's commit now, MuJoCo's version and the
+/// compiler. Nothing here reaches a result, a report or an identity.
+func versionText() -> String {
+  var lines = ["repro \(reproVersion)"]
+  let exe = executablePath()
+  let digest = exe.flatMap { try? sha256OfFile($0) } ?? "unknown"
+  lines.append("binary:   \(exe ?? "unknown") (sha256 \(digest))")
+  // The package root, four levels above this file (Sources/ReproCLI/CLI.swift) at build time.
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+  let commit = runProgram("/usr/bin/env", ["git", "-C", root, "rev-parse", "--short", "HEAD"])?
+    .trimmingCharacters(in: .whitespacesAndNewlines)
+  lines.append("source:   \(root)" + (commit.map { " (its HEAD now: \($0); the binary may predate it)" } ?? " (no git)"))
+  lines.append("MuJoCo:   \(loadedMuJoCoVersionString)")
+  lines.append("compiler: \(compilerVersion)")
+  return lines.joined(separator: "\n")
+}
+
+/// This process's executable file.
+private func executablePath() -> String? {
+  if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
+  return Bundle.main.executablePath
+}
+
+/// The Swift compiler's version, to the minor release (from conditional compilation).
+private var compilerVersion: String {
+  #if compiler(>=6.3)
+    return "Swift 6.3 or later"
+  #elseif compiler(>=6.2)
+    return "Swift 6.2"
+  #elseif compiler(>=6.1)
+    return "Swift 6.1"
+  #else
+    return "Swift 6.0"
+  #endif
+}

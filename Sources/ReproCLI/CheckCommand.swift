@@ -16,7 +16,7 @@ enum CheckCommand: Command {
     iteration, field, golden vs now) and exits 1.
     """
   static let options: [OptionSpec] = [
-    .value("golden", "FILE", "the golden file (required)"),
+    .value("golden", "FILE", "the golden file", required: true),
     .flag("update", "write FILE from this run instead of comparing"),
     .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
     .value("jobs", "N", "runs trained at once (default: cores)"),

@@ -64,7 +64,7 @@ enum BenchEnvCommand: Command {
     let repeats = try args.int("repeats", default: 5)
     let seed = UInt64(try args.int("seed", default: 0, min: 0))
     for task in tasks {
-      let env = try makeEnvironment(task, assetsDirectory: args.value("assets"), seed: seed)
+      let env = try namedEnvironment(task, assetsDirectory: args.value("assets"), seed: seed)
       let n = steps ?? (env.name.hasPrefix("Humanoid") ? 50_000 : 100_000)
       var rates: [Double] = []
       for r in 0..<repeats {
@@ -122,9 +122,7 @@ enum BenchTrainCommand: Command {
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     let taskName = args.value("task") ?? "Hopper"
-    guard let task = PaperTask(name: taskName) else {
-      throw UsageError("unknown task '\(taskName)'; valid: \(PaperTask.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
+    let task = try paperTaskArgument(taskName)
     let preset = try presetArgument(args.value("algorithm") ?? "PPO")
     let seeds = try args.int("seeds", default: 5)
     let base = try args.int("base-seed", default: 1, min: 0)
@@ -221,8 +219,7 @@ enum BenchOverheadCommand: Command {
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     let tasks = try args.value("task").map { name -> [PaperTask] in
-      guard let t = PaperTask(name: name) else { throw UsageError("unknown task '\(name)'") }
-      return [t]
+      [try paperTaskArgument(name)]
     } ?? PaperTask.allCases
     let presets = try args.value("algorithm").map { [try presetArgument($0)] } ?? [.ppo, .trpo]
     let iterations = try args.value("iterations").map { _ in try args.int("iterations", default: 0) }

@@ -17,7 +17,7 @@ enum PlanCommand: Command {
     Writes OUT/<name>-plan.md and .json, and prints the command to run next.
     """
   static let options: [OptionSpec] = [
-    .value("from-scale", "S", "the pilot scale whose results are read (required)"),
+    .value("from-scale", "S", "the pilot scale whose results are read", required: true),
     .value("scale", "T", "the scale to plan for (default: the manifest's defaultScale)"),
     .value("results", "DIR", "results root (default: results)"),
     .value("out", "DIR", "where to write (default: reports)"),

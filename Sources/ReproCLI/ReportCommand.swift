@@ -26,6 +26,12 @@ enum ReportCommand: Command {
     made of. The report names the archive of its runs and the SHA-256 of
     their content.
 
+    A report already in DIR that was built from more finished runs, or
+    from an archive when this one is not, is not overwritten: the command
+    stops, writes nothing and names the --from-archive command to use,
+    unless --force. Figures of the old report that the new one does not
+    draw (its curves, trust region or grid) are removed with it.
+
     The same results give the same bytes except for the date, the git
     commit, the machine and the compute time (a measurement); set
     REPRO_REPORT_DATE, REPRO_REPORT_COMMIT, REPRO_REPORT_MACHINE ("CPU
@@ -41,6 +47,8 @@ enum ReportCommand: Command {
     .value("date", "TEXT", "the report's date (default: $REPRO_REPORT_DATE, else now, UTC)"),
     .value("command", "TEXT", "the command shown as how to reproduce (default: this one)"),
     .value("from-archive", "FILE", "read the runs from a results archive (repro archive) instead of --results"),
+    .flag("csv", "also write DIR/<name>-<scale>.csv: one line per cell (row, task, mean and CI,\nrun counts, IQM, the paper's value)"),
+    .flag("force", "overwrite a report built from more finished runs, or from an archive\nwhen this one is not (refused otherwise, and nothing is written)"),
     .flag("until-decided", "report the claims as `repro run --until-decided` decided them"),
     .value("round", "R", "with --until-decided: as given to repro run (default 5)"),
     .value("max-seeds", "N", "with --until-decided: as given to repro run (default: the scale's seeds)"),
@@ -64,6 +72,19 @@ enum ReportCommand: Command {
     if let file = args.value("from-archive") {
       if args.value("results") != nil { throw UsageError("give --results or --from-archive, not both") }
       let archive = try Archive.load(path: file)
+      if archive.manifest == manifest.name, archive.scale != expansion.scale.name, archive.score == manifest.score,
+         manifest.scales.contains(where: { $0.name == archive.scale }) {
+        var fixed = args.raw
+        if let k = fixed.firstIndex(of: "--scale"), k + 1 < fixed.count {
+          fixed[k + 1] = archive.scale
+        } else if let k = fixed.firstIndex(where: { $0.hasPrefix("--scale=") }) {
+          fixed[k] = "--scale=\(archive.scale)"
+        } else {
+          fixed += ["--scale", archive.scale]
+        }
+        throw ReportBuildError("\(file) holds \(archive.manifest) at scale \(archive.scale), not \(expansion.scale.name); "
+          + "give the scale it records: \(commandLineText(["report"] + fixed))")
+      }
       guard archive.manifest == manifest.name, archive.scale == expansion.scale.name, archive.score == manifest.score else {
         throw ReportBuildError("\(file) holds \(archive.manifest) at scale \(archive.scale) scored by "
           + "\(archive.score.method.rawValue) \(archive.score.iterations); \(path) at scale \(expansion.scale.name) "
@@ -96,13 +117,68 @@ enum ReportCommand: Command {
     let report = try buildReport(
       expansion: expansion, runs: runs, manifestHash: try sha256OfFile(path),
       context: context, invalidFiles: invalid, authors: authors, sequential: outcome)
-    for (name, text) in renderReportFiles(report) {
-      let target = (outDir.hasSuffix("/") ? outDir : outDir + "/") + name
+    var files = renderReportFiles(report)
+    if args.flag("csv"), let table = report.results {
+      files.append(("\(report.manifestName)-\(report.scale).csv", renderCSV(table)))
+    }
+    let prefix = outDir.hasSuffix("/") ? outDir : outDir + "/"
+    if !args.flag("force") {
+      try refuseFewerRuns(replacing: prefix + "\(report.manifestName)-\(report.scale).json", with: report,
+                          fromArchive: args.value("from-archive") != nil, manifestPath: path, outDir: prefix)
+    }
+    for (name, text) in files {
+      let target = prefix + name
       try AtomicFile.write(text, to: target)
       io.out("wrote \(target)")
+    }
+    // A figure of the report this one replaces that this one does not draw would be left
+    // beside it as if it were this report's.
+    let base = "\(report.manifestName)-\(report.scale)"
+    for stale in ["-curves.svg", "-curves.tex", "-trust-region.svg", "-grid.svg"].map({ base + $0 })
+    where !files.contains(where: { $0.name == stale }) && FileManager.default.fileExists(atPath: prefix + stale) {
+      try FileManager.default.removeItem(atPath: prefix + stale)
+      io.out("removed \(prefix + stale) (the old report's; this one has none)")
     }
     let t = report.results?.totals ?? RunCounts(expected: 0, finished: 0, missing: 0, diverged: 0)
     io.out("\(manifest.name) (\(expansion.scale.name)): \(t.finished) of \(t.expected) runs finished, \(t.missing) missing, \(t.diverged) diverged")
     return 0
   }
+}
+
+/// A report that would replace a better-founded one: stopped before anything is written.
+struct ReportOverwriteError: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// Throws when `existing` (a report's JSON) was built from more finished runs than
+/// `report`, or from an archive when `report` is not, naming the command that
+/// rebuilds it from its archive; a report that cannot be read is not replaced either.
+func refuseFewerRuns(replacing existing: String, with report: Report, fromArchive: Bool,
+                     manifestPath: String, outDir: String) throws {
+  guard FileManager.default.fileExists(atPath: existing) else { return }
+  let old: JSONValue
+  do {
+    old = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: existing)))
+  } catch {
+    throw ReportOverwriteError(description: "\(existing) exists and cannot be read as a report (\(error)); "
+      + "not overwritten (give --force to replace it)")
+  }
+  let oldFinished = old["totals"]?["finished"]?.numberValue.map { Int($0) } ?? 0
+  let newFinished = report.results?.totals.finished ?? 0
+  let oldArchive = old["provenance"]?["archive"]?["file"]?.stringValue
+  let fewer = newFinished < oldFinished
+  let loses = oldArchive != nil && !fromArchive
+  guard fewer || loses else { return }
+  var why = "\(existing) was built from \(oldFinished) finished run\(oldFinished == 1 ? "" : "s")"
+    + (oldArchive.map { " (archive \($0))" } ?? "") + "; this report has \(newFinished)"
+    + (loses && !fewer ? " and no archive" : "") + ": not overwritten, nothing written."
+  if let file = oldArchive {
+    let local = outDir + "archive/" + file
+    let archivePath = FileManager.default.fileExists(atPath: local) ? local : file
+    why += "\nBuild it from its archive: " + commandLineText(
+      ["report", manifestPath, "--scale", report.scale, "--from-archive", archivePath]
+        + (outDir == "reports/" ? [] : ["--out", String(outDir.dropLast())]))
+  }
+  why += "\n(give --force to overwrite it anyway)"
+  throw ReportOverwriteError(description: why)
 }

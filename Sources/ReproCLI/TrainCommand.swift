@@ -22,8 +22,8 @@ enum TrainCommand: Command {
   }
   static var options: [OptionSpec] {
     [
-      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1"),
-      .value("algorithm", "A", "\(Preset.allCases.map(\.rawValue).joined(separator: ", ")): the paper's presets with the\nper-task settings of its Tables 4-6, and CleanRL's PPO (the same on every task)"),
+      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1", required: true),
+      .value("algorithm", "A", "a preset: the paper's, with the per-task settings of its Tables 4-6,\nand CleanRL's PPO (the same on every task):\n" + wrapped(Preset.allCases.map(\.rawValue)), required: true),
       .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
       .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),
       .value("set", "key=value", "override any setting; repeatable (see --list-settings)", repeatable: true),
@@ -47,7 +47,7 @@ enum TrainCommand: Command {
     if let t = paperTask {
       task = t.rawValue
     } else {
-      _ = try makeEnvironment(taskName, assetsDirectory: assets)  // validates the name
+      _ = try namedEnvironment(taskName, assetsDirectory: assets)  // validates the name
       task = taskName
     }
     var config = preset.config(task: paperTask ?? .hopper)
@@ -117,12 +117,46 @@ enum TrainCommand: Command {
   }
 }
 
+/// Names joined with ", " in lines of at most `width` characters (for usage texts).
+func wrapped(_ names: [String], width: Int = 64) -> String {
+  var lines: [String] = [], line = ""
+  for (k, name) in names.enumerated() {
+    let item = name + (k + 1 < names.count ? "," : "")
+    if !line.isEmpty && line.count + 1 + item.count > width {
+      lines.append(line)
+      line = item
+    } else {
+      line += (line.isEmpty ? "" : " ") + item
+    }
+  }
+  if !line.isEmpty { lines.append(line) }
+  return lines.joined(separator: "\n")
+}
+
+/// The paper task named (case-insensitive, with or without "-v5"); a usage error naming the nearest otherwise.
+func paperTaskArgument(_ name: String) throws -> PaperTask {
+  guard let task = PaperTask(name: name) else {
+    throw UsageError("unknown task '\(name)'; " + NameSuggestion.hint(for: name, in: PaperTask.allCases.map(\.rawValue), listLabel: "valid:"))
+  }
+  return task
+}
+
+/// `makeEnvironment`, with an unknown task name a usage error naming the nearest task.
+func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0) throws -> any Environment {
+  do {
+    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed)
+  } catch EnvironmentError.unknownTask(let t, let valid) {
+    let names = (PaperTask.allCases.map(\.rawValue) + valid).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(for: t, in: names, listLabel: "valid tasks:"))
+  }
+}
+
 /// The preset named by --algorithm (case-insensitive).
 func presetArgument(_ name: String?) throws -> Preset {
   let valid = Preset.allCases.map(\.rawValue).joined(separator: ", ")
   guard let name else { throw UsageError("--algorithm is required; valid: \(valid)") }
   guard let preset = Preset.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
-    throw UsageError("unknown algorithm '\(name)'; valid: \(valid)")
+    throw UsageError("unknown algorithm '\(name)'; " + NameSuggestion.hint(for: name, in: Preset.allCases.map(\.rawValue), listLabel: "valid:"))
   }
   return preset
 }

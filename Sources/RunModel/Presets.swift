@@ -375,3 +375,22 @@ public enum PaperReading {
     return out
   }
 }
+
+extension Preset {
+  /// The colour (an index into the Okabe–Ito palette, `PlotColor.okabeIto` in Reports)
+  /// of a figure row named after this preset, in every figure of the study: PPO blue,
+  /// PPO-M orange, TRPO bluish green, TRPO+ reddish purple, PPO-NoClip sky blue,
+  /// TRPO+ (KL schedule) vermillion; the paper-text variants take their preset's
+  /// colour, and CleanRL's PPO takes PPO's. Black and yellow are left to other rows
+  /// (black is the paper's mark in the bar charts; yellow is faint on white).
+  public var figureColorIndex: Int {
+    switch self {
+    case .ppo, .ppoText, .cleanRL: 0
+    case .ppoM, .ppoMText: 1
+    case .trpo, .trpoText: 2
+    case .trpoPlus, .trpoPlusText: 3
+    case .ppoNoClip, .ppoNoClipText: 4
+    case .trpoPlusKLSchedule: 5
+    }
+  }
+}

@@ -475,7 +475,15 @@ public enum Settings {
     Dictionary(uniqueKeysWithValues: table.map { ($0.key, $0) })
 
   static func unknownKey(_ key: String) -> ConfigError {
-    ConfigError(key: key, message: "unknown setting; valid settings: \(keys.joined(separator: ", "))")
+    ConfigError(key: key, message: unknownKeyMessage(key))
+  }
+
+  /// "unknown setting; did you mean 'valueClipping'? (…)" when a setting's name is
+  /// close to `key`, else the list of every setting (manifests and `--set` alike).
+  public static func unknownKeyMessage(_ key: String) -> String {
+    "unknown setting; " + NameSuggestion.hint(
+      for: key, in: keys, listLabel: "valid settings:",
+      listHint: "`repro train --list-settings` lists all \(keys.count) with their documentation")
   }
 
   /// Checks a JSON value against `type`; returns the value to assign, or a message.

@@ -22,11 +22,11 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\",", "\"citation\": \"test\", \"colour\": 1,"),
                         "\(f): colour: unknown key; expected one of name, citation, description, tasks, algorithms, seeds, scales, defaultScale, score, derived, references, paper, claims, rows, authorsConfigs, deviations, allowLarge, trustRegionFigure, grid")
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO\", \"presets\": 1,"),
-                        "\(f): algorithms.TRPO.presets: unknown key; expected one of preset, overrides, perTask")
+                        "\(f): algorithms.TRPO.presets: unknown key; did you mean 'preset'? (expected one of preset, overrides, perTask)")
     assertManifestError(miniManifest.replacing1("\"policyLR\": 0.0003", "\"policyLr\": 0.0003"),
-                        "\(f): algorithms.PPO.perTask.Hopper.policyLr: unknown setting; valid settings: \(TrainerConfig.keys.joined(separator: ", "))")
+                        "\(f): algorithms.PPO.perTask.Hopper.policyLr: unknown setting; did you mean 'policyLR'? (`repro train --list-settings` lists all \(TrainerConfig.keys.count) with their documentation)")
     assertManifestError(miniManifest.replacing1("{\"mean\": 2513,", "{\"mean\": 2513, \"median\": 1,"),
-                        "\(f): paper.PPO.Hopper.median: unknown key; expected one of mean, low, high")
+                        "\(f): paper.PPO.Hopper.median: unknown key; did you mean 'mean'? (expected one of mean, low, high)")
   }
 
   func testWrongTypes() {
@@ -65,13 +65,13 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnknownAlgorithmPresetAndTask() {
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO++\","),
-                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text), CleanRL")
+                        "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; did you mean 'TRPO+'? (expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text), CleanRL)")
     assertManifestError(miniManifest.replacing1("[\"Hopper\", \"Walker2d\"]", "[\"Hopper\", \"Ant\"]"),
                         "\(f): tasks[1]: unknown task 'Ant'; expected one of Walker2d, Hopper, Humanoid")
     assertManifestError(miniManifest.replacing1("\"perTask\": {\"Hopper\"", "\"perTask\": {\"Humanoid\""),
                         "\(f): algorithms.PPO.perTask.Humanoid: task Humanoid is not in this manifest's tasks (Hopper, Walker2d)")
     assertManifestError(miniManifest.replacing1("{\"PPO\": {\"Hopper\":", "{\"PPO\": {\"Hopperr\":"),
-                        "\(f): paper.PPO.Hopperr: unknown task 'Hopperr'; expected one of Walker2d, Hopper, Humanoid")
+                        "\(f): paper.PPO.Hopperr: unknown task 'Hopperr'; did you mean 'Hopper'? (expected one of Walker2d, Hopper, Humanoid)")
     assertManifestError(miniManifest.replacing1("\"defaultScale\": \"tiny\"", "\"defaultScale\": \"huge\""),
                         "\(f): defaultScale: unknown scale 'huge'; scales: tiny, two")
     assertManifestError(miniManifest.replacing1("\"method\": \"lastMean\"", "\"method\": \"median\""),
@@ -93,9 +93,9 @@ final class ManifestErrorTests: XCTestCase {
 
   func testRowsThatDoNotExist() {
     assertManifestError(miniManifest.replacing1("\"right\": \"TRPO\"", "\"right\": \"TRPO+\""),
-                        "\(f): claims[0].right: unknown row 'TRPO+'; rows: PPO, TRPO, GAP")
+                        "\(f): claims[0].right: unknown row 'TRPO+'; did you mean 'TRPO'? (rows: PPO, TRPO, GAP)")
     assertManifestError(miniManifest.replacing1("\"left\": \"PPO\"", "\"left\": \"GAP2\""),
-                        "\(f): claims[0].left: unknown row 'GAP2'; rows: PPO, TRPO, GAP")
+                        "\(f): claims[0].left: unknown row 'GAP2'; did you mean 'GAP'? (rows: PPO, TRPO, GAP)")
     assertManifestError(miniManifest.replacing1("\"tasks\": [\"Hopper\"]}", "\"tasks\": [\"Humanoid\"]}"),
                         "\(f): claims[0].tasks[0]: task Humanoid is not in this manifest's tasks (Hopper, Walker2d)")
     assertManifestError(miniManifest.replacing1("\"tasks\": [\"Hopper\"]}", "\"tasks\": \"every\"}"),
@@ -164,7 +164,11 @@ final class ManifestErrorTests: XCTestCase {
 
   func testUnreadableFile() {
     XCTAssertThrowsError(try Manifest.load(path: "/nonexistent/x.json")) { e in
-      XCTAssertTrue("\(e)".hasPrefix("/nonexistent/x.json: (file): cannot read"), "\(e)")
+      XCTAssertTrue("\(e)".hasPrefix("/nonexistent/x.json: (file): no such file; manifests in experiments/: "), "\(e)")
+    }
+    // A folder in a manifest's place exists but cannot be read as one.
+    XCTAssertThrowsError(try Manifest.load(path: "experiments/sources")) { e in
+      XCTAssertTrue("\(e)".hasPrefix("experiments/sources: (file): cannot read"), "\(e)")
     }
   }
 }

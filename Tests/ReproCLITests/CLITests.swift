@@ -32,12 +32,22 @@ final class HelpTests: XCTestCase {
   }
 
   func testEveryCommandsHelp() throws {
-    for command in ["train", "run", "report", "check", "plan", "cost", "archive", "merge", "slurm", "env list", "bench env", "bench overhead", "bench train"] {
+    for command in ["train", "run", "report", "export", "plot", "check", "plan", "cost", "archive", "merge", "slurm", "env list", "bench env", "bench overhead", "bench train"] {
       let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
       XCTAssertEqual(r.status, 0, command)
       XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
       try assertSnapshot(r.out + "\n", named: "help-\(command.replacingOccurrences(of: " ", with: "-")).txt", in: cliSnapshots)
     }
+  }
+
+  /// A required option is shown without brackets and marked, in the synopsis and the list.
+  func testHelpMarksRequiredOptions() {
+    let text = repro("train", "--help").out
+    XCTAssertTrue(text.hasPrefix("usage: repro train --task T --algorithm A [--seed S]"), text)
+    XCTAssertTrue(text.contains("--task T         required: "), text)
+    XCTAssertTrue(text.contains("--seed S         run seed"), text)
+    XCTAssertTrue(repro("check", "--help").out.contains("--golden FILE"))
+    XCTAssertFalse(repro("check", "--help").out.contains("[--golden FILE]"))
   }
 
   func testTrainHelpListsEveryPresetAndTask() {
@@ -59,7 +69,10 @@ final class ExitStatusTests: XCTestCase {
       (["run", "experiments/smoke.json", "--jobs"], "option --jobs needs a value (N)"),
       (["run", "experiments/smoke.json", "--jobs", "0"], "--jobs expects a whole number ≥ 1, got '0'"),
       (["run", "experiments/smoke.json", "--shard", "3/2"], "--shard: shard must be i/n with 1 <= i <= n, got 3/2"),
-      (["train", "--task", "Hopper"], "--algorithm is required"),
+      (["train", "--task", "Hopper"], "--algorithm A is required: a preset"),
+      (["train", "--algorithm", "PPO"], "--task T is required: Walker2d, Hopper, Humanoid"),
+      (["plan", "experiments/table2.json"], "--from-scale S is required"),
+      (["merge", "a.jsonl"], "--out FILE is required"),
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "gamma=2"], "gamma: must be in (0, 1], got 2.0"),
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "nope=1"], "nope: unknown setting"),
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--quiet=yes"], "--quiet is a flag and takes no value"),

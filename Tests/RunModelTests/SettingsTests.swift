@@ -91,7 +91,10 @@ final class SettingsTests: XCTestCase {
       XCTAssertEqual("\(e)", "minibatches: expected an integer")
     }
     XCTAssertThrowsError(try c.set("policyLr", to: "1")) { e in
-      XCTAssertTrue("\(e)".hasPrefix("policyLr: unknown setting; valid settings: iterations, "), "\(e)")
+      XCTAssertEqual("\(e)", "policyLr: unknown setting; did you mean 'policyLR'? (`repro train --list-settings` lists all \(Settings.keys.count) with their documentation)")
+    }
+    XCTAssertThrowsError(try c.set("nope", to: "1")) { e in
+      XCTAssertTrue("\(e)".hasPrefix("nope: unknown setting; valid settings: iterations, "), "\(e)")
     }
   }
 

@@ -57,9 +57,8 @@ public struct PlotColor: Equatable, Hashable, Sendable {
 
   /// The Okabe–Ito colour-blind-safe palette, in the order series take it:
   /// blue, orange, bluish green, reddish purple, sky blue, vermillion, black,
-  /// yellow. The first six are in the order of the table bar charts, so an
-  /// algorithm can keep its colour across figures; yellow comes last as it is
-  /// faint on white.
+  /// yellow. A report's rows take theirs by name (`RowPalette`, the same colour
+  /// for a row in every figure of a study); yellow comes last as it is faint on white.
   public static let okabeIto: [PlotColor] = [
     PlotColor(red: 0x00, green: 0x72, blue: 0xB2),  // blue
     PlotColor(red: 0xE6, green: 0x9F, blue: 0x00),  // orange

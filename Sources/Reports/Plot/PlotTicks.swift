@@ -150,12 +150,21 @@ extension Axis {
       lo = 0
       hi = 1
     }
-    let (step, wideLo, wideHi) = Axis.widenedRange(lower: lo, upper: hi, target: tickTarget)
-    lo = wideLo
+    // Data that dips only just below 0 (a learning curve's first return, -0.5 beside 3700)
+    // is not given a whole tick step of empty axis below 0: the axis starts at the data's
+    // own lowest value, and its ticks at 0.
+    let barelyNegative = lo < 0 && hi > 0 && -lo <= Axis.barelyBelowZero * (hi - lo)
+    let (step, wideLo, wideHi) = Axis.widenedRange(lower: barelyNegative ? 0 : lo, upper: hi, target: tickTarget)
+    lo = barelyNegative ? lo : wideLo
     hi = wideHi
     let values = Axis.linearTickValues(lower: lo, upper: hi, step: step)
     return Layout(scale: .linear, lower: lo, upper: hi, ticks: linearLabels(values, step), minorTicks: [])
   }
+
+  /// How far below 0, as a fraction of the data's span, the data of an automatic linear
+  /// range may reach and still start the axis at its own lowest value rather than at a
+  /// tick below 0 (1%).
+  public static let barelyBelowZero = 0.01
 
   /// The step that the automatic range of data in [lower, upper] takes, and
   /// that range: the data widened to the ticks just outside it. The step is
