@@ -41,6 +41,9 @@ test: deps
 	$(MAKE) --no-print-directory check-smoke
 	$(MAKE) --no-print-directory check-reports
 	python3 scripts/torchppo/crosscheck.py --self-test
+	@scripts/leases/check-namespaces.sh $(REPRO); rc=$$?; \
+	  if [ $$rc -eq 77 ]; then echo "make test: the PID-namespace lease check was skipped (reason above)"; \
+	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
 	@scripts/slurm/check.sh $(REPRO); rc=$$?; \
 	  if [ $$rc -eq 77 ]; then echo "make test: the Slurm check was skipped (reason above); everything else passed"; \
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
