@@ -6,8 +6,8 @@ import Statistics
 import XCTest
 
 // No single cell, claim or derived row can sink a report: a seeded property test
-// builds reports from random results with extreme, non-finite, constant, tiny and
-// empty cells, and formulas over them that divide by zero or overflow. None may
+// builds reports from random archives (written and read back) with extreme,
+// non-finite, constant, tiny and empty cells, and formulas over them that divide by zero or overflow. None may
 // throw; every line that cannot be judged says why; the rest is written.
 
 /// A small seeded generator (SplitMix64), so that a failing case can be replayed by its seed.
@@ -98,9 +98,25 @@ final class ReportRobustnessTests: XCTestCase {
           }
         }
       }
+      // Through an archive file and back, as `report --from-archive` reads it: the extreme
+      // scores survive the round trip, checksums and all.
+      let archived: [String: ArchivedRun]
+      do {
+        let data = Archive(expansion: e, runs: runs).data
+        archived = try Archive.decode(data, file: "fuzz.jsonl").runs(of: e, file: "fuzz.jsonl")
+      } catch {
+        XCTFail("case \(caseSeed): the archive does not read back: \(error)")
+        continue
+      }
+      for (hash, run) in runs {
+        // JSON has no NaN or infinity: a non-finite score is stored as null, which a report treats alike.
+        let back = archived[hash]?.score, sent = run.score.flatMap { $0.isFinite ? $0 : nil }
+        XCTAssertTrue(back == sent,
+                      "case \(caseSeed): score \(String(describing: run.score)) reads back as \(String(describing: back))")
+      }
       let report: Report
       do {
-        report = try buildReport(expansion: e, runs: runs, manifestHash: "h", context: pinnedContext)
+        report = try buildReport(expansion: e, runs: archived, manifestHash: "h", context: pinnedContext)
       } catch {
         XCTFail("case \(caseSeed): the report was not built: \(error)\n\(text)")
         continue
