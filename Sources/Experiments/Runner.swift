@@ -34,20 +34,25 @@ public struct RunSummary: Sendable, Equatable {
   public var invalidFiles: [String]
   /// Runs another runner sharing the folder trained while this one ran.
   public var doneElsewhere: Int = 0
+  /// Runs this runner trained whose result another runner had stored first (counted in
+  /// `doneElsewhere`): work done twice, which leases exist to prevent (0 unless a lease was
+  /// taken over from a runner that was in fact alive, e.g. one stalled past its lease).
+  public var trainedTwice = 0
   /// Why the runner stopped starting runs (a result that could not be stored), and how many it never started.
   public var stopped: (reason: String, notStarted: Int)? = nil
 
   public static func == (a: RunSummary, b: RunSummary) -> Bool {
     a.manifest == b.manifest && a.scale == b.scale && a.shard == b.shard && a.total == b.total && a.alreadyDone == b.alreadyDone
       && a.completed == b.completed && a.diverged == b.diverged && a.failed == b.failed && a.invalidFiles == b.invalidFiles
-      && a.doneElsewhere == b.doneElsewhere && a.stopped?.reason == b.stopped?.reason && a.stopped?.notStarted == b.stopped?.notStarted
+      && a.doneElsewhere == b.doneElsewhere && a.trainedTwice == b.trainedTwice && a.stopped?.reason == b.stopped?.reason && a.stopped?.notStarted == b.stopped?.notStarted
   }
 
   /// A few lines for the end of a run: counts, then each failure.
   public var report: String {
     var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
       + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), "
-      + (doneElsewhere > 0 ? "\(doneElsewhere) by another runner, " : "") + "\(failed.count) failed"]
+      + (doneElsewhere > 0 ? "\(doneElsewhere) by another runner" + (trainedTwice > 0 ? " (\(trainedTwice) of them also trained here)" : "") + ", " : "")
+      + "\(failed.count) failed"]
     if let stopped {
       lines.append("  STOPPED after a result could not be stored (\(stopped.reason)): \(stopped.notStarted) run(s) not started; "
         + "every stored result is kept, and running again resumes")
@@ -400,9 +405,10 @@ final class RunState: @unchecked Sendable {
     let order = Dictionary(uniqueKeysWithValues: pending.enumerated().map { ($1.hash, $0) })
     let sortedFailures = failures.sorted { (order[$0.spec.hash] ?? 0) < (order[$1.spec.hash] ?? 0) }
     var summary = RunSummary(
-      manifest: manifest, scale: scale, shard: shard, total: total, alreadyDone: alreadyDone + skipped,
+      manifest: manifest, scale: scale, shard: shard, total: total, alreadyDone: alreadyDone,
       completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles,
-      doneElsewhere: doneElsewhere)
+      doneElsewhere: doneElsewhere + skipped)
+    summary.trainedTwice = skipped
     if let stopped { summary.stopped = (stopped, notStarted: max(0, total - alreadyDone - doneElsewhere - started)) }
     return summary
   }

@@ -16,13 +16,13 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/ns.json" <<'JSON'
 {"name": "ns", "citation": "two runners in two PID namespaces", "tasks": ["Hopper"],
  "algorithms": {"PPO": {"preset": "PPO"}}, "seeds": {"count": 8, "base": 1},
- "scales": {"tiny": {"iterations": 2, "stepsPerIteration": 1024, "note": "a check of leases"}},
+ "scales": {"tiny": {"iterations": 5, "stepsPerIteration": 2048, "note": "a check of leases"}},
  "defaultScale": "tiny", "score": {"method": "lastMean", "iterations": 1}}
 JSON
 # The second runner starts a few processes first, so that the two runners' PIDs differ:
 # each one's PID then names no process, or another one, in the other's namespace.
 for i in 1 2; do
-  unshare --pid --fork --mount-proc bash -c "for k in \$(seq $((i * 5))); do /bin/true; done; exec \"\$0\" \"\$@\"" \
+  unshare --pid --fork --mount-proc bash -c "for k in \$(seq $((i * 5))); do /bin/true; done; \"\$0\" \"\$@\"; exit \$?" \
     "$repro" run "$work/ns.json" --results "$work/results" --jobs 1 >"$work/runner$i.log" 2>&1 &
 done
 wait
@@ -33,6 +33,13 @@ for i in 1 2; do
   echo "check-namespaces: runner $i: ${line#*: 8 runs: }"
   n=$(sed -E 's/.* ([0-9]+) completed now.*/\1/' <<<"$line")
   completed=$((completed + n))
+  # Both start on an empty folder and a run takes far longer than the start's scan, so a run
+  # counted "already done" was trained here after the other runner had stored it (older
+  # builds counted such runs so; this one says "also trained here").
+  if grep -q "also trained here" <<<"$line" || ! grep -q ": 0 already done" <<<"$line"; then
+    echo "check-namespaces: FAIL: runner $i trained runs that the other runner was training (it took a live lease as dead)"
+    exit 1
+  fi
 done
 stored=$(ls "$work/results/ns"/*.json 2>/dev/null | wc -l)
 if [ "$completed" -ne 8 ] || [ "$stored" -ne 8 ]; then
