@@ -85,12 +85,14 @@ submit() {
 }
 
 # The report without its compute section (core-hours per cell: a measurement, other
-# runs than the local ones took other times); everything else must be the same bytes.
+# runs than the local ones took other times) and without the archive file it was read
+# from (the local report reads its own; the JSON still compares the runs' content
+# sha256); everything else must be the same bytes.
 without_compute() { # FILE
   case "$1" in
-    *.json) python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r.pop("compute",None); print(json.dumps(r,sort_keys=True))' "$1" ;;
-    *.md) sed '/^## Compute$/,/^## Provenance$/d' "$1" ;;
-    *.tex) sed '/^\\subsection\*{Compute}$/,/^\\subsection\*{Provenance}$/d' "$1" ;;
+    *.json) python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r.pop("compute",None); (r["provenance"].get("archive") or {}).pop("read",None); print(json.dumps(r,sort_keys=True))' "$1" ;;
+    *.md) sed '/^## Compute$/,/^## Provenance$/d; /^- \*\*Archive:\*\*/d' "$1" ;;
+    *.tex) sed '/^\\subsection\*{Compute}$/,/^\\subsection\*{Provenance}$/d; /textbf{Archive:}/d' "$1" ;;
     *) cat "$1" ;;
   esac
 }
@@ -103,7 +105,7 @@ same_report() { # CASE
       log "FAIL $1: $f differs from the local report"; diff <(without_compute "$a/$f") <(without_compute "$b/$f") | head -5; ok=1
     fi
   done
-  [ $ok -eq 0 ] && log "ok   $1: the report is the local one, byte for byte but for its compute section ($n files: $(cd "$b" && ls -p | grep -v / | tr '\n' ' '))"
+  [ $ok -eq 0 ] && log "ok   $1: the report is the local one, byte for byte but for its compute section and the archive file it read ($n files: $(cd "$b" && ls -p | grep -v / | tr '\n' ' '))"
   return $ok
 }
 
