@@ -178,7 +178,7 @@ public func buildReport(
   let manifest = expansion.manifest
   var sections: [ReportSection] = [
     .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
-    .claims(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs)),
+    .claims(try judgedAsFamily(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs), inputs)),
     .robust(try robustSection(inputs)),
   ]
   // A grid's rows are too many to draw one curve each: its figure is the grid's own.
@@ -302,8 +302,8 @@ func derivedRow(_ d: DerivedRow, paper: [PaperValue?], _ inputs: ReportInputs) t
 /// cell has diverged runs, it is judged again with each diverged run scored
 /// from its returns before divergence (leaving them out favours the less stable
 /// algorithm); when the two verdicts differ, the line says so.
-func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
-  var lines: [ClaimLine] = []
+func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
+  var lines: [TestedLine] = []
   for claim in inputs.manifest.claims {
     guard claim.subject == .rows else {
       for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
@@ -332,29 +332,32 @@ func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
         }
       }
       let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
-      lines.append(ClaimLine(
+      let line = ClaimLine(
         left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
         difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
-        method: "\(j.method); runs: \(runs)", caveats: caveats))
+        method: "\(j.method); runs: \(runs)", caveats: caveats)
+      lines.append(TestedLine(line: line, claim: claim.name) { a in try calibrated.judge(cells: finished, level: 1 - a).verdict })
     }
   }
   return lines
 }
 
 /// The claims as a sequential design decided them (`UntilDecided`).
-func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [ClaimLine] {
+func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [TestedLine] {
   let design = outcome.design
   let looks = design.looks.map(String.init).joined(separator: ", ")
-  var lines: [ClaimLine] = []
+  var lines: [TestedLine] = []
   for (k, claim) in inputs.manifest.rowClaims.enumerated() {
     for t in claim.tasks {
-      guard let d = outcome.decision(claim: k, task: t) else {
-        lines.append(ClaimLine(
+      guard let selected = outcome.line(claim: k, task: t) else {
+        let line = ClaimLine(
           left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
           difference: nil, verdict: nil, reason: "not judged: not among the claims this sequential run selected (--claim, --task)",
-          method: nil))
+          method: nil)
+        lines.append(TestedLine(line: line, claim: claim.name) { _ in nil })
         continue
       }
+      let d = selected.decision
       let n = design.looks[min(d.look, design.looks.count - 1)]
       var verdict: Verdict? = nil
       var reason: String? = nil
@@ -366,10 +369,11 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
       }
       let method = "group-sequential, O'Brien–Fleming α spending over looks at n = \(looks), Welch t at each look; "
         + (verdict == nil ? "" : "stopped at look \(d.look + 1) with n = \(n) per cell")
-      lines.append(ClaimLine(
+      let line = ClaimLine(
         left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
         difference: verdict == nil ? nil : d.judgements.last?.difference, verdict: verdict, reason: reason,
-        method: method, sequential: true))
+        method: method, sequential: true)
+      lines.append(TestedLine(line: line, claim: claim.name) { a in try outcome.verdict(of: selected, alpha: a) })
     }
   }
   // Claims on figures are not part of the sequential design: judged on the runs there are.
@@ -377,6 +381,42 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
     for t in claim.tasks { lines.append(try figureClaimLine(claim, task: t, inputs)) }
   }
   return lines
+}
+
+/// A claim line and its test at any level: its verdict at two-sided miss
+/// probability α (nil when it cannot be judged there), by the same method and
+/// runs as the line's own verdict, for the family's Holm procedure.
+struct TestedLine {
+  var line: ClaimLine
+  /// The manifest claim's name, for its "on every task" line; nil for claims on figures.
+  var claim: String? = nil
+  var verdictAt: (Double) throws -> Verdict?
+}
+
+/// The report's claim lines judged as one family: every line gets its
+/// family-adjusted verdict (Holm over all the report's lines, those not judged
+/// included, at the report's level: `familyVerdicts`), and each claim between
+/// rows made on more than one task gets an "on every task" line
+/// (intersection–union: `everyTaskVerdict`) after its task lines.
+func judgedAsFamily(_ tested: [TestedLine], _ inputs: ReportInputs) throws -> [ClaimLine] {
+  let alpha = 1 - inputs.options.confidenceLevel
+  let family = try familyVerdicts(
+    count: tested.count, judged: tested.map { $0.line.verdict != nil }, alpha: alpha
+  ) { i, a in try tested[i].verdictAt(a) }
+  var out: [ClaimLine] = []
+  for (i, t) in tested.enumerated() {
+    var line = t.line
+    line.family = family[i]
+    out.append(line)
+    guard let name = t.claim, tested.indices.last == i || tested[i + 1].claim != name else { continue }
+    let members = tested.indices.filter { tested[$0].claim == name }
+    guard members.count > 1 else { continue }
+    out.append(ClaimLine(
+      left: line.left, relation: line.relation, right: line.right, task: nil, difference: nil,
+      verdict: everyTaskVerdict(own: members.map { tested[$0].line.verdict }, family: members.map { family[$0].verdict }),
+      everyTask: members.compactMap { tested[$0].line.task }))
+  }
+  return out
 }
 
 /// "3/5 runs finished (1 missing, 1 diverged)", or nil for a complete cell.

@@ -103,13 +103,28 @@ let verdictRuleSentence =
   + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
   + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
   + "Each method's false \"reproduced\" rate is at most 2.5% at the run counts it is given, shown by simulation "
-  + "(BENCHMARKS.md, calibration). Lines are not corrected for multiplicity: each is one of the paper's stated "
-  + "claims and its error rate holds for that line. The percentile-bootstrap CIs in the table are the paper's "
-  + "method, kept for comparison with its numbers."
+  + "(BENCHMARKS.md, calibration). That rate holds for each line on its own. The percentile-bootstrap CIs in "
+  + "the table are the paper's method, kept for comparison with its numbers."
 
 /// The verdict rule, with how claims against a number and grid-factor claims are judged when the report has them.
 func verdictRule(_ claims: [ClaimLine]) -> String {
   var s = verdictRuleSentence
+  let members = claims.filter { $0.family != nil }.count
+  if members > 0 {
+    s += " The report's \(members) lines are one declared family, judged with Holm's step-down procedure: "
+      + "while some of the r lines not yet marked has its interval at level 1 − 5%/r wholly on the "
+      + "claimed side of 0 (a sequential line: its design run at overall 5%/r), mark it reproduced (\"at 5%/r\"); "
+      + "lines not judged count among the r, so a line chosen for a sequential run after a first look at the data "
+      + "is charged for the choice among all of them. So the chance "
+      + "that any line of the family is falsely reproduced is at most 2.5%, whatever the dependence between lines; "
+      + "contradicted is marked the same way, separately. A line's own verdict is the evidence for that line "
+      + "alone; a count of reproduced claims should use the family's."
+  }
+  if claims.contains(where: { !$0.everyTask.isEmpty }) {
+    s += " A claim made on every task is reproduced on every task when each task's line is reproduced on its own "
+      + "(intersection–union: the claim fails if it fails on any one task, so no correction is needed); it is "
+      + "contradicted when some task's family verdict is contradicted."
+  }
   if claims.contains(where: { $0.kind == .median }) {
     s += " A claim of one row against a number is about the median run: each finished run gives one number (its "
       + "score, or the statistic the claim names), and the claim is judged on the distribution-free interval of "

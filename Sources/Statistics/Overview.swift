@@ -31,6 +31,9 @@
 //   claims, Monte Carlo for composite ones), `simulatedPower`.
 // - Sequential.swift: `SequentialDesign` (looks fixed in advance,
 //   O'Brien–Fleming-type α spending, Bonferroni over looks), `decide`.
+// - Family.swift: a report's lines as one family: `holmStepDown` (Holm over
+//   nested tests, no p-values needed), `familyVerdicts` (each direction
+//   separately), `everyTaskVerdict` (intersection–union for "on every task").
 // - Sampling.swift: the gamma and normal-cell-summary draws the simulations use.
 //
 // Determinism: all randomness comes from a `Xoshiro256` that is passed in or
