@@ -331,6 +331,7 @@ func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
             + (k.verdict?.rawValue ?? "not judged"))
         }
       }
+      if let v = j.verdict, let flag = try methodDependence(claim, verdict: v, finished, inputs) { caveats.append(flag) }
       let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
       let line = ClaimLine(
         left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
@@ -340,6 +341,24 @@ func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
     }
   }
   return lines
+}
+
+/// For a claim between two algorithm rows: the Brunner–Munzel interval of
+/// P(left > right) beside Welch's verdict on the means, and a caveat when its
+/// verdict (against ½) differs, since Welch's t does not hold its error rate on
+/// some RL-shaped data where Brunner–Munzel does (RLShapedCalibrationTests).
+/// Nil when they agree or Brunner–Munzel gives no interval.
+func methodDependence(
+  _ claim: ManifestClaim, verdict: Verdict, _ scores: [String: [Double]], _ inputs: ReportInputs
+) throws -> String? {
+  guard inputs.manifest.algorithm(named: claim.left) != nil, inputs.manifest.algorithm(named: claim.right) != nil,
+        let x = scores[claim.left], let y = scores[claim.right], x.count >= 2, y.count >= 2,
+        let b = try brunnerMunzel(x, y, level: inputs.options.confidenceLevel) else { return nil }
+  let other = b.verdict(claim.op.relation)
+  guard other != verdict else { return nil }
+  let i = b.interval
+  return "the verdict depends on the method: Brunner–Munzel on P([\(claim.left)] > [\(claim.right)]) = "
+    + String(format: "%.2f [%.2f, %.2f]", i.estimate, i.low, i.high) + " makes it \(other.rawValue)"
 }
 
 /// The claims as a sequential design decided them (`UntilDecided`).

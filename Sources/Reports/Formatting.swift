@@ -120,6 +120,12 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
       + "contradicted is marked the same way, separately. A line's own verdict is the evidence for that line "
       + "alone; a count of reproduced claims should use the family's."
   }
+  if claims.contains(where: { $0.kind == .rows && !$0.sequential && $0.verdict != nil }) {
+    s += " Beside Welch's t on the means, a claim between two algorithm rows gets the Brunner–Munzel interval of "
+      + "P(X > Y) (the chance that a run of one scores above a run of the other), which holds its error rate on "
+      + "RL-shaped data where Welch's does not (a cluster of failed runs or a left skew in the claimed-better cell; "
+      + "BENCHMARKS.md); a line whose verdict differs between the two says that it depends on the method."
+  }
   if claims.contains(where: { !$0.everyTask.isEmpty }) {
     s += " A claim made on every task is reproduced on every task when each task's line is reproduced on its own "
       + "(intersection–union: the claim fails if it fails on any one task, so no correction is needed); it is "
