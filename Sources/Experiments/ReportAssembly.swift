@@ -333,11 +333,21 @@ func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
       }
       if let v = j.verdict, let flag = try methodDependence(claim, verdict: v, finished, inputs) { caveats.append(flag) }
       let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
+      // The smallest effect of interest adds the fourth verdict, "smaller than" it.
+      let delta = inputs.manifest.smallestEffect(of: claim, on: t)
+      func verdict(_ j: CalibratedJudgement) -> Verdict? {
+        j.difference.map { Verdict(difference: $0, relation: relation, smallestEffect: delta) }
+      }
+      var method = "\(j.method)"
+      if let delta {
+        method += "; smallest effect of interest \(String(format: "%.0f", delta)) ("
+          + (claim.smallestEffect == nil ? "half the paper's effect" : "set by the manifest") + ")"
+      }
       let line = ClaimLine(
         left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
-        difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
-        method: "\(j.method); runs: \(runs)", caveats: caveats)
-      lines.append(TestedLine(line: line, claim: claim.name) { a in try calibrated.judge(cells: finished, level: 1 - a).verdict })
+        difference: j.difference, verdict: verdict(j), reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
+        method: "\(method); runs: \(runs)", caveats: caveats)
+      lines.append(TestedLine(line: line, claim: claim.name) { a in verdict(try calibrated.judge(cells: finished, level: 1 - a)) })
     }
   }
   return lines

@@ -126,6 +126,14 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
       + "RL-shaped data where Welch's does not (a cluster of failed runs or a left skew in the claimed-better cell; "
       + "BENCHMARKS.md); a line whose verdict differs between the two says that it depends on the method."
   }
+  if claims.contains(where: { $0.method?.contains("smallest effect of interest") == true }) {
+    s += " A claim between rows carries a smallest effect of interest δ (half the paper's own effect on the task, "
+      + "unless the manifest sets another before the data): an inconclusive line whose interval's bound on the "
+      + "claimed side is nearer 0 than δ is \"smaller than the smallest effect of interest\" (🔽): the effect, if "
+      + "any, is below δ. When the true effect is δ or more this happens at most 2.5% of the time, like a false "
+      + "\"reproduced\" (SmallestEffectTests; BENCHMARKS.md). It is not evidence against the paper's direction, "
+      + "only against an effect as large as δ; lines judged by a sequential run have no such verdict."
+  }
   if claims.contains(where: { !$0.everyTask.isEmpty }) {
     s += " A claim made on every task is reproduced on every task when each task's line is reproduced on its own "
       + "(intersection–union: the claim fails if it fails on any one task, so no correction is needed); it is "

@@ -254,7 +254,9 @@ func claimsSummary(_ claims: [ClaimLine]) -> String {
     for v in verdicts {
       if let v, let k = Verdict.allCases.firstIndex(of: v) { counts[k] += 1 } else { unjudged += 1 }
     }
-    var parts = zip(Verdict.allCases, counts).map { "\($1) \($0.rawValue)" }
+    // "smaller than the smallest effect of interest" only when some line has it.
+    var parts = zip(Verdict.allCases, counts).filter { $0.0 != .smallerThanEffectOfInterest || $0.1 > 0 }
+      .map { "\($1) \($0.rawValue)" }
     if unjudged > 0 { parts.append("\(unjudged) not judged") }
     return parts.joined(separator: ", ")
   }
@@ -293,6 +295,7 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   case .reproduced: mark = "✅"
   case .contradicted: mark = "❌"
   case .inconclusive: mark = "❔"
+  case .smallerThanEffectOfInterest: mark = "🔽"
   case nil: mark = "⚪"
   }
   var s = "- \(mark) **\(verdictWord(c.verdict))**"

@@ -36,8 +36,8 @@ public struct StochasticSuperiority: Equatable, Sendable {
 /// conservative `ν = min(n_x, n_y) − 1`, not Brunner and Munzel's
 /// Satterthwaite `ν`, which is liberal at the run counts of RL studies: on the
 /// shapes of RLShapedCalibrationTests its false "reproduced" rate was
-/// 0.034–0.037 at n = 5 and 0.026–0.028 at n = 10 (200,000 experiments each),
-/// against 0.023–0.027 with Hsu's (BENCHMARKS.md).
+/// 0.034–0.037 at n = 5 and 0.027–0.028 at n = 10 (200,000 experiments each),
+/// against 0.022–0.026 with Hsu's (BENCHMARKS.md).
 ///
 /// - Returns: nil when `SE = 0` (complete separation of the samples, or all
 ///   values tied): the method gives no interval, and a line is then not judged

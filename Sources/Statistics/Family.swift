@@ -59,7 +59,8 @@ public struct FamilyVerdict: Equatable, Sendable {
 
 /// The family-adjusted verdicts of `count` lines: Holm over the lines for
 /// "reproduced" at two-sided `alpha` (family-wise false "reproduced" ≤ alpha/2),
-/// and separately for "contradicted" (likewise ≤ alpha/2).
+/// and separately for "contradicted" and for "smaller than the smallest effect
+/// of interest" (likewise ≤ alpha/2 each).
 ///
 /// `verdictAt(i, a)` is line `i`'s verdict at two-sided miss probability `a`
 /// (nil when the line cannot be judged at `a`, e.g. a median interval needs
@@ -69,11 +70,15 @@ public struct FamilyVerdict: Equatable, Sendable {
 public func familyVerdicts(
   count m: Int, judged: [Bool], alpha: Double, verdictAt: (Int, Double) throws -> Verdict?
 ) rethrows -> [FamilyVerdict] {
-  let up = try holmStepDown(count: m, alpha: alpha) { i, a in judged[i] ? try verdictAt(i, a) == .reproduced : false }
-  let down = try holmStepDown(count: m, alpha: alpha) { i, a in judged[i] ? try verdictAt(i, a) == .contradicted : false }
+  // One Holm procedure per decisive outcome, in this order of precedence.
+  let outcomes: [Verdict] = [.reproduced, .contradicted, .smallerThanEffectOfInterest]
+  let marks = try outcomes.map { v in
+    try holmStepDown(count: m, alpha: alpha) { i, a in judged[i] ? try verdictAt(i, a) == v : false }
+  }
   return (0..<m).map { i in
-    if let d = up[i] { return FamilyVerdict(verdict: .reproduced, divisor: d) }
-    if let d = down[i] { return FamilyVerdict(verdict: .contradicted, divisor: d) }
+    for (v, marked) in zip(outcomes, marks) {
+      if let d = marked[i] { return FamilyVerdict(verdict: v, divisor: d) }
+    }
     return FamilyVerdict(verdict: judged[i] ? .inconclusive : nil, divisor: nil)
   }
 }
