@@ -364,7 +364,7 @@ func methodDependence(
   guard inputs.manifest.algorithm(named: claim.left) != nil, inputs.manifest.algorithm(named: claim.right) != nil,
         let x = scores[claim.left], let y = scores[claim.right], x.count >= 2, y.count >= 2,
         let b = try brunnerMunzel(x, y, level: inputs.options.confidenceLevel) else { return nil }
-  let other = b.verdict(claim.op.relation)
+  let other = Verdict(superiority: b.interval, relation: claim.op.relation)
   guard other != verdict else { return nil }
   let i = b.interval
   return "the verdict depends on the method: Brunner–Munzel on P([\(claim.left)] > [\(claim.right)]) = "

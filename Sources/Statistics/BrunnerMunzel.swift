@@ -6,28 +6,19 @@
 // Calibrated on RL-shaped data in RLShapedCalibrationTests, at its own null
 // P(X > Y) = ½; where it does not hold (few runs) that test declares it.
 
-/// The Brunner–Munzel estimate and t interval of `P(X > Y) + ½·P(X = Y)`.
-public struct StochasticSuperiority: Equatable, Sendable {
-  /// The estimate `p̂ = (R̄_x − (n_x + 1)/2)/n_y` (R̄_x: mean midrank of x in the pooled sample)
-  /// and its interval `p̂ ± t_{1−α/2, ν}·SE`, at level `1 − α`.
-  public var interval: ConfidenceInterval
-  public var standardError: Double
-  public var degreesOfFreedom: Double
-
-  public init(interval: ConfidenceInterval, standardError: Double, degreesOfFreedom: Double) {
-    self.interval = interval
-    self.standardError = standardError
-    self.degreesOfFreedom = degreesOfFreedom
-  }
-
-  /// The verdict on "x is stochastically larger than y" (`>`) or smaller (`<`): the interval against ½.
-  public func verdict(_ relation: ClaimRelation) -> Verdict {
-    let centred = ConfidenceInterval(
-      estimate: interval.estimate - 0.5, low: interval.low - 0.5, high: interval.high - 0.5, level: interval.level)
-    return Verdict(difference: centred, relation: relation)
+extension Verdict {
+  /// The verdict on "x is stochastically larger than y" (`>`) or smaller (`<`)
+  /// from an interval of `P(X > Y) + ½·P(X = Y)` (`brunnerMunzel`): the interval against ½.
+  public init(superiority p: ConfidenceInterval, relation: ClaimRelation) {
+    let centred = ConfidenceInterval(estimate: p.estimate - 0.5, low: p.low - 0.5, high: p.high - 0.5, level: p.level)
+    self.init(difference: centred, relation: relation)
   }
 }
 
+/// The Brunner–Munzel t interval of `P(X > Y) + ½·P(X = Y)`: the estimate
+/// `p̂ = (R̄_x − (n_x + 1)/2)/n_y` (R̄_x: mean midrank of x in the pooled sample)
+/// `± t_{1−α/2, ν}·SE`.
+///
 /// Brunner & Munzel (2000), "The nonparametric Behrens–Fisher problem",
 /// Biometrical Journal 42(1): with pooled midranks `R`, within-sample midranks
 /// `W`, `S_x² = Σ (R_xi − W_xi − R̄_x + (n_x+1)/2)²/(n_x − 1)` (likewise `S_y²`),
@@ -45,7 +36,7 @@ public struct StochasticSuperiority: Equatable, Sendable {
 ///   under the null, so taking it as decisive would double the error rate).
 /// - Throws: `StatisticsError` for fewer than 2 values in a sample, a non-finite
 ///   value, or a level outside (0, 1).
-public func brunnerMunzel(_ x: [Double], _ y: [Double], level: Double = 0.95) throws -> StochasticSuperiority? {
+public func brunnerMunzel(_ x: [Double], _ y: [Double], level: Double = 0.95) throws -> TInterval? {
   try validate(x, "x", minimumCount: 2)
   try validate(y, "y", minimumCount: 2)
   guard level > 0 && level < 1 else { throw StatisticsError.invalidConfidenceLevel(level) }
@@ -53,7 +44,7 @@ public func brunnerMunzel(_ x: [Double], _ y: [Double], level: Double = 0.95) th
 }
 
 /// As `brunnerMunzel(_:_:level:)` on validated samples, at two-sided miss probability `alpha`.
-func brunnerMunzel(_ x: [Double], _ y: [Double], alpha: Double) -> StochasticSuperiority? {
+func brunnerMunzel(_ x: [Double], _ y: [Double], alpha: Double) -> TInterval? {
   let nx = x.count, ny = y.count
   let pooled = midranks(x + y)
   let wx = midranks(x), wy = midranks(y)
@@ -80,7 +71,7 @@ func brunnerMunzel(_ x: [Double], _ y: [Double], alpha: Double) -> StochasticSup
   let df = Double(Swift.min(nx, ny) - 1)
   let p = (rx - (fx + 1) / 2) / fy
   let half = tUpperQuantile(alpha / 2, df) * se
-  return StochasticSuperiority(
+  return TInterval(
     interval: ConfidenceInterval(estimate: p, low: p - half, high: p + half, level: 1 - alpha),
     standardError: se, degreesOfFreedom: df)
 }

@@ -133,7 +133,9 @@ final class RLShapedCalibrationTests: XCTestCase {
         let j = try claim.judge(alignedSummaries: [CellSummary(a), CellSummary(b)], level: 0.95, minimumRuns: 2)
         if j.verdict == .reproduced { hits += 1 }
       case .brunnerMunzel:
-        if try brunnerMunzel(a, b, level: 0.95)?.verdict(.greaterThan) == .reproduced { hits += 1 }
+        if let t = try brunnerMunzel(a, b, level: 0.95), Verdict(superiority: t.interval, relation: .greaterThan) == .reproduced {
+          hits += 1
+        }
       }
     }
     return Row(method: m, shape: shape, inBetter: inBetter, n: n, rate: Double(hits) / Double(replicates))
