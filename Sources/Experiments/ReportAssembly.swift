@@ -335,22 +335,47 @@ func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
       let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
       // The smallest effect of interest adds the fourth verdict, "smaller than" it.
       let delta = inputs.manifest.smallestEffect(of: claim, on: t)
-      func verdict(_ j: CalibratedJudgement) -> Verdict? {
-        j.difference.map { Verdict(difference: $0, relation: relation, smallestEffect: delta) }
+      // ACLI > AAI and its kin: "reproduced" by the dominating contrasts the paper's means fix.
+      let dominance = dominanceTest(calibrated, on: t, inputs)
+      func verdict(_ j: CalibratedJudgement, alpha: Double) -> Verdict? {
+        guard let d = j.difference else { return nil }
+        let v = Verdict(difference: d, relation: relation, smallestEffect: delta)
+        guard let dominance, let summaries = try? calibrated.cells.map({ try CellSummary(finished[$0] ?? []) }) else { return v }
+        if let low = dominance.claim.lowestBound(dominance.contrasts, summaries: summaries, alpha: alpha), low > 0 {
+          return .reproduced
+        }
+        return v == .reproduced ? .inconclusive : v
       }
       var method = "\(j.method)"
+      if let dominance {
+        method += "; reproduced only through the dominating contrasts fixed by the paper's means: "
+          + dominance.contrasts.map { "\($0)" }.joined(separator: ", ") + " all > 0 (each one-sided 97.5%)"
+      }
       if let delta {
         method += "; smallest effect of interest \(String(format: "%.0f", delta)) ("
           + (claim.smallestEffect == nil ? "half the paper's effect" : "set by the manifest") + ")"
       }
       let line = ClaimLine(
         left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
-        difference: j.difference, verdict: verdict(j), reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
+        difference: j.difference, verdict: verdict(j, alpha: 1 - inputs.options.confidenceLevel),
+        reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
         method: "\(method); runs: \(runs)", caveats: caveats)
-      lines.append(TestedLine(line: line, claim: claim.name) { a in verdict(try calibrated.judge(cells: finished, level: 1 - a)) })
+      lines.append(TestedLine(line: line, claim: claim.name) { a in verdict(try calibrated.judge(cells: finished, level: 1 - a), alpha: a) })
     }
   }
   return lines
+}
+
+/// The dominance test of a claim `max(|A_i|) − max(|B_j|) > 0` on `task`, with its contrasts
+/// fixed by the paper's printed means of the claim's cells there (`DominanceClaim`); nil when the
+/// claim has another shape or the paper prints no mean for one of its cells.
+func dominanceTest(
+  _ calibrated: CalibratedClaim, on task: PaperTask, _ inputs: ReportInputs
+) -> (claim: DominanceClaim, contrasts: [LinearContrast])? {
+  guard let d = DominanceClaim(calibrated) else { return nil }
+  let prior = calibrated.cells.compactMap { inputs.manifest.paperValue(row: $0, task: task)?.value }
+  guard prior.count == calibrated.cells.count else { return nil }
+  return (d, d.contrasts(prior: prior))
 }
 
 /// For a claim between two algorithm rows: the Brunner–Munzel interval of

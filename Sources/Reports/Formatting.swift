@@ -126,6 +126,15 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
       + "RL-shaped data where Welch's does not (a cluster of failed runs or a left skew in the claimed-better cell; "
       + "BENCHMARKS.md); a line whose verdict differs between the two says that it depends on the method."
   }
+  if claims.contains(where: { $0.method?.contains("dominating contrasts") == true }) {
+    s += " A claim such as ACLI > AAI (a maximum of absolute differences against another) is reproduced only through "
+      + "dominating contrasts fixed before the data by the paper's printed means: the left difference largest in the "
+      + "paper, with its sign there, must exceed each right difference and its negative, every one of these linear "
+      + "contrasts with its one-sided 97.5% Welch bound above 0 (an intersection–union test: if the claim is false, one "
+      + "of them is not positive, so its false \"reproduced\" rate is at most 2.5% with no correction; far more "
+      + "powerful than the interval shown, CompositeClaimPowerTests). The interval shown still decides "
+      + "\"contradicted\"."
+  }
   if claims.contains(where: { $0.method?.contains("smallest effect of interest") == true }) {
     s += " A claim between rows carries a smallest effect of interest δ (half the paper's own effect on the task, "
       + "unless the manifest sets another before the data): an inconclusive line whose interval's bound on the "

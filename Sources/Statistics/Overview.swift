@@ -37,6 +37,8 @@
 // - BrunnerMunzel.swift: `brunnerMunzel(_:_:level:)`, the interval of
 //   P(X > Y) + ½P(X = Y) beside Welch (Hsu's degrees of freedom), calibrated
 //   on RL-shaped data in RLShapedCalibrationTests.
+// - Dominance.swift: `DominanceClaim`, ACLI > AAI reproduced through
+//   dominating contrasts fixed in advance (intersection–union, no correction).
 // - Sampling.swift: the gamma and normal-cell-summary draws the simulations use.
 //
 // Determinism: all randomness comes from a `Xoshiro256` that is passed in or
