@@ -103,7 +103,9 @@ let verdictRuleSentence =
   + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
   + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
   + "Each method's false \"reproduced\" rate is at most 2.5% at the run counts it is given, shown by simulation "
-  + "(BENCHMARKS.md, calibration). That rate holds for each line on its own. The percentile-bootstrap CIs in "
+  + "(BENCHMARKS.md, calibration), when both cells have a shape in common; Welch's does not hold when only the "
+  + "claimed-better cell has a cluster of failed runs or a left skew (BENCHMARKS.md, on RL-shaped data). That rate "
+  + "holds for each line on its own. The percentile-bootstrap CIs in "
   + "the table are the paper's method, kept for comparison with its numbers."
 
 /// The verdict rule, with how claims against a number and grid-factor claims are judged when the report has them.
