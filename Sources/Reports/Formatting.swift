@@ -140,7 +140,7 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
   if claims.contains(where: { $0.method?.contains("smallest effect of interest") == true }) {
     s += " A claim between rows carries a smallest effect of interest δ (half the paper's own effect on the task, "
       + "unless the manifest sets another before the data): an inconclusive line whose interval's bound on the "
-      + "claimed side is nearer 0 than δ is \"smaller than the smallest effect of interest\" (🔽): the effect, if "
+      + "claimed side is nearer 0 than δ is \"smaller than the smallest effect of interest\": the effect, if "
       + "any, is below δ. When the true effect is δ or more this happens at most 2.5% of the time, like a false "
       + "\"reproduced\" (SmallestEffectTests; BENCHMARKS.md). It is not evidence against the paper's direction, "
       + "only against an effect as large as δ; lines judged by a sequential run have no such verdict."
