@@ -197,7 +197,7 @@ extension Manifest {
 // MARK: - Judging, for the report
 
 /// Lines for the claims of one row against a number, and between grid factor values.
-func figureClaimLine(_ claim: ManifestClaim, task t: PaperTask, _ inputs: ReportInputs) throws -> ClaimLine {
+func figureClaimLine(_ claim: ManifestClaim, task t: PaperTask, _ inputs: ReportInputs) throws -> TestedLine {
   let level = inputs.options.confidenceLevel
   let relation = claim.op.relation
   let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)
@@ -222,11 +222,12 @@ func figureClaimLine(_ claim: ManifestClaim, task t: PaperTask, _ inputs: Report
     var caveats: [String] = []
     if let c = inputs.cells[claim.left]?[t], let why = incompleteSummary(c) { caveats.append("\(claim.left): \(why)") }
     if without > 0 { caveats.append("\(without) finished run\(without == 1 ? "" : "s") recorded no \(statistic?.diagnostic.words ?? "value")") }
-    return ClaimLine(
+    let line = ClaimLine(
       left: "median of [\(claim.left)]: \(statistic?.text ?? "score")", relation: relation, right: claim.right, task: t.rawValue,
       difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
       method: "order-statistic interval of the median (sign test); runs: \(claim.left) \(j.runs)", caveats: caveats,
       kind: .median, decimals: abs(bound) < 100 ? 3 : 0)
+    return TestedLine(line: line) { a in try judgeMedian(values, relation: relation, bound: bound, level: 1 - a).verdict }
   case .factor(let factorName):
     guard let grid = inputs.manifest.grid, let fi = grid.factors.firstIndex(where: { $0.name == factorName }) else {
       preconditionFailure("factor claims are decoded only with their grid")
@@ -240,11 +241,14 @@ func figureClaimLine(_ claim: ManifestClaim, task t: PaperTask, _ inputs: Report
     }
     let leftName = "\(factorName) \(claim.left)", rightName = "\(factorName) \(claim.right)"
     let statement = Claim(left: Formula(expression: .name(leftName)), relation: relation, right: Formula(expression: .name(rightName)))
-    let j = try CalibratedClaim(statement).judge(cells: [leftName: group(claim.left), rightName: group(claim.right)], level: level)
+    let calibrated = try CalibratedClaim(statement)
+    let cells = [leftName: group(claim.left), rightName: group(claim.right)]
+    let j = try calibrated.judge(cells: cells, level: level)
     let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
-    return ClaimLine(
+    let line = ClaimLine(
       left: "[\(leftName)]", relation: relation, right: "[\(rightName)]", task: t.rawValue,
       difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
       method: "\(j.method) on the runs the grid's selection keeps; runs: \(runs)", kind: .gridFactor)
+    return TestedLine(line: line) { a in try calibrated.judge(cells: cells, level: 1 - a).verdict }
   }
 }

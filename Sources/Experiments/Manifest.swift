@@ -37,7 +37,8 @@ import Statistics
 ///       "references"?: {"PPO (baselines)": "what it is"},  // rows with paper values, no runs
 ///       "derived"?: {"AAI": "max(abs([PPO] - [TRPO+]), abs([PPO-M] - [TRPO]))"},
 ///       "paper"?: {"PPO": {"Hopper": {"mean": 2513, "low"?: 2391, "high"?: 2632}}},
-///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all"},
+///       "claims"?: [{"name": "...", "left": "ACLI", "op": ">", "right": "AAI", "tasks": "all",
+///                    "smallestEffect"?: 150},   // δ in score units; default: half the paper's effect
 ///                   // one row's median run against a number, on a per-run statistic (`FigureClaims`):
 ///                   {"name": "...", "left": "TRPO", "op": "<=", "right": 1, "tasks": "all",
 ///                    "statistic"?: {"diagnostic": "meanKL", "batch": "train", "over": "max", "perBound"?: true}},
@@ -108,6 +109,19 @@ public struct Manifest: Sendable, Equatable {
   /// The paper's value for `row` on `task`, if printed.
   public func paperValue(row: String, task: PaperTask) -> PaperValue? {
     paper.first { $0.row == row }?.values.first { $0.task == task }?.value
+  }
+
+  /// The smallest effect of interest of a claim between rows on `task`: the
+  /// claim's `smallestEffect` when the manifest sets one, else half the paper's
+  /// own effect (its printed left − right, in the claimed direction) when the
+  /// paper prints both rows on the task and that effect is in the claimed
+  /// direction; nil otherwise (the line then has no "smaller than" verdict).
+  public func smallestEffect(of claim: ManifestClaim, on task: PaperTask) -> Double? {
+    if let d = claim.smallestEffect { return d }
+    guard case .rows = claim.subject, let l = paperValue(row: claim.left, task: task),
+          let r = paperValue(row: claim.right, task: task) else { return nil }
+    let effect = claim.op.relation == .greaterThan ? l.value - r.value : r.value - l.value
+    return effect > 0 ? effect / 2 : nil
   }
 
   /// What kind of row `name` is (nil when no such row).
@@ -270,6 +284,9 @@ public struct ManifestClaim: Sendable, Equatable {
   /// The tasks it is claimed on (all of the manifest's when written as "all").
   public var tasks: [PaperTask]
   public var subject: Subject
+  /// The smallest effect of interest δ (score units, `"smallestEffect"`), fixed before the data; nil:
+  /// half the paper's own effect on each task (`smallestEffect(on:)`).
+  public var smallestEffect: Double?
   public init(name: String, left: String, op: Op, right: String, tasks: [PaperTask], subject: Subject = .rows) {
     self.name = name
     self.left = left
@@ -597,8 +614,11 @@ struct ManifestDecoder {
   ) throws -> [ManifestClaim] {
     var claims: [ManifestClaim] = []
     for n in try node.array() {
-      let o = try n.object(allowed: ["name", "left", "op", "right", "tasks", "statistic", "factor"])
+      let o = try n.object(allowed: ["name", "left", "op", "right", "tasks", "statistic", "factor", "smallestEffect"])
       if o.optional("factor") != nil || o.optional("statistic") != nil || o.optional("right")?.isNumber == true {
+        if let e = o.optional("smallestEffect") {
+          throw Fail(e.path, "a smallest effect of interest applies to a claim between two rows (not to a figure claim)")
+        }
         claims.append(try figureClaim(o, algorithms: algorithms, tasks: tasks, grid: grid))
         continue
       }
@@ -615,7 +635,13 @@ struct ManifestDecoder {
       let left = try side("left")
       let op = try claimOp(o)
       let right = try side("right")
-      claims.append(ManifestClaim(name: name, left: left, op: op, right: right, tasks: try claimTasks(o.required("tasks"), among: tasks)))
+      var claim = ManifestClaim(name: name, left: left, op: op, right: right, tasks: try claimTasks(o.required("tasks"), among: tasks))
+      if let e = o.optional("smallestEffect") {
+        let v = try e.number()
+        guard v > 0 && v.isFinite else { throw Fail(e.path, "must be a positive number (in score units), got \(v)") }
+        claim.smallestEffect = v
+      }
+      claims.append(claim)
     }
     return claims
   }

@@ -180,7 +180,7 @@ public func buildReport(
   let manifest = expansion.manifest
   var sections: [ReportSection] = [
     .results(try resultsTable(inputs, invalidFiles: invalidFiles)),
-    .claims(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs)),
+    .claims(try judgedAsFamily(try sequential.map { try sequentialClaimLines(inputs, $0) } ?? claimLines(inputs), inputs)),
     .robust(try robustSection(inputs)),
   ]
   // A grid's rows are too many to draw one curve each: its figure is the grid's own.
@@ -304,8 +304,8 @@ func derivedRow(_ d: DerivedRow, paper: [PaperValue?], _ inputs: ReportInputs) t
 /// cell has diverged runs, it is judged again with each diverged run scored
 /// from its returns before divergence (leaving them out favours the less stable
 /// algorithm); when the two verdicts differ, the line says so.
-func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
-  var lines: [ClaimLine] = []
+func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
+  var lines: [TestedLine] = []
   for claim in inputs.manifest.claims {
     guard claim.subject == .rows else {
       for t in claim.tasks { lines.append(judgedOrNotJudged(claim, task: t) { try figureClaimLine(claim, task: t, inputs) }) }
@@ -316,7 +316,7 @@ func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
       ? "claimed \(claim.op.rawValue), judged as \(relation.rawValue)" : nil
     let statement = try claim.statement.inlining(inputs.definitions)
     // A claim undefined whatever the data (a divisor that is always 0) is not judged on any task.
-    let calibrated = Result { try CalibratedClaim(statement) }
+    let calibratedClaim = Result { try CalibratedClaim(statement) }
     for t in claim.tasks {
       var finished: [String: [Double]] = [:], withDiverged: [String: [Double]] = [:]
       var caveats: [String] = []
@@ -326,20 +326,49 @@ func claimLines(_ inputs: ReportInputs) throws -> [ClaimLine] {
         withDiverged[name] = (c?.scores ?? []) + (c?.fallback ?? [])
         if let c, let why = incompleteSummary(c) { caveats.append("\(name): \(why)") }
       }
-      lines.append(judgedOrNotJudged(claim, task: t) {
-        let j = try judgedWithinRange(calibrated.get().judge(cells: finished, level: inputs.options.confidenceLevel))
-        if j.verdict != nil, withDiverged != finished {
-          let k = try? judgedWithinRange(calibrated.get().judge(cells: withDiverged, level: inputs.options.confidenceLevel))
-          if k?.verdict != j.verdict {
-            caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
-              + (k?.verdict?.rawValue ?? "not judged"))
-          }
+      lines.append(judgedOrNotJudged(claim, task: t, family: claim.name) {
+      let calibrated = try calibratedClaim.get()
+      let j = try judgedWithinRange(calibrated.judge(cells: finished, level: inputs.options.confidenceLevel))
+      if j.verdict != nil, withDiverged != finished {
+        let k = try? judgedWithinRange(calibrated.judge(cells: withDiverged, level: inputs.options.confidenceLevel))
+        if k?.verdict != j.verdict {
+          caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
+            + (k?.verdict?.rawValue ?? "not judged"))
         }
-        let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
-        return ClaimLine(
-          left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
-          difference: j.difference, verdict: j.verdict, reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
-          method: "\(j.method); runs: \(runs)", caveats: caveats)
+      }
+      if let v = j.verdict, let flag = (try? methodDependence(claim, verdict: v, finished, inputs)) ?? nil { caveats.append(flag) }
+      let runs = j.runsPerCell.map { "\($0.cell) \($0.runs)" }.joined(separator: ", ")
+      // The smallest effect of interest adds the fourth verdict, "smaller than" it.
+      let delta = inputs.manifest.smallestEffect(of: claim, on: t)
+      // ACLI > AAI and its kin: "reproduced" by the dominating contrasts the paper's means fix.
+      let dominance = dominanceTest(calibrated, on: t, inputs)
+      func verdict(_ j: CalibratedJudgement, alpha: Double) -> Verdict? {
+        guard let d = j.difference else { return nil }
+        let v = Verdict(difference: d, relation: relation, smallestEffect: delta)
+        guard let dominance, let summaries = try? calibrated.cells.map({ try CellSummary(finished[$0] ?? []) }) else { return v }
+        if let low = dominance.claim.lowestBound(dominance.contrasts, summaries: summaries, alpha: alpha), low > 0 {
+          return .reproduced
+        }
+        return v == .reproduced ? .inconclusive : v
+      }
+      var method = "\(j.method)"
+      if let dominance {
+        method += "; reproduced only through the dominating contrasts fixed by the paper's means: "
+          + dominance.contrasts.map { "\($0)" }.joined(separator: ", ") + " all > 0 (each one-sided 97.5%)"
+      }
+      if let delta {
+        method += "; smallest effect of interest \(String(format: "%.0f", delta)) ("
+          + (claim.smallestEffect == nil ? "half the paper's effect" : "set by the manifest") + ")"
+      }
+      let line = ClaimLine(
+        left: "[\(claim.left)]", relation: relation, right: "[\(claim.right)]", task: t.rawValue,
+        difference: j.difference, verdict: verdict(j, alpha: 1 - inputs.options.confidenceLevel),
+        reason: j.notJudged.map { "not judged: \($0)" } ?? opNote,
+        method: "\(method); runs: \(runs)", caveats: caveats)
+      // At another level the data may leave it undefined too: then it is not judged there.
+      return TestedLine(line: line, claim: claim.name) { a in
+        (try? judgedWithinRange(calibrated.judge(cells: finished, level: 1 - a))).flatMap { verdict($0, alpha: a) }
+      }
       })
     }
   }
@@ -356,31 +385,67 @@ func judgedWithinRange(_ judgement: CalibratedJudgement) throws -> CalibratedJud
 }
 
 /// The line `judge` makes, or, when these data leave the claim undefined (a division by
-/// zero, scores beyond the float range), a line that says so: one claim never sinks a report.
-func judgedOrNotJudged(_ claim: ManifestClaim, task t: PaperTask, _ judge: () throws -> ClaimLine) -> ClaimLine {
+/// zero, scores beyond the float range), a line that says so, not judged at any level:
+/// one claim never sinks a report. `family` is the claim's name for a claim between rows.
+func judgedOrNotJudged(
+  _ claim: ManifestClaim, task t: PaperTask, family: String? = nil, _ judge: () throws -> TestedLine
+) -> TestedLine {
   do {
     return try judge()
   } catch {
-    return ClaimLine(
+    let line = ClaimLine(
       left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
       difference: nil, verdict: nil, reason: "not judged: claim '\(claim.name)' is undefined on these scores: \(error)")
+    return TestedLine(line: line, claim: family) { _ in nil }
   }
 }
 
+/// The dominance test of a claim `max(|A_i|) − max(|B_j|) > 0` on `task`, with its contrasts
+/// fixed by the paper's printed means of the claim's cells there (`DominanceClaim`); nil when the
+/// claim has another shape or the paper prints no mean for one of its cells.
+func dominanceTest(
+  _ calibrated: CalibratedClaim, on task: PaperTask, _ inputs: ReportInputs
+) -> (claim: DominanceClaim, contrasts: [LinearContrast])? {
+  guard let d = DominanceClaim(calibrated) else { return nil }
+  let prior = calibrated.cells.compactMap { inputs.manifest.paperValue(row: $0, task: task)?.value }
+  guard prior.count == calibrated.cells.count else { return nil }
+  return (d, d.contrasts(prior: prior))
+}
+
+/// For a claim between two algorithm rows: the Brunner–Munzel interval of
+/// P(left > right) beside Welch's verdict on the means, and a caveat when its
+/// verdict (against ½) differs, since Welch's t does not hold its error rate on
+/// some RL-shaped data where Brunner–Munzel does (RLShapedCalibrationTests).
+/// Nil when they agree or Brunner–Munzel gives no interval.
+func methodDependence(
+  _ claim: ManifestClaim, verdict: Verdict, _ scores: [String: [Double]], _ inputs: ReportInputs
+) throws -> String? {
+  guard inputs.manifest.algorithm(named: claim.left) != nil, inputs.manifest.algorithm(named: claim.right) != nil,
+        let x = scores[claim.left], let y = scores[claim.right], x.count >= 2, y.count >= 2,
+        let b = try brunnerMunzel(x, y, level: inputs.options.confidenceLevel) else { return nil }
+  let other = Verdict(superiority: b.interval, relation: claim.op.relation)
+  guard other != verdict else { return nil }
+  let i = b.interval
+  return "the verdict depends on the method: Brunner–Munzel on P([\(claim.left)] > [\(claim.right)]) = "
+    + String(format: "%.2f [%.2f, %.2f]", i.estimate, i.low, i.high) + " makes it \(other.rawValue)"
+}
+
 /// The claims as a sequential design decided them (`UntilDecided`).
-func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [ClaimLine] {
+func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [TestedLine] {
   let design = outcome.design
   let looks = design.looks.map(String.init).joined(separator: ", ")
-  var lines: [ClaimLine] = []
+  var lines: [TestedLine] = []
   for (k, claim) in inputs.manifest.rowClaims.enumerated() {
     for t in claim.tasks {
-      guard let d = outcome.decision(claim: k, task: t) else {
-        lines.append(ClaimLine(
+      guard let selected = outcome.line(claim: k, task: t) else {
+        let line = ClaimLine(
           left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
           difference: nil, verdict: nil, reason: "not judged: not among the claims this sequential run selected (--claim, --task)",
-          method: nil))
+          method: nil)
+        lines.append(TestedLine(line: line, claim: claim.name) { _ in nil })
         continue
       }
+      let d = selected.decision
       let n = design.looks[min(d.look, design.looks.count - 1)]
       var verdict: Verdict? = nil
       var reason: String? = nil
@@ -392,10 +457,11 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
       }
       let method = "group-sequential, O'Brien–Fleming α spending over looks at n = \(looks), Welch t at each look; "
         + (verdict == nil ? "" : "stopped at look \(d.look + 1) with n = \(n) per cell")
-      lines.append(ClaimLine(
+      let line = ClaimLine(
         left: "[\(claim.left)]", relation: claim.op.relation, right: "[\(claim.right)]", task: t.rawValue,
         difference: verdict == nil ? nil : d.judgements.last?.difference, verdict: verdict, reason: reason,
-        method: method, sequential: true))
+        method: method, sequential: true)
+      lines.append(TestedLine(line: line, claim: claim.name) { a in try outcome.verdict(of: selected, alpha: a) })
     }
   }
   // Claims on figures are not part of the sequential design: judged on the runs there are.
@@ -403,6 +469,44 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
     for t in claim.tasks { lines.append(judgedOrNotJudged(claim, task: t) { try figureClaimLine(claim, task: t, inputs) }) }
   }
   return lines
+}
+
+/// A claim line and its test at any level: its verdict at two-sided miss
+/// probability α (nil when it cannot be judged there), by the same method and
+/// runs as the line's own verdict, for the family's Holm procedure.
+struct TestedLine {
+  var line: ClaimLine
+  /// The manifest claim's name, for its "on every task" line; nil for claims on figures.
+  var claim: String? = nil
+  var verdictAt: (Double) throws -> Verdict?
+}
+
+/// The report's claim lines judged as one family: every line gets its
+/// family-adjusted verdict (Holm over all the report's lines, those not judged
+/// included, at the report's level: `familyVerdicts`), and each claim between
+/// rows made on more than one task gets an "on every task" line
+/// (intersection–union: `everyTaskVerdict`) after its task lines.
+func judgedAsFamily(_ tested: [TestedLine], _ inputs: ReportInputs) throws -> [ClaimLine] {
+  let alpha = 1 - inputs.options.confidenceLevel
+  let family = try familyVerdicts(
+    count: tested.count, judged: tested.map { $0.line.verdict != nil }, alpha: alpha
+  ) { i, a in try tested[i].verdictAt(a) }
+  var out: [ClaimLine] = []
+  for (i, t) in tested.enumerated() {
+    var line = t.line
+    line.family = family[i]
+    out.append(line)
+    guard let name = t.claim, tested.indices.last == i || tested[i + 1].claim != name else { continue }
+    let members = tested.indices.filter { tested[$0].claim == name }
+    guard members.count > 1 else { continue }
+    let verdict = everyTaskVerdict(own: members.map { tested[$0].line.verdict }, family: members.map { family[$0].verdict })
+    let unjudged = members.filter { tested[$0].line.verdict == nil }.compactMap { tested[$0].line.task }
+    out.append(ClaimLine(
+      left: line.left, relation: line.relation, right: line.right, task: nil, difference: nil, verdict: verdict,
+      reason: verdict == nil ? "not judged: no verdict on " + unjudged.joined(separator: ", ") : nil,
+      everyTask: members.compactMap { tested[$0].line.task }))
+  }
+  return out
 }
 
 /// "3/5 runs finished (1 missing, 1 diverged)", or nil for a complete cell.

@@ -21,6 +21,9 @@ public struct SequentialOutcome: Sendable {
     public var decision: SequentialDecision
     /// The algorithm cells the claim's statement uses.
     public var cells: [String]
+    /// The claim as judged, and each referenced cell's scores in seed order (to judge it at another level).
+    public var calibrated: CalibratedClaim
+    public var scores: [String: [Double]]
   }
   public var design: SequentialDesign
   public var lines: [Line]
@@ -29,7 +32,24 @@ public struct SequentialOutcome: Sendable {
 
   /// The decision of claim `k` on `task`.
   public func decision(claim k: Int, task: PaperTask) -> SequentialDecision? {
-    lines.first { $0.claim == k && $0.task == task }?.decision
+    line(claim: k, task: task)?.decision
+  }
+
+  /// The line of claim `k` on `task`, nil when it was not selected.
+  public func line(claim k: Int, task: PaperTask) -> Line? {
+    lines.first { $0.claim == k && $0.task == task }
+  }
+
+  /// The verdict the same design would reach on the same runs at overall two-sided miss
+  /// probability `alpha` (its looks unchanged): decided at a look, or inconclusive after the
+  /// last; nil while runs are awaited or when not judged.
+  public func verdict(of line: Line, alpha: Double) throws -> Verdict? {
+    let d = try SequentialDesign(looks: design.looks, level: 1 - alpha).decide(line.calibrated, cells: line.scores)
+    switch d.status {
+    case .decided(let v): return v
+    case .inconclusive: return .inconclusive
+    case .awaitingRuns, .notJudged: return nil
+    }
   }
 
   /// Whether every claim line has stopped (decided, inconclusive after the last look, or not judged).
@@ -152,7 +172,7 @@ public enum UntilDecided {
         default: runs = design.looks[min(d.look, design.looks.count - 1)]
         }
         for c in calibrated.cells { need(c, t, runs) }
-        lines.append(.init(claim: k, task: t, decision: d, cells: calibrated.cells))
+        lines.append(.init(claim: k, task: t, decision: d, cells: calibrated.cells, calibrated: calibrated, scores: cells))
       }
     }
     // Cells no selected claim uses get the first look's runs, and keep (for the report) the runs they have.

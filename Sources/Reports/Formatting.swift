@@ -103,13 +103,53 @@ let verdictRuleSentence =
   + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
   + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
   + "Each method's false \"reproduced\" rate is at most 2.5% at the run counts it is given, shown by simulation "
-  + "(BENCHMARKS.md, calibration). Lines are not corrected for multiplicity: each is one of the paper's stated "
-  + "claims and its error rate holds for that line. The percentile-bootstrap CIs in the table are the paper's "
-  + "method, kept for comparison with its numbers."
+  + "(BENCHMARKS.md, calibration), when both cells have a shape in common; Welch's does not hold when only the "
+  + "claimed-better cell has a cluster of failed runs or a left skew (BENCHMARKS.md, on RL-shaped data). That rate "
+  + "holds for each line on its own. The percentile-bootstrap CIs in "
+  + "the table are the paper's method, kept for comparison with its numbers."
 
 /// The verdict rule, with how claims against a number and grid-factor claims are judged when the report has them.
 func verdictRule(_ claims: [ClaimLine]) -> String {
   var s = verdictRuleSentence
+  let members = claims.filter { $0.family != nil }.count
+  if members > 0 {
+    s += " The report's \(members) lines are one declared family, judged with Holm's step-down procedure: "
+      + "while some of the r lines not yet marked has its interval at level 1 − 5%/r wholly on the "
+      + "claimed side of 0 (a sequential line: its design run at overall 5%/r), mark it reproduced (\"at 5%/r\"); "
+      + "lines not judged count among the r, so a line chosen for a sequential run after a first look at the data "
+      + "is charged for the choice among all of them. So the chance "
+      + "that any line of the family is falsely reproduced is at most 2.5%, whatever the dependence between lines; "
+      + "contradicted is marked the same way, separately. A line's own verdict is the evidence for that line "
+      + "alone; a count of reproduced claims should use the family's."
+  }
+  if claims.contains(where: { $0.kind == .rows && !$0.sequential && $0.verdict != nil }) {
+    s += " Beside Welch's t on the means, a claim between two algorithm rows gets the Brunner–Munzel interval of "
+      + "P(X > Y) (the chance that a run of one scores above a run of the other), which holds its error rate on "
+      + "RL-shaped data where Welch's does not (a cluster of failed runs or a left skew in the claimed-better cell; "
+      + "BENCHMARKS.md); a line whose verdict differs between the two says that it depends on the method."
+  }
+  if claims.contains(where: { $0.method?.contains("dominating contrasts") == true }) {
+    s += " A claim such as ACLI > AAI (a maximum of absolute differences against another) is reproduced only through "
+      + "dominating contrasts fixed before the data by the paper's printed means: the left difference largest in the "
+      + "paper, with its sign there, must exceed each right difference and its negative, every one of these linear "
+      + "contrasts with its one-sided 97.5% Welch bound above 0 (an intersection–union test: if the claim is false, one "
+      + "of them is not positive, so its false \"reproduced\" rate is at most 2.5% with no correction; far more "
+      + "powerful than the interval shown, CompositeClaimPowerTests). The interval shown still decides "
+      + "\"contradicted\"."
+  }
+  if claims.contains(where: { $0.method?.contains("smallest effect of interest") == true }) {
+    s += " A claim between rows carries a smallest effect of interest δ (half the paper's own effect on the task, "
+      + "unless the manifest sets another before the data): an inconclusive line whose interval's bound on the "
+      + "claimed side is nearer 0 than δ is \"smaller than the smallest effect of interest\": the effect, if "
+      + "any, is below δ. When the true effect is δ or more this happens at most 2.5% of the time, like a false "
+      + "\"reproduced\" (SmallestEffectTests; BENCHMARKS.md). It is not evidence against the paper's direction, "
+      + "only against an effect as large as δ; lines judged by a sequential run have no such verdict."
+  }
+  if claims.contains(where: { !$0.everyTask.isEmpty }) {
+    s += " A claim made on every task is reproduced on every task when each task's line is reproduced on its own "
+      + "(intersection–union: the claim fails if it fails on any one task, so no correction is needed); it is "
+      + "contradicted when some task's family verdict is contradicted."
+  }
   if claims.contains(where: { $0.kind == .median }) {
     s += " A claim of one row against a number is about the median run: each finished run gives one number (its "
       + "score, or the statistic the claim names), and the claim is judged on the distribution-free interval of "

@@ -70,6 +70,10 @@ public func renderJSON(_ report: Report) -> String {
       ("difference", opt(c.difference, ciJSON)),
       ("verdict", opt(c.verdict) { .string($0.rawValue) }),
       ("reason", opt(c.reason, JSONValue.string)),
+      ("family", opt(c.family) { f in
+        .object([("verdict", opt(f.verdict) { .string($0.rawValue) }), ("holmDivisor", opt(f.divisor, JSONValue.int))])
+      }),
+      ("everyTask", .array(c.everyTask.map(JSONValue.string))),
     ])
   }
   let robust = opt(report.robust) { r in

@@ -279,9 +279,12 @@ func latexFigure(svg: String, caption: String, label: String) -> [String] {
 /// One claim: verdict, task, claim, CI of left − right.
 func latexClaimLine(_ c: ClaimLine) -> String {
   var s = "\\textbf{\(verdictWord(c.verdict))}"
+  if let f = c.family { s += " (family: \(escapeLaTeX(familyWord(f))))" }
   if let t = c.task { s += " --- \(escapeLaTeX(t))" }
+  if !c.everyTask.isEmpty { s += " --- on every task (\(escapeLaTeX(c.everyTask.joined(separator: ", "))))" }
   s += ": \(latexCode(c.text))"
   if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d, decimals: c.decimals)))" }
+  if !c.everyTask.isEmpty { s += "; \(escapeLaTeX(everyTaskMethod))" }
   if let m = c.method { s += "; \(escapeLaTeX(m))" }
   if let r = c.reason { s += "; \(escapeLaTeX(r))" }
   for caveat in c.caveats { s += "; \\textbf{caveat:} \(escapeLaTeX(caveat))" }

@@ -245,16 +245,45 @@ func markdownOurs(_ table: ResultsTable, _ row: ReportRow, _ j: Int, _ cell: Rep
 }
 
 /// E.g. "3 claims: 2 reproduced, 0 contradicted, 1 inconclusive."
+/// Then, when the lines form a family, the same counts of the family-adjusted verdicts, and of the
+/// "on every task" lines.
 func claimsSummary(_ claims: [ClaimLine]) -> String {
-  var counts: [Int] = Verdict.allCases.map { _ in 0 }
-  var unjudged = 0
-  for c in claims {
-    if let v = c.verdict, let k = Verdict.allCases.firstIndex(of: v) { counts[k] += 1 } else { unjudged += 1 }
+  func counts(_ verdicts: [Verdict?]) -> String {
+    var counts: [Int] = Verdict.allCases.map { _ in 0 }
+    var unjudged = 0
+    for v in verdicts {
+      if let v, let k = Verdict.allCases.firstIndex(of: v) { counts[k] += 1 } else { unjudged += 1 }
+    }
+    // "smaller than the smallest effect of interest" only when some line has it.
+    var parts = zip(Verdict.allCases, counts).filter { $0.0 != .smallerThanEffectOfInterest || $0.1 > 0 }
+      .map { "\($1) \($0.rawValue)" }
+    if unjudged > 0 { parts.append("\(unjudged) not judged") }
+    return parts.joined(separator: ", ")
   }
-  var parts = zip(Verdict.allCases, counts).map { "\($1) \($0.rawValue)" }
-  if unjudged > 0 { parts.append("\(unjudged) not judged") }
-  return "\(claims.count) claim\(claims.count == 1 ? "" : "s"): " + parts.joined(separator: ", ") + "."
+  let lines = claims.filter { $0.everyTask.isEmpty }
+  var s = "\(lines.count) claim\(lines.count == 1 ? "" : "s"): " + counts(lines.map(\.verdict)) + "."
+  let members = lines.compactMap(\.family)
+  if !members.isEmpty {
+    s += " As a family (Holm over the \(members.count) lines): " + counts(members.map(\.verdict)) + "."
+  }
+  let everyTask = claims.filter { !$0.everyTask.isEmpty }
+  if !everyTask.isEmpty {
+    s += " On every task (intersection–union), \(everyTask.count) claim\(everyTask.count == 1 ? "" : "s"): "
+      + counts(everyTask.map(\.verdict)) + "."
+  }
+  return s
 }
+
+/// A family-adjusted verdict in words, with the Holm step that marked it, e.g. "reproduced (at 5%/9)".
+func familyWord(_ f: FamilyVerdict) -> String {
+  verdictWord(f.verdict) + (f.divisor.map { " (at 5%/\($0))" } ?? "")
+}
+
+/// How an "on every task" line is judged.
+let everyTaskMethod =
+  "intersection–union: reproduced when every task's line is reproduced on its own (no correction needed), "
+  + "contradicted when some task's family verdict is contradicted"
+
 
 /// The word for a verdict ("not judged" for none).
 func verdictWord(_ v: Verdict?) -> String { v?.rawValue ?? "not judged" }
@@ -266,12 +295,16 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   case .reproduced: mark = "✅"
   case .contradicted: mark = "❌"
   case .inconclusive: mark = "❔"
+  case .smallerThanEffectOfInterest: mark = "🔽"
   case nil: mark = "⚪"
   }
   var s = "- \(mark) **\(verdictWord(c.verdict))**"
+  if let f = c.family { s += " · family: **\(familyWord(f))**" }
   if let t = c.task { s += " · \(escapeMarkdown(t))" }
+  if !c.everyTask.isEmpty { s += " · on every task (\(escapeMarkdown(c.everyTask.joined(separator: ", "))))" }
   s += " · \(markdownCode(c.text))"
   if let d = c.difference { s += " · left − right = \(formatCI(d, decimals: c.decimals))" }
+  if !c.everyTask.isEmpty { s += " · \(escapeMarkdown(everyTaskMethod))" }
   if let m = c.method { s += " · \(escapeMarkdown(m))" }
   if let r = c.reason { s += " · \(escapeMarkdown(r))" }
   for caveat in c.caveats { s += " · ⚠️ \(escapeMarkdown(caveat))" }

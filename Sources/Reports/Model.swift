@@ -358,13 +358,21 @@ public struct ClaimLine: Equatable, Sendable {
   public var decimals: Int
   /// Judged by a group-sequential design (`--until-decided`), at its stopping look's level.
   public var sequential: Bool
+  /// The verdict as a member of the report's family of lines (Holm); nil for a
+  /// line outside the family (an "on every task" line).
+  public var family: FamilyVerdict?
+  /// For an "on every task" line (intersection–union over the claim's task
+  /// lines, `task` nil): the tasks; empty for a line on one task.
+  public var everyTask: [String]
 
   public init(
     left: String, relation: ClaimRelation, right: String, task: String?,
     difference: ConfidenceInterval?, verdict: Verdict?, reason: String? = nil,
     method: String? = nil, caveats: [String] = [], kind: ClaimKind = .rows, decimals: Int = 0,
-    sequential: Bool = false
+    sequential: Bool = false, family: FamilyVerdict? = nil, everyTask: [String] = []
   ) {
+    self.family = family
+    self.everyTask = everyTask
     self.kind = kind
     self.decimals = decimals
     self.sequential = sequential

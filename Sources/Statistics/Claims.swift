@@ -87,12 +87,34 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
   case contradicted
   /// The CI contains 0 (touching it counts as containing it).
   case inconclusive
+  /// The CI contains 0, and its bound on the claimed side is closer to 0 than
+  /// the claim's smallest effect of interest δ: the one-sided bound at level
+  /// 1 − α/2 rules out an effect of δ or more in the claimed direction (see
+  /// `init(difference:relation:smallestEffect:)`).
+  case smallerThanEffectOfInterest = "smaller than the smallest effect of interest"
 
   /// The verdict for a CI of `left − right` under `relation`.
   ///
   /// For `>`: `reproduced` if `low > 0`, `contradicted` if `high < 0`, else
   /// `inconclusive`. For `<`: `reproduced` if `high < 0`, `contradicted` if
   /// `low > 0`, else `inconclusive`.
+  /// As `init(difference:relation:)`, with a fourth outcome for a claim that
+  /// carries a smallest effect of interest `δ > 0` (nil: none): an
+  /// inconclusive interval whose claimed-side bound is below `δ` (for `>`:
+  /// `high < δ`; for `<`: `low > −δ`) is `smallerThanEffectOfInterest`. When
+  /// the true effect is `δ` or more in the claimed direction, this happens with
+  /// probability at most α/2 for an interval at level 1 − α (its claimed-side
+  /// bound is a one-sided 1 − α/2 bound), the same as a false "reproduced";
+  /// checked by simulation in SmallestEffectTests.
+  public init(difference: ConfidenceInterval, relation: ClaimRelation, smallestEffect: Double?) {
+    self.init(difference: difference, relation: relation)
+    guard self == .inconclusive, let delta = smallestEffect, delta > 0 else { return }
+    switch relation {
+    case .greaterThan: if difference.high < delta { self = .smallerThanEffectOfInterest }
+    case .lessThan: if difference.low > -delta { self = .smallerThanEffectOfInterest }
+    }
+  }
+
   public init(difference: ConfidenceInterval, relation: ClaimRelation) {
     let positive = difference.low > 0
     let negative = difference.high < 0

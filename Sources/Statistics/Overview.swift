@@ -31,6 +31,14 @@
 //   claims, Monte Carlo for composite ones), `simulatedPower`.
 // - Sequential.swift: `SequentialDesign` (looks fixed in advance,
 //   O'Brien–Fleming-type α spending, Bonferroni over looks), `decide`.
+// - Family.swift: a report's lines as one family: `holmStepDown` (Holm over
+//   nested tests, no p-values needed), `familyVerdicts` (each direction
+//   separately), `everyTaskVerdict` (intersection–union for "on every task").
+// - BrunnerMunzel.swift: `brunnerMunzel(_:_:level:)`, the interval of
+//   P(X > Y) + ½P(X = Y) beside Welch (Hsu's degrees of freedom), calibrated
+//   on RL-shaped data in RLShapedCalibrationTests.
+// - Dominance.swift: `DominanceClaim`, ACLI > AAI reproduced through
+//   dominating contrasts fixed in advance (intersection–union, no correction).
 // - Sampling.swift: the gamma and normal-cell-summary draws the simulations use.
 //
 // Determinism: all randomness comes from a `Xoshiro256` that is passed in or

@@ -216,3 +216,56 @@ private func search(
   }
   return RunPlan(runsPerCell: pass, target: target, power: passPower, method: method, reason: nil)
 }
+
+/// What a group-sequential design does for one claim when the truth is `truth`:
+/// the chance of each outcome at its stopping look, and the runs per cell it
+/// uses on average (issue 24: the planner should plan the design that is run,
+/// not a fixed-sample test).
+public struct SequentialOperatingCharacteristics: Equatable, Sendable {
+  /// Probability of stopping "reproduced", "contradicted", and of ending inconclusive after the last look.
+  public var reproduced: Double
+  public var contradicted: Double
+  public var inconclusive: Double
+  /// Mean runs per cell at the look where the design stopped (the last look when inconclusive).
+  public var expectedRunsPerCell: Double
+  public var replicates: Int
+}
+
+/// Simulates `design` (its looks, α spending and level; build it at the family's
+/// level, e.g. `1 − (1 − level)/m` for Holm's first step over m lines, to plan
+/// for the family-adjusted verdict) on normal cells with `truth`'s means and
+/// standard deviations (in the order of `claim.cells`): each experiment draws the
+/// last look's runs of every cell and runs `SequentialDesign.decide` on them, as
+/// `repro run --until-decided` does. Deterministic: `Xoshiro256(seed:stream:)`.
+/// - Throws: `StatisticsError` for a wrong count of cells or a replicate count below 1.
+public func simulateSequential(
+  _ claim: CalibratedClaim, design: SequentialDesign, truth: [CellSummary], replicates: Int = 2000,
+  seed: UInt64, stream: String = "sequential"
+) throws -> SequentialOperatingCharacteristics {
+  guard replicates >= 1 else { throw StatisticsError.invalidResampleCount(replicates) }
+  guard truth.count == claim.cells.count else {
+    throw StatisticsError.invalidArgument("sequential simulation: \(truth.count) cells for \(claim.cells.count)")
+  }
+  var rng = Xoshiro256(seed: seed, stream: stream)
+  let nMax = design.looks[design.looks.count - 1]
+  var counts = [0, 0, 0]
+  var runs = 0
+  for _ in 0..<replicates {
+    var cells: [String: [Double]] = [:]
+    for (name, t) in zip(claim.cells, truth) {
+      let sd = t.standardDeviation
+      cells[name] = (0..<nMax).map { _ in t.mean + sd * rng.nextNormal() }
+    }
+    let d = try design.decide(claim, cells: cells)
+    switch d.status {
+    case .decided(.reproduced): counts[0] += 1
+    case .decided(.contradicted): counts[1] += 1
+    default: counts[2] += 1
+    }
+    runs += design.looks[Swift.min(d.look, design.looks.count - 1)]
+  }
+  let r = Double(replicates)
+  return SequentialOperatingCharacteristics(
+    reproduced: Double(counts[0]) / r, contradicted: Double(counts[1]) / r, inconclusive: Double(counts[2]) / r,
+    expectedRunsPerCell: Double(runs) / r, replicates: replicates)
+}

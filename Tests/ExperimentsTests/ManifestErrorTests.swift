@@ -123,6 +123,16 @@ final class ManifestErrorTests: XCTestCase {
     assertManifestError(withRef, "\(f): claims[0].left: 'PPO (baselines)' is a reference-only row (no runs); a claim compares algorithms or derived rows")
   }
 
+  func testSmallestEffectIsAPositiveNumberOnAClaimBetweenRows() throws {
+    assertManifestError(miniManifest.replacing1("\"left\": \"PPO\"", "\"smallestEffect\": -5, \"left\": \"PPO\""),
+                        "\(f): claims[0].smallestEffect: must be a positive number (in score units), got -5.0")
+    assertManifestError(miniManifest.replacing1("\"left\": \"PPO\"", "\"smallestEffect\": \"big\", \"left\": \"PPO\""),
+                        "\(f): claims[0].smallestEffect: expected a number")
+    let m = try decodeMini(miniManifest.replacing1("\"left\": \"PPO\"", "\"smallestEffect\": 120, \"left\": \"PPO\""))
+    XCTAssertEqual(m.claims[0].smallestEffect, 120)
+    XCTAssertEqual(m.smallestEffect(of: m.claims[0], on: m.claims[0].tasks[0]), 120, "the manifest's value, on every task")
+  }
+
   func testPathsQuoteUnusualKeys() {
     let withRef = miniManifest.replacing1("\"derived\":", "\"references\": {\"PPO (baselines)\": \"ppo2\"}, \"derived\":")
       .replacing1("\"paper\": {", "\"paper\": {\"PPO (baselines)\": {\"Hopper\": {\"mean\": \"2316\"}}, ")

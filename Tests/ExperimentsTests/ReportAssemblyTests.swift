@@ -221,10 +221,18 @@ final class ReportAssemblyTests: XCTestCase {
     XCTAssertEqual(report.provenance.seeds, [1, 2, 3, 4])
     XCTAssertEqual(report.provenance.iterations, 3)
     XCTAssertEqual(report.provenance.stepsPerIteration, 64)
-    // Claims: 2 tasks × ACLI > AAI, then PPO >= PPO-M on Hopper (judged as >).
-    XCTAssertEqual(report.claims.map(\.task), ["Hopper", "Walker2d", "Hopper"])
-    XCTAssertEqual(report.claims[2].reason, "claimed >=, judged as >")
+    // Claims: 2 tasks × ACLI > AAI and its "on every task" line, then PPO >= PPO-M on Hopper (judged as >).
+    XCTAssertEqual(report.claims.map(\.task), ["Hopper", "Walker2d", nil, "Hopper"])
+    XCTAssertEqual(report.claims[2].everyTask, ["Hopper", "Walker2d"])
+    XCTAssertNil(report.claims[2].family, "an every-task line is not a member of the family")
+    XCTAssertEqual(report.claims[3].reason, "claimed >=, judged as >")
     XCTAssertNotNil(report.claims[0].verdict)
+    // Every task line is a member of the family of 3; its family verdict is at most as strong as its own.
+    for c in report.claims where c.everyTask.isEmpty {
+      XCTAssertNotNil(c.family)
+      if c.family?.verdict == .reproduced { XCTAssertEqual(c.verdict, .reproduced) }
+      if c.verdict == nil { XCTAssertNil(c.family?.verdict) }
+    }
     // Probability of improvement for each claim between two algorithm rows, as claimed.
     XCTAssertEqual(report.robust?.improvements.map { "\($0.x)>\($0.y)" }, ["PPO>PPO-M"])
   }
