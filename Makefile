@@ -1,7 +1,8 @@
 # Repro: every target depends on `deps`, so a fresh clone needs no manual step.
 #   make test                 build (release) and run the whole test suite, the parity test as a CPU
 #                             without FMA/AVX2, and check-smoke
-#   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable
+#   make reproduce-table2     the paper's Table 2 (SCALE=paper|quick|smoke; JOBS=cores); resumable, continues
+#                             from the committed archive (VERIFY=1 of its runs retrained first)
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make reproduce-cleanrl    CleanRL's PPO (preset CleanRL) on the v5 tasks beside CleanRL's published v4 figures
 #   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
@@ -46,12 +47,18 @@ test: deps
 	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 # make reproduce-<name> for experiments/<name>.json (table2, table3, cleanrl, figure1, ...):
-# runs every missing run (finished ones are skipped, so rerunning resumes), archives
-# the results (reports/archive/<table>-<scale>.jsonl), then writes
+# continues from the committed archive reports/archive/<name>-<scale>.jsonl when there is one
+# (repro run --from-archive: VERIFY of its runs, default 1, are retrained first and must match
+# bit for bit; its runs are not retrained), runs every missing run (finished ones are skipped,
+# so rerunning resumes), archives the results with the archive's runs, then writes
 # reports/<table>-<scale>.md, .tex, .json, .svg (and the curves and LaTeX fragments)
 # from the archive, so that the committed report can be regenerated (make check-reports).
+# FROM_ARCHIVE= (empty) trains every run here instead.
+VERIFY ?= 1
+FROM_ARCHIVE ?= reports/archive/$*-$(SCALE).jsonl
 reproduce-%: build
-	$(REPRO) run experiments/$*.json --scale $(SCALE) --jobs $(JOBS)
+	$(REPRO) run experiments/$*.json --scale $(SCALE) --jobs $(JOBS) \
+	  $(if $(wildcard $(FROM_ARCHIVE)),--from-archive $(FROM_ARCHIVE) --verify $(VERIFY))
 	$(REPRO) archive experiments/$*.json --scale $(SCALE)
 	$(REPRO) report experiments/$*.json --scale $(SCALE) --from-archive reports/archive/$*-$(SCALE).jsonl \
 	  --command "make reproduce-$* SCALE=$(SCALE)"
