@@ -5,9 +5,9 @@
 #                             from the committed archive (VERIFY=1 of its runs retrained first)
 #   make reproduce-table3     the paper's Table 3, likewise
 #   make reproduce-cleanrl    CleanRL's PPO (preset CleanRL) on the v5 tasks beside CleanRL's published v4 figures
-#   make check-latex          compile the LaTeX reports with pdflatex (installs it if missing)
+#   make check-latex          compile every LaTeX fragment in a plain article (fails on overfull boxes), pages to PNG
 #   make check-slurm          repro slurm on a private single-node Slurm vs a local run (root; installs slurm-wlm)
-#   make check-figures        render every committed figure to PNG (librsvg) and check ink and panel count
+#   make check-figures        render every committed figure to PNG (librsvg) and check ink and panel count, and the LaTeX pages
 #   make check-reports        regenerate the reports made from reports/archive/ and compare byte for byte
 #   make check-smoke          rerun experiments/smoke.json and experiments/regression.json, compare bit for bit with reports/golden/
 #   make bench-env            environment steps/s (median of 5)
@@ -64,9 +64,12 @@ reproduce-%: build
 	  --command "make reproduce-$* SCALE=$(SCALE)"
 
 # Renders every committed figure (reports/*.svg: bar charts, curves, trust regions, grids) to PNG
-# with librsvg and checks that each is inked and has the panels its SVG declares.
+# with librsvg and checks that each is inked and has the panels its SVG declares; then the
+# LaTeX pages make check-latex rendered to $(LATEX_PNG) (each inked).
 check-figures:
 	scripts/figures/check.sh -o $${FIGURES_OUT:-/tmp/repro-figures} $$(ls reports/*.svg 2>/dev/null)
+	@if ls $(LATEX_PNG)/*.png >/dev/null 2>&1; then python3 scripts/figures/check_png.py --pages --min-ink 0.002 $(LATEX_PNG)/*.png; \
+	  else echo "check-figures: no LaTeX pages in $(LATEX_PNG) (make check-latex renders them)"; fi
 
 # Every committed report made from a results archive (reports/archive/) is regenerated
 # from it, with the date, commit, machine and command it records, and compared byte for byte.
@@ -106,19 +109,19 @@ bench-parallel: build
 	  $(REPRO) run experiments/bench-parallel.json --jobs $$j --results $$d > /dev/null 2>&1; \
 	  e=$$(date +%s.%N); rm -rf $$d; awk -v j=$$j -v s=$$s -v e=$$e 'BEGIN { printf "jobs %d: %.1f s\n", j, e - s }'; done
 
-# Compiles the LaTeX reports with pdflatex (installs Debian's texlive-latex-recommended
-# when pdflatex is missing; needs root), then runs the compile tests, which skip without it;
-# then every committed standalone report, its learning curves converted to PDF first
-# (rsvg-convert, Debian's librsvg2-bin); likewise the trust-region figures.
+# Compiles the LaTeX reports with pdflatex (installs Debian's texlive-latex-recommended and
+# poppler-utils when pdflatex or pdftoppm is missing; needs root), then runs the compile tests,
+# which skip without it; then scripts/latex/check.sh: every committed -table.tex fragment
+# \input into a plain one-column article, every -table-wide.tex into a two-column one, every
+# -curves.tex beside its SVG converted to PDF (rsvg-convert, librsvg2-bin), and every
+# standalone report; an overfull box in a fragment fails (in a standalone report it is a
+# warning). The pages are rendered to PNG in $(LATEX_PNG), which make check-figures checks.
+LATEX_PNG ?= /tmp/repro-latex
 check-latex: deps
-	@command -v pdflatex >/dev/null || { apt-get update -qq && apt-get install -y -qq texlive-latex-recommended >/dev/null; }
+	@command -v pdflatex >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && apt-get install -y -qq texlive-latex-recommended poppler-utils >/dev/null; }
 	$(SWIFT) test -c $(CONFIG) --scratch-path $(BUILD_DIR) --filter LaTeXCompileTests
 	@command -v rsvg-convert >/dev/null || { apt-get update -qq && apt-get install -y -qq librsvg2-bin >/dev/null; }
-	@d=$$(mktemp -d) && cp reports/*.tex reports/*.svg $$d/ && cd $$d && \
-	for s in *-curves.svg *-trust-region.svg; do [ -e "$$s" ] && rsvg-convert -f pdf -o "$${s%.svg}.pdf" "$$s"; done; \
-	for t in *.tex; do grep -q '^\\documentclass' "$$t" || continue; \
-	  pdflatex -interaction=nonstopmode -halt-on-error "$$t" >/dev/null || { echo "reports/$$t does not compile (log: $$d/$${t%.tex}.log)"; exit 1; }; \
-	  echo "reports/$$t compiles"; done; rm -rf $$d
+	scripts/latex/check.sh -o $(LATEX_PNG) reports
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -268,8 +268,11 @@ final class EndToEndTests: XCTestCase {
     XCTAssertTrue(names.contains("smoke-smoke-curves.svg") && names.contains("smoke-smoke-table.tex"), "\(names)")
     let wholeSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: whole))))
     for name in names {
+      // LaTeX lets a SHA-256 break every 16 characters (\allowbreak{}): read it whole.
       let one = try String(contentsOf: dir.appendingPathComponent("r1/\(name)"), encoding: .utf8)
+        .replacingOccurrences(of: "\\allowbreak{}", with: "")
       let two = try String(contentsOf: dir.appendingPathComponent("r2/\(name)"), encoding: .utf8)
+        .replacingOccurrences(of: "\\allowbreak{}", with: "")
       guard one != two else { continue }
       XCTAssertTrue(two.contains(wholeSHA), "\(name) names the archive file read and its sha256")
       // The lines that differ are the archive's: Markdown and LaTeX's "Archive:" item, JSON's "read" object.
