@@ -31,21 +31,16 @@ public func renderLaTeXTabular(_ report: ResultsTable, layout: LaTeXTableLayout 
     let pad = want > have ? "\\phantom{" + (have == 0 ? "." : "") + String(repeating: "0", count: want - have) + "}" : ""
     return latexNumbers(c.number) + pad + c.mark
   }
+  // Per task: ours and paper, each one column (`.narrow`) or a number and its CI (`.wide`).
+  let span = layout == .narrow ? 2 : 4
+  let spec = layout == .narrow ? "rr" : "r@{\\,}lr@{\\,}l"
+  let heads = layout == .narrow ? " & ours & paper" : " & \\multicolumn{2}{c}{ours} & \\multicolumn{2}{c}{paper}"
   var out: [String] = []
-  switch layout {
-  case .narrow:
-    out.append("\\begin{tabular}{@{}l" + String(repeating: "rr", count: n) + "@{}}")
-    out.append("\\toprule")
-    out.append(" & " + report.columns.map { "\\multicolumn{2}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
-    out.append((0..<n).map { "\\cmidrule(lr){\(2 + 2 * $0)-\(3 + 2 * $0)}" }.joined(separator: " "))
-    out.append("Step" + String(repeating: " & ours & paper", count: n) + " \\\\")
-  case .wide:
-    out.append("\\begin{tabular}{@{}l" + String(repeating: "r@{\\,}lr@{\\,}l", count: n) + "@{}}")
-    out.append("\\toprule")
-    out.append(" & " + report.columns.map { "\\multicolumn{4}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
-    out.append((0..<n).map { "\\cmidrule(lr){\(2 + 4 * $0)-\(5 + 4 * $0)}" }.joined(separator: " "))
-    out.append("Step" + String(repeating: " & \\multicolumn{2}{c}{ours} & \\multicolumn{2}{c}{paper}", count: n) + " \\\\")
-  }
+  out.append("\\begin{tabular}{@{}l" + String(repeating: spec, count: n) + "@{}}")
+  out.append("\\toprule")
+  out.append(" & " + report.columns.map { "\\multicolumn{\(span)}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
+  out.append((0..<n).map { "\\cmidrule(lr){\(2 + span * $0)-\(1 + span * ($0 + 1))}" }.joined(separator: " "))
+  out.append("Step" + String(repeating: heads, count: n) + " \\\\")
   out.append("\\midrule")
   // Each task's pair of columns takes about 90 pt of a one-column article's 345 pt \linewidth
   // (a CI in \scriptsize is about 40 pt); a row name (about 4.5 pt a character in \footnotesize)
