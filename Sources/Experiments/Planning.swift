@@ -64,12 +64,22 @@ public enum SeedPlanner {
     manifest: Manifest, pilot: Expansion, pilotResults: [String: RunResult], target: Expansion,
     power: Double = 0.8, level: Double = 0.95, cap: Int = 1000, seed: UInt64 = 0
   ) throws -> SeedPlanReport {
+    try plan(manifest: manifest, pilot: pilot, pilotRuns: archivedRuns(pilot, pilotResults), target: target,
+             power: power, level: level, cap: cap, seed: seed)
+  }
+
+  /// The plan from the pilot's archive records (results, an archive, or both),
+  /// priced by the records' own timings.
+  public static func plan(
+    manifest: Manifest, pilot: Expansion, pilotRuns: [String: ArchivedRun], target: Expansion,
+    power: Double = 0.8, level: Double = 0.95, cap: Int = 1000, seed: UInt64 = 0
+  ) throws -> SeedPlanReport {
     let inputs = try ReportInputs(
-      expansion: pilot, results: archivedRuns(pilot, pilotResults),
+      expansion: pilot, results: pilotRuns,
       context: ReportContext(gitCommit: "", mujocoVersion: "", machine: Machine(cpuModel: "", cores: 1), date: "",
                              command: "", bootstrapSeed: seed))
     // Seconds per run at the target budget, from the pilot's measured seconds per environment step.
-    let costs = CostModel(results: pilotResults.values)
+    let costs = CostModel(runs: pilotRuns.values)
     func secondsPerRun(_ row: String, _ t: PaperTask) -> Double {
       target.specs(algorithm: row, task: t).first.flatMap { costs.seconds($0) } ?? .nan
     }

@@ -38,19 +38,21 @@ public struct RunSummary: Sendable, Equatable {
   /// `doneElsewhere`): work done twice, which leases exist to prevent (0 unless a lease was
   /// taken over from a runner that was in fact alive, e.g. one stalled past its lease).
   public var trainedTwice = 0
+  /// Runs counted done because an archive holds them (a subset of `alreadyDone`; see `Continuation`).
+  public var fromArchive: Int = 0
   /// Why the runner stopped starting runs (a result that could not be stored), and how many it never started.
   public var stopped: (reason: String, notStarted: Int)? = nil
 
   public static func == (a: RunSummary, b: RunSummary) -> Bool {
     a.manifest == b.manifest && a.scale == b.scale && a.shard == b.shard && a.total == b.total && a.alreadyDone == b.alreadyDone
       && a.completed == b.completed && a.diverged == b.diverged && a.failed == b.failed && a.invalidFiles == b.invalidFiles
-      && a.doneElsewhere == b.doneElsewhere && a.trainedTwice == b.trainedTwice && a.stopped?.reason == b.stopped?.reason && a.stopped?.notStarted == b.stopped?.notStarted
+      && a.doneElsewhere == b.doneElsewhere && a.trainedTwice == b.trainedTwice && a.fromArchive == b.fromArchive && a.stopped?.reason == b.stopped?.reason && a.stopped?.notStarted == b.stopped?.notStarted
   }
 
   /// A few lines for the end of a run: counts, then each failure.
   public var report: String {
     var lines = ["\(manifest) (\(scale)\(shard.count > 1 ? ", shard \(shard)" : "")): \(total) runs: "
-      + "\(alreadyDone) already done, \(completed) completed now (\(diverged) diverged), "
+      + "\(alreadyDone) already done" + (fromArchive > 0 ? " (\(fromArchive) in the archive)" : "") + ", \(completed) completed now (\(diverged) diverged), "
       + (doneElsewhere > 0 ? "\(doneElsewhere) by another runner" + (trainedTwice > 0 ? " (\(trainedTwice) of them also trained here)" : "") + ", " : "")
       + "\(failed.count) failed"]
     if let stopped {
@@ -112,11 +114,12 @@ public enum Runner {
   /// it, and this runner waits for it (taking it over if that runner dies) so
   /// that it returns when every run has a result. A run whose result is in one of
   /// the `adopting` folders (other manifests' folders: `ResultStore.siblingFolders`)
-  /// is copied from there instead of trained.
+  /// is copied from there instead of trained. A run whose hash is in `archived`
+  /// (the runs of an imported archive, `ResultStore.importedRuns`) is counted done.
   public static func run(
     _ expansion: Expansion, store: ResultStore, jobs: Int, shard: Shard = .all,
     display: ProgressDisplay, tick: Double = 0.5, lease: Double = defaultLease, adopting: [URL] = [],
-    train: @escaping TrainFunction
+    archived: Set<String> = [], train: @escaping TrainFunction
   ) -> RunSummary {
     let specs = shard.select(expansion.uniqueSpecs)
     let state = RunState(manifest: expansion.manifest.name, scale: expansion.scale.name, shard: shard, total: specs.count)
@@ -130,6 +133,11 @@ public enum Runner {
     var pending: [RunSpec] = []
     var adopted: [String: Int] = [:]
     for (spec, stored) in zip(specs, store.states(of: specs)) {
+      if archived.contains(spec.hash) {
+        state.alreadyDone += 1
+        if case .valid = stored {} else { state.fromArchive += 1 }
+        continue
+      }
       switch stored {
       case .valid:
         state.alreadyDone += 1
@@ -294,6 +302,7 @@ final class RunState: @unchecked Sendable {
   var skipped = 0
   /// Runs another runner finished during this invocation.
   var doneElsewhere = 0
+  var fromArchive = 0
   /// Runs now leased by another live runner: hash → (run, the lease's owner).
   var waiting: [String: (label: String, owner: String)] = [:]
   var failures: [RunFailure] = []
@@ -409,6 +418,7 @@ final class RunState: @unchecked Sendable {
       completed: completed, diverged: diverged, failed: sortedFailures, invalidFiles: invalidFiles,
       doneElsewhere: doneElsewhere + skipped)
     summary.trainedTwice = skipped
+    summary.fromArchive = fromArchive
     if let stopped { summary.stopped = (stopped, notStarted: max(0, total - alreadyDone - doneElsewhere - started)) }
     return summary
   }

@@ -186,8 +186,13 @@ public enum UntilDecided {
 
   /// The runs the outcome asks for that have no result yet, in canonical order.
   public static func pending(_ expansion: Expansion, _ outcome: SequentialOutcome, results: [String: RunResult]) -> [RunSpec] {
+    pending(expansion, outcome, done: Set(results.keys))
+  }
+
+  /// The runs the outcome asks for whose hash is not in `done`, in canonical order.
+  public static func pending(_ expansion: Expansion, _ outcome: SequentialOutcome, done: Set<String>) -> [RunSpec] {
     expansion.specs.filter { spec in
-      guard results[spec.hash] == nil, let n = outcome.required[spec.algorithm]?[spec.task],
+      guard !done.contains(spec.hash), let n = outcome.required[spec.algorithm]?[spec.task],
             let k = expansion.seeds.firstIndex(of: spec.seed) else { return false }
       return k < n
     }
@@ -210,21 +215,26 @@ public enum UntilDecided {
   public static func run(
     _ expansion: Expansion, store: ResultStore, design: SequentialDesign, jobs: Int,
     selection: ClaimSelection = .all, display: ProgressDisplay, tick: Double = 0.5, adopting: [URL] = [],
-    train: @escaping TrainFunction
+    archived: [String: ArchivedRun] = [:], train: @escaping TrainFunction
   ) throws -> (rounds: [RunSummary], outcome: SequentialOutcome) {
     var rounds: [RunSummary] = []
+    // The runs present: results first, then the imported archives' runs.
+    func present() -> [String: ArchivedRun] {
+      archivedRuns(expansion, store.loadAll(expansion).results).merging(archived) { stored, _ in stored }
+    }
     while true {
-      let results = store.loadAll(expansion).results
-      let outcome = try evaluate(expansion, results: results, design: design, selection: selection)
-      let todo = pending(expansion, outcome, results: results)
+      let runs = present()
+      let outcome = try evaluate(expansion, runs: runs, design: design, selection: selection)
+      let todo = pending(expansion, outcome, done: Set(runs.keys))
       if todo.isEmpty { return (rounds, outcome) }
       var round = expansion
       round.specs = todo
-      let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, adopting: adopting, train: train)
+      let summary = Runner.run(round, store: store, jobs: jobs, display: display, tick: tick, adopting: adopting,
+                               archived: Set(archived.keys), train: train)
       rounds.append(summary)
       // A round that trained nothing (every run failed) would loop forever: stop and report.
       if summary.completed == 0 {
-        return (rounds, try evaluate(expansion, results: store.loadAll(expansion).results, design: design, selection: selection))
+        return (rounds, try evaluate(expansion, runs: present(), design: design, selection: selection))
       }
     }
   }

@@ -118,5 +118,5 @@ public func renderCurvesSVG(_ report: Report) -> String? {
     title: "\(report.title): learning curves (\(report.scale))",
     caption: ["Line: \(c.metric), mean over each cell's finished runs (\(runText)). Band: \(c.band).",
               "Manifest \(report.manifestName), scale \(report.scale), commit \(report.provenance.gitCommit), \(report.provenance.date)."],
-    rows: 1, columns: c.panels.count, panels: panels, plotWidth: 280, plotHeight: 200, legend: legend))
+    rows: 1, columns: c.panels.count, panels: panels, plotWidth: 280, plotHeight: 200, legend: legend, drawsTitleAndCaption: false))
 }

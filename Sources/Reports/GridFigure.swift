@@ -113,5 +113,5 @@ public func renderGridSVG(_ report: Report) -> String? {
     caption: ["Final scores of the runs selected per configuration" + (g.search.map { " (the best \($0) by mean score)" } ?? "")
                 + ", split by each factor: " + zip(g.factors, g.factorSettings).map { "\($0) = \($1)" }.joined(separator: ", ") + ".",
               "Manifest \(report.manifestName), scale \(report.scale), commit \(report.provenance.gitCommit), \(report.provenance.date)."],
-    rows: g.tasks.count, columns: g.factors.count, panels: panels, plotWidth: 220, plotHeight: 150))
+    rows: g.tasks.count, columns: g.factors.count, panels: panels, plotWidth: 220, plotHeight: 150, drawsTitleAndCaption: false))
 }

@@ -3,69 +3,157 @@
 
 import Statistics
 
+/// How a results tabular is laid out.
+public enum LaTeXTableLayout: Sendable {
+  /// Each number on its own line with its CI in small type under it: fits
+  /// `\linewidth` of a one-column `article` (the `-table.tex` fragment).
+  case narrow
+  /// Mean and CI side by side on one line: for `table*` across both columns of a
+  /// two-column paper (the `-table-wide.tex` fragment) and the standalone report.
+  case wide
+}
+
 /// The table alone, in the paper's layout: a `tabular` with booktabs rules,
 /// each task a pair of columns (ours, paper) under a \cmidrule, a \midrule
-/// before the derived rows and before the reference rows, and notes under the
-/// \bottomrule for incomplete cells (marked a, b, c, ... in the cell).
-/// Needs `\usepackage{booktabs}`.
-public func renderLaTeXTabular(_ report: ResultsTable) -> String {
-  var out: [String] = []
+/// before the derived rows and before the reference rows. Every mean stands
+/// alone in a right-aligned column, padded to the column's decimals, so the
+/// means align on the decimal point; each CI is in small type beside it (`.wide`)
+/// or under it (`.narrow`). Incomplete cells are marked a, b, c, ...;
+/// `latexTableNotes` says what each mark means. Needs `\usepackage{booktabs}`.
+public func renderLaTeXTabular(_ report: ResultsTable, layout: LaTeXTableLayout = .wide) -> String {
+  let grid = latexCells(report)
   let n = report.columns.count
-  out.append("\\begin{tabular}{l" + String(repeating: "rr", count: n) + "}")
+  // Decimal alignment: every number of a column gets as many decimals as its longest (phantom digits).
+  var decimals = [Int](repeating: 0, count: 2 * n)
+  for row in grid { for (k, c) in row.cells.enumerated() { decimals[k] = max(decimals[k], fractionDigits(c.number)) } }
+  func number(_ c: LaTeXCell, _ k: Int) -> String {
+    let have = fractionDigits(c.number), want = decimals[k]
+    let pad = want > have ? "\\phantom{" + (have == 0 ? "." : "") + String(repeating: "0", count: want - have) + "}" : ""
+    return latexNumbers(c.number) + pad + c.mark
+  }
+  // Per task: ours and paper, each one column (`.narrow`) or a number and its CI (`.wide`).
+  let span = layout == .narrow ? 2 : 4
+  let spec = layout == .narrow ? "rr" : "r@{\\,}lr@{\\,}l"
+  let heads = layout == .narrow ? " & ours & paper" : " & \\multicolumn{2}{c}{ours} & \\multicolumn{2}{c}{paper}"
+  var out: [String] = []
+  out.append("\\begin{tabular}{@{}l" + String(repeating: spec, count: n) + "@{}}")
   out.append("\\toprule")
-  out.append(" & " + report.columns.map { "\\multicolumn{2}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
-  out.append((0..<n).map { "\\cmidrule(lr){\(2 + 2 * $0)-\(3 + 2 * $0)}" }.joined(separator: " "))
-  out.append("Step" + String(repeating: " & ours & paper", count: n) + " \\\\")
+  out.append(" & " + report.columns.map { "\\multicolumn{\(span)}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
+  out.append((0..<n).map { "\\cmidrule(lr){\(2 + span * $0)-\(1 + span * ($0 + 1))}" }.joined(separator: " "))
+  out.append("Step" + String(repeating: heads, count: n) + " \\\\")
   out.append("\\midrule")
-
-  var notes: [String] = []
+  // Each task's pair of columns takes about 90 pt of a one-column article's 345 pt \linewidth
+  // (a CI in \scriptsize is about 40 pt); a row name (about 4.5 pt a character in \footnotesize)
+  // longer than what is left wraps in a \parbox of that share of \linewidth.
+  let left = max(48, 345 - 90 * Double(n))
+  let longest = Double(grid.map(\.name.count).max() ?? 0) * 4.5
+  let nameWidth: String? = longest > left ? formatNumber(left / 345, decimals: 2) : nil
   var previous: RowKind? = nil
-  for row in report.rows {
+  for row in grid {
     if let prev = previous, prev != row.kind { out.append("\\midrule") }
     previous = row.kind
-    var cells = [guardBracket(escapeLaTeX(row.name))]
+    var name = guardBracket(escapeLaTeX(row.name))
+    // Long row names (a grid's configurations) wrap in the width the task columns leave.
+    if layout == .narrow, let width = nameWidth { name = "\\parbox[t]{\(width)\\linewidth}{\\raggedright \(name)}" }
+    var cells = [name]
+    for (k, c) in row.cells.enumerated() {
+      // The CI, then the run count where cells differ in it, each on a line in small type.
+      let small = [c.detail, c.count].compactMap { $0 }.map { "{\\scriptsize \(latexNumbers($0))}" }
+      func stacked(_ lines: [String], _ align: String) -> String {
+        lines.count == 1 ? lines[0] : "\\begin{tabular}[t]{@{}\(align)@{}}" + lines.joined(separator: "\\\\") + "\\end{tabular}"
+      }
+      switch layout {
+      case .narrow:
+        cells.append(stacked([number(c, k)] + small, "r"))
+      case .wide:
+        cells.append(number(c, k))
+        cells.append(small.isEmpty ? "" : stacked(small, "l"))
+      }
+    }
+    out.append(cells.joined(separator: " & ") + " \\\\")
+  }
+  out.append("\\bottomrule")
+  out.append("\\end{tabular}")
+  return out.joined(separator: "\n") + "\n"
+}
+
+/// One cell of the LaTeX table: the number (or "---", "n/a"), its note mark, and the CI or run count under or beside it.
+struct LaTeXCell {
+  var number: String
+  var mark: String = ""
+  var detail: String? = nil
+  /// "$n=25$" where cells expect different numbers of runs.
+  var count: String? = nil
+}
+
+/// The table's rows as LaTeX cells (ours, paper per column), and the notes their marks refer to.
+func latexCells(_ report: ResultsTable) -> [(name: String, kind: RowKind, cells: [LaTeXCell])] {
+  latexCellsAndNotes(report).rows
+}
+
+func latexCellsAndNotes(_ report: ResultsTable) -> (rows: [(name: String, kind: RowKind, cells: [LaTeXCell])], notes: [String]) {
+  var notes: [String] = []
+  var rows: [(name: String, kind: RowKind, cells: [LaTeXCell])] = []
+  func interval(_ lo: Double, _ hi: Double) -> String { "[\(formatNumber(lo)), \(formatNumber(hi))]" }
+  for row in report.rows {
+    var cells: [LaTeXCell] = []
     for j in report.columns.indices {
       let cell = report.cell(row, j)
-      var ours: String
+      var ours = LaTeXCell(number: cell?.ours.map { formatNumber($0.estimate) } ?? (row.kind == .reference ? "n/a" : "---"),
+                           detail: cell?.ours.map { interval($0.low, $0.high) })
       var note: String? = nil
       switch row.kind {
       case .algorithm:
-        ours = cell?.ours.map { latexNumbers(formatCI($0)) } ?? "---"
         if let runs = cell?.runs {
           if let why = incompleteText(runs) {
             note = why + (runs.diverged > 0 ? " (diverged runs are left out of the mean)" : "")
           } else if report.commonExpected == nil {
-            ours += " {\\footnotesize($n=\(runs.finished)$)}"
+            ours.count = "$n=\(runs.finished)$"
           }
         } else if cell?.ours == nil {
           note = "no runs"
         }
       case .derived:
-        ours = cell?.ours.map { latexNumbers(formatCI($0)) } ?? "---"
         if report.derivedFromIncomplete(row, j) { note = "computed from incomplete cells" }
       case .reference:
-        ours = cell?.ours.map { latexNumbers(formatCI($0)) } ?? "n/a"
+        break
       }
       if cell?.ours == nil, let why = cell?.unavailable {
-        ours = "n/a"
+        ours.number = "n/a"
         note = why + (note.map { "; " + $0 } ?? "")
       }
       if let note {
         let mark = noteMark(notes.count)
-        ours += "\\textsuperscript{\(mark)}"
+        ours.mark = "\\textsuperscript{\(mark)}"
         notes.append("\\textsuperscript{\(mark)}\(escapeLaTeX(row.name)), \(escapeLaTeX(report.columns[j])): \(escapeLaTeX(note)).")
       }
       cells.append(ours)
-      cells.append(cell?.paper.map { latexNumbers(formatPaper($0)) } ?? "---")
+      let paper = cell?.paper
+      cells.append(LaTeXCell(number: paper.map { formatNumber($0.value) } ?? "---",
+                             detail: paper.flatMap { p in p.low.flatMap { lo in p.high.map { interval(lo, $0) } } }))
     }
-    out.append(cells.joined(separator: " & ") + " \\\\")
+    rows.append((row.name, row.kind, cells))
   }
-  out.append("\\bottomrule")
-  for note in notes {
-    out.append("\\multicolumn{\(1 + 2 * n)}{l}{\\footnotesize \(note)} \\\\")
-  }
-  out.append("\\end{tabular}")
-  return out.joined(separator: "\n") + "\n"
+  return (rows, notes)
+}
+
+/// Digits after the decimal point of a formatted number ("12.50" → 2; "3002", "---" → 0).
+func fractionDigits(_ s: String) -> Int {
+  guard let dot = s.firstIndex(of: "."), s[s.index(after: dot)...].allSatisfy(\.isNumber) else { return 0 }
+  return s.distance(from: dot, to: s.endIndex) - 1
+}
+
+/// The notes under a results table, in small type as wide as the table's column:
+/// the CI, the runs per cell, the score, how missing and diverged runs are treated,
+/// and what each cell's mark means.
+func latexTableNotes(_ table: ResultsTable, _ report: Report) -> [String] {
+  let p = report.provenance
+  var text = "Notes: \(escapeLaTeX(formatLevel(p.bootstrap.confidenceLevel))) percentile-bootstrap CI in brackets "
+    + "(\(p.bootstrap.resamples) resamples)"
+  if let n = table.commonExpected { text += "; \(n) runs per cell unless marked" }
+  text += ". Score: \(escapeLaTeX(table.scoreDefinition)). \(escapeLaTeX(runPolicySentence))"
+  for note in latexCellsAndNotes(table).notes { text += " " + note }
+  return ["\\par\\smallskip", "\\parbox{\\linewidth}{\\scriptsize \(text)}"]
 }
 
 /// A standalone document (`\documentclass{article}`, booktabs, geometry) that
@@ -92,7 +180,7 @@ public func renderLaTeX(_ report: Report) -> String {
 
   out.append("\\subsection*{Provenance}")
   out.append(contentsOf: smallList(
-    provenanceItems(report, code: latexCode, text: escapeLaTeX)
+    provenanceItems(report, code: latexBreakableCode, text: escapeLaTeX)
       .map { "\\textbf{\($0.0):} \($0.1)" }))
   out.append("\\end{document}")
   return out.joined(separator: "\n") + "\n"
@@ -205,22 +293,24 @@ func latexResults(_ table: ResultsTable, _ report: Report) -> [String] {
   return out
 }
 
-/// The results table environment: caption (CI, runs per cell, score, run policy), label, tabular.
-func latexResultsTable(_ table: ResultsTable, _ report: Report) -> [String] {
-  let p = report.provenance
-  let level = formatLevel(p.bootstrap.confidenceLevel)
+/// The results table environment: a one-sentence caption, label, tabular, then
+/// the notes (CI, runs per cell, score, run policy, marks). `.narrow` is a `table`
+/// that fits `\linewidth` of a one-column article; `.wide` a `table*` across both
+/// columns of a two-column paper (in a one-column document, `table*` is `table`).
+func latexResultsTable(_ table: ResultsTable, _ report: Report, layout: LaTeXTableLayout = .wide,
+                       environment: String = "table") -> [String] {
+  let level = formatLevel(report.provenance.bootstrap.confidenceLevel)
   var out: [String] = []
-  out.append("\\begin{table}[ht]")
+  out.append("\\begin{\(environment)}[ht]")
   out.append("\\centering")
   out.append("\\footnotesize")
-  out.append("\\setlength{\\tabcolsep}{4pt}")
-  var caption = "Mean score [\(level) bootstrap CI, \(p.bootstrap.resamples) resamples] over each cell's finished runs"
-  if let n = table.commonExpected { caption += " (\(n) runs per cell unless marked)" }
-  caption += ". Score: \(table.scoreDefinition). " + runPolicySentence
+  out.append("\\setlength{\\tabcolsep}{3pt}")
+  let caption = "Mean score and \(level) bootstrap CI of each cell over its finished runs, beside the paper's values."
   out.append("\\caption{\(escapeLaTeX(caption))}")
   out.append("\\label{\(latexLabel("tab", report))}")
-  out.append(contentsOf: splitLines(renderLaTeXTabular(table)))
-  out.append("\\end{table}")
+  out.append(contentsOf: splitLines(renderLaTeXTabular(table, layout: layout)))
+  out.append(contentsOf: latexTableNotes(table, report))
+  out.append("\\end{\(environment)}")
   return out
 }
 
@@ -237,12 +327,17 @@ func latexLabel(_ kind: String, _ report: Report) -> String {
 }
 
 /// The table environment alone (caption and `\label`), to `\input` into a
-/// paper that loads booktabs; numbered by the paper's own counter.
-public func renderLaTeXTableFragment(_ report: Report) -> String {
+/// paper that loads booktabs; numbered by the paper's own counter. `.narrow`
+/// (the `-table.tex` file) fits a one-column article's `\linewidth`; `.wide`
+/// (`-table-wide.tex`) is a `table*` for a two-column paper.
+public func renderLaTeXTableFragment(_ report: Report, layout: LaTeXTableLayout = .narrow) -> String {
   guard let table = report.results else { return "" }
-  return (["% Generated by Repro (Reports.renderLaTeXTableFragment): \(report.title.replacingNewlines()).",
+  let function = layout == .narrow ? "renderLaTeXTableFragment" : "renderLaTeXTableFragment(layout: .wide)"
+  let fits = layout == .narrow ? "fits \\linewidth of a one-column article" : "a table* across both columns of a two-column paper"
+  return (["% Generated by Repro (Reports.\(function)): \(report.title.replacingNewlines()); \(fits).",
            "% \\input this file into a document that loads booktabs. Reproduce with: \(report.provenance.command.replacingNewlines())"]
-          + latexResultsTable(table, report)).joined(separator: "\n") + "\n"
+          + latexResultsTable(table, report, layout: layout, environment: layout == .narrow ? "table" : "table*"))
+    .joined(separator: "\n") + "\n"
 }
 
 /// The figure environment of the learning curves, to `\input` into a paper that
@@ -328,6 +423,16 @@ func latexRobust(_ report: ResultsTable, _ robust: RobustSection, level: String)
   }
   if let note = robust.note { out.append("{\\small \(escapeLaTeX(note))\\par}") }
   return out
+}
+
+/// `latexCode`, with a line break allowed every 16 characters of a long hexadecimal
+/// string (a SHA-256), which would otherwise run off the page.
+func latexBreakableCode(_ s: String) -> String {
+  guard s.count > 16, s.allSatisfy(\.isHexDigit) else { return latexCode(s) }
+  var chunks: [String] = []
+  var rest = Substring(s)
+  while !rest.isEmpty { chunks.append(String(rest.prefix(16))); rest = rest.dropFirst(16) }
+  return "\\texttt{" + chunks.joined(separator: "\\allowbreak{}") + "}"
 }
 
 /// An itemize list in \small.

@@ -656,7 +656,8 @@ extension ResultsTable {
 
 /// Output file names, with their contents: `<name>-<scale>.md`, `.tex` (a
 /// standalone document), `.json`, `.svg` (the bar chart); `-table.tex` (the
-/// table environment alone, to `\input` into a paper); and, when the report has
+/// table environment alone, to `\input` into a one-column paper) and
+/// `-table-wide.tex` (a `table*` for a two-column paper); and, when the report has
 /// learning curves, `-curves.svg` and `-curves.tex` (its figure environment).
 public func renderReportFiles(_ report: Report) -> [(name: String, text: String)] {
   let base = "\(report.manifestName)-\(report.scale)"
@@ -664,6 +665,7 @@ public func renderReportFiles(_ report: Report) -> [(name: String, text: String)
     ("\(base).md", renderMarkdown(report)),
     ("\(base).tex", renderLaTeX(report)),
     ("\(base)-table.tex", renderLaTeXTableFragment(report)),
+    ("\(base)-table-wide.tex", renderLaTeXTableFragment(report, layout: .wide)),
     ("\(base).json", renderJSON(report)),
     ("\(base).svg", renderBarChartSVG(report)),
   ]

@@ -122,5 +122,5 @@ public func renderTrustRegionSVG(_ report: Report) -> String? {
     caption: ["Thin lines: each agent. Thick line: mean over agents; band: \(t.band). Dashed: the algorithm's bound "
               + "(TRPO's δ on mean KL; PPO's 1 + ε on the ratio).",
               "Manifest \(report.manifestName), scale \(report.scale), commit \(report.provenance.gitCommit), \(report.provenance.date)."],
-    rows: t.rows.count, columns: t.tasks.count, panels: panels, plotWidth: 260, plotHeight: 170, legend: legend))
+    rows: t.rows.count, columns: t.tasks.count, panels: panels, plotWidth: 260, plotHeight: 170, legend: legend, drawsTitleAndCaption: false))
 }

@@ -16,7 +16,9 @@ enum ArchiveCommand: Command {
     timing, and the commit and machine that trained it. The same runs give
     the same bytes. `repro report --from-archive FILE` builds the same
     report from the archive as from the results; `repro merge` unions
-    archives made on different machines.
+    archives made on different machines. Runs imported into the results
+    folder (`repro import`, `repro run --from-archive`) are archived with
+    the folder's results.
     """
   static let options: [OptionSpec] = [
     .value("scale", "S", "the manifest's scale (default: its defaultScale)"),
@@ -52,16 +54,18 @@ enum ArchiveCommand: Command {
     }
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
-    let loaded = store.loadStored(expansion)
+    let loaded = try runsInFolder(store, expansion)
     for (hash, reason) in loaded.invalid.sorted(by: { $0.key < $1.key }) {
       io.err("ignored \(store.url(for: hash).path): \(reason)")
     }
-    let archive = Archive(expansion: expansion, stored: loaded.runs)
+    let archive = Archive(expansion: expansion, runs: loaded.runs)
     let out = args.value("out") ?? "reports/archive/\(archive.fileName)"
     try Preflight.checkWritableFolder(URL(fileURLWithPath: out).deletingLastPathComponent(), purpose: "archive folder",
                                       bytes: Int64(archive.data.count) + 4096)
     try AtomicFile.write(archive.data, to: out)
-    io.out("wrote \(out): \(archive.runs.count) of \(expansion.uniqueSpecs.count) runs, content sha256 \(archive.contentSHA256)")
+    io.out("wrote \(out): \(archive.runs.count) of \(expansion.uniqueSpecs.count) runs"
+      + (loaded.imported > 0 ? " (\(loaded.imported) from the folder's imported archives)" : "")
+      + ", content sha256 \(archive.contentSHA256)")
     return 0
   }
 }

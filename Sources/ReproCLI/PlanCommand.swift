@@ -15,11 +15,20 @@ enum PlanCommand: Command {
     pilot's cell means and standard deviations as the truth. Costs are the
     pilot's measured seconds per environment step scaled to --scale's budget.
     Writes OUT/<name>-plan.md and .json, and prints the command to run next.
+
+    The pilot's runs are those in the results folder (result files and
+    archives imported into it, `repro import`) and, with --from-archive, an
+    archive's (e.g. the committed reports/archive/<manifest>-<scale>.jsonl;
+    every line checked by its SHA-256 and against the run its hash names):
+    a fresh clone plans from the committed archive without training a
+    pilot. The command it prints next then continues from that archive
+    (`repro run --from-archive`, which retrains a sample of it first).
     """
   static let options: [OptionSpec] = [
     .value("from-scale", "S", "the pilot scale whose results are read", required: true),
     .value("scale", "T", "the scale to plan for (default: the manifest's defaultScale)"),
     .value("results", "DIR", "results root (default: results)"),
+    .value("from-archive", "FILE", "also read the pilot's runs from this archive (repro archive)"),
     .value("out", "DIR", "where to write (default: reports)"),
     .value("power", "P", "target power in (0, 1) (default 0.8)"),
     .value("cap", "N", "the most runs per cell considered (default 1000)"),
@@ -37,18 +46,36 @@ enum PlanCommand: Command {
     let cap = try args.int("cap", default: 1000, min: 2)
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
-    let results = store.loadAll(pilot).results
-    guard !results.isEmpty else {
-      io.err("repro plan: no finished runs of \(manifest.name) at scale \(pilotScale) in \(store.directory.path); run the pilot first")
+    var sources = [(name: store.directory.path, runs: try runsInFolder(store, pilot).runs)]
+    let archiveFile = args.value("from-archive")
+    if let file = archiveFile {
+      let archive = try Archive.load(path: file)
+      guard archive.manifest == manifest.name, archive.score == manifest.score else {
+        throw ArchiveError("\(file) holds \(archive.manifest) scored by \(archive.score.method.rawValue) "
+          + "\(archive.score.iterations), not \(manifest.name) scored by \(manifest.score.method.rawValue) \(manifest.score.iterations)")
+      }
+      let runs = try archive.runs(of: pilot, file: file)
+      if runs.isEmpty {
+        io.err("repro plan: \(file) holds no run of \(manifest.name) at scale \(pilotScale) (it holds scale \(archive.scale))")
+        return 1
+      }
+      sources.append((file, runs))
+    }
+    let runs = try unionOfRuns(sources)
+    guard !runs.isEmpty else {
+      io.err("repro plan: no finished runs of \(manifest.name) at scale \(pilotScale) in \(store.directory.path); run the pilot first"
+        + " (or plan from an archive of it: --from-archive reports/archive/\(manifest.name)-\(pilotScale).jsonl)")
       return 1
     }
-    let plan = try SeedPlanner.plan(manifest: manifest, pilot: pilot, pilotResults: results, target: target,
+    let plan = try SeedPlanner.plan(manifest: manifest, pilot: pilot, pilotRuns: runs, target: target,
                                     power: power, cap: cap)
     let command = commandLineText(["plan"] + args.raw)
-    let next = "repro run \(path) --scale \(target.scale.name) --until-decided --max-seeds \(max(plan.maxRunsPerCell, 3))"
+    // Continuing from the archive the pilot came from (its runs count where they are runs of the target scale).
+    let continuing = archiveFile.map { " --from-archive \(shellQuote($0))" } ?? ""
+    let next = "repro run \(path) --scale \(target.scale.name)\(continuing) --until-decided --max-seeds \(max(plan.maxRunsPerCell, 3))"
     let outDir = args.value("out") ?? "reports"
     let cheapest = plan.cheapestToDecide.map { c in
-      "repro run \(path) --scale \(target.scale.name) --until-decided --max-seeds \(c.plan.runsPerCell ?? 0) "
+      "repro run \(path) --scale \(target.scale.name)\(continuing) --until-decided --max-seeds \(c.plan.runsPerCell ?? 0) "
         + "--claim '\(c.claim)' --task \(c.task.rawValue)"
     }
     for (ext, text) in [("md", SeedPlanner.markdown(plan, command: command, next: next, cheapest: cheapest)),

@@ -24,7 +24,8 @@ enum ReportCommand: Command {
     With --from-archive the runs come from a results archive (repro
     archive) instead: the report is the same as from the results it was
     made of. The report names the archive of its runs and the SHA-256 of
-    their content.
+    their content. From --results, runs imported into the folder (`repro
+    import`) are read beside the result files.
 
     A report already in DIR that was built from more finished runs, or
     from an archive when this one is not, is not overwritten: the command
@@ -98,12 +99,12 @@ enum ReportCommand: Command {
     } else {
       let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                               manifest: manifest.name)
-      let loaded = store.loadStored(expansion)
+      let loaded = try runsInFolder(store, expansion)
       for (hash, reason) in loaded.invalid.sorted(by: { $0.key < $1.key }) {
         io.err("ignored \(store.url(for: hash).path): \(reason); its run is counted missing")
       }
       invalid = Dictionary(uniqueKeysWithValues: loaded.invalid.map { ("\($0.key).json", $0.value) })
-      runs = Archive(expansion: expansion, stored: loaded.runs).runs
+      runs = loaded.runs
     }
     let outcome = try sequential.map { try UntilDecided.evaluate(expansion, runs: runs, design: $0.1, selection: $0.2) }
     var context = ReportContext(

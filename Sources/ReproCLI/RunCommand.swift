@@ -33,7 +33,13 @@ enum RunCommand: Command {
     all needs --allow-large. One progress line shows runs done, running,
     failed and the ETA. Exit status 0 when every run of the shard has a
     result, 1 when any failed.
-    """
+
+    With --from-archive FILE the run continues from an archive (e.g. the
+    committed reports/archive/<manifest>-<scale>.jsonl): FILE is imported
+    into the results folder first, as `repro import` does, and its runs are
+    not retrained. Runs imported earlier count as done without the option.
+
+    """ + continuationText
   static let options: [OptionSpec] = [
     .value("scale", "S", "a budget named in the manifest (default: its defaultScale)"),
     .value("jobs", "N", "runs trained at once, one thread each (default: cores)"),
@@ -46,6 +52,8 @@ enum RunCommand: Command {
     .value("max-seeds", "N", "with --until-decided: at most N seeds per cell (default: the scale's seeds)"),
     .value("claim", "C", "with --until-decided: only this claim (repeatable; default: every claim)", repeatable: true),
     .value("task", "T", "with --until-decided: only this task (repeatable; default: every task)", repeatable: true),
+    .value("from-archive", "FILE", "continue from an archive's runs: import FILE first (repro import), then train the rest"),
+    .value("verify", "N", "with --from-archive: runs retrained and compared first (default 1; 0 skips)"),
     .flag("allow-large", "allow more than 2 × 10⁹ environment steps in all (the manifest may say \"allowLarge\": true)"),
   ]
 
@@ -63,20 +71,30 @@ enum RunCommand: Command {
     let display = io.progressDisplay(quiet: args.flag("quiet"))
     let train = trainerFunction(assets: args.value("assets"))
     let store = ResultStore(root: resultsRoot, manifest: manifest.name, trainedBy: currentTrainer())
+    if args.value("verify") != nil && args.value("from-archive") == nil { throw UsageError("--verify goes with --from-archive") }
+    let verify = try args.int("verify", default: 1, min: 0)
+    // After the folder and size checks (nothing trains before them): the archive's sample is retrained here.
+    func continueFromArchive() throws {
+      guard let file = args.value("from-archive") else { return }
+      try importArchive(file, manifestPath: args.positional[0], root: resultsRoot, verify: verify, train: train, io: io)
+    }
     if let (expansion, design, selection) = try sequentialDesign(args, manifest: manifest, scale: scale) {
       if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
       try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"))
+      try continueFromArchive()
       let (rounds, outcome) = try UntilDecided.run(
         expansion, store: store, design: design, jobs: jobs, selection: selection, display: display,
-        adopting: store.siblingFolders, train: train)
+        adopting: store.siblingFolders, archived: try store.importedRuns(of: expansion), train: train)
       for r in rounds { io.out(r.report) }
       io.out(sequentialSummary(outcome, manifest: manifest))
       return rounds.allSatisfy(\.succeeded) ? 0 : 1
     }
     let expansion = try manifest.expand(scale: scale)
     try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"), shard: shard)
+    try continueFromArchive()
+    let archived = try store.importedRuns(of: expansion)
     let summary = Runner.run(expansion, store: store, jobs: jobs, shard: shard, display: display,
-                             adopting: store.siblingFolders, train: train)
+                             adopting: store.siblingFolders, archived: Set(archived.keys), train: train)
     io.out(summary.report)
     return summary.exitStatus
   }

@@ -72,8 +72,8 @@ final class FormattingTests: XCTestCase {
     var r = Fixtures.small(runs: .complete(80), ours: Fixtures.ci(1, 0, 2), name: "PPO_NoClip 5% & #1")
     r.columns = ["Hopper_v5"]
     let tex = renderLaTeXTabular(r)
-    XCTAssertTrue(tex.contains("PPO\\_NoClip 5\\% \\& \\#1 & 1 [0, 2]"), tex)
-    XCTAssertTrue(tex.contains("\\multicolumn{2}{c}{Hopper\\_v5}"), tex)
+    XCTAssertTrue(tex.contains("PPO\\_NoClip 5\\% \\& \\#1 & 1 & {\\scriptsize [0, 2]}"), tex)
+    XCTAssertTrue(tex.contains("\\multicolumn{4}{c}{Hopper\\_v5}"), tex)
     XCTAssertTrue(renderMarkdown(r).contains("| PPO\\_NoClip 5% & \\#1 |"))
     XCTAssertTrue(renderJSON(r).contains("\"name\": \"PPO_NoClip 5% & #1\""))
   }
@@ -88,8 +88,8 @@ final class IncompleteRunsTests: XCTestCase {
     XCTAssertTrue(md.contains("| PPO | 2513 [2391, 2632] (78/80 runs; 2 missing) | 2513 [2391, 2632] |"), md)
     XCTAssertTrue(md.contains("| D | 1 [0, 2] (from incomplete cells) | — |"), md)
     XCTAssertTrue(md.contains("**Runs:** 158 of 160 finished, 2 missing, 0 diverged."), md)
-    let tex = renderLaTeXTabular(r)
-    XCTAssertTrue(tex.contains("PPO & 2513 [2391, 2632]\\textsuperscript{a} & 2513 [2391, 2632] \\\\"), tex)
+    let tex = renderLaTeXTableFragment(r)
+    XCTAssertTrue(tex.contains("PPO & \\begin{tabular}[t]{@{}r@{}}2513\\textsuperscript{a}\\\\{\\scriptsize [2391, 2632]}\\end{tabular} & "), tex)
     XCTAssertTrue(tex.contains("\\textsuperscript{a}PPO, Hopper: 78/80 runs; 2 missing."), tex)
     XCTAssertTrue(tex.contains("\\textsuperscript{b}D, Hopper: computed from incomplete cells."), tex)
   }
@@ -107,7 +107,7 @@ final class IncompleteRunsTests: XCTestCase {
     let md = renderMarkdown(r)
     XCTAssertTrue(md.contains("2500 [2400, 2600] (76/80 runs; 1 missing, 3 diverged)"), md)
     XCTAssertTrue(md.contains("diverged run (non-finite score) are both left out of the mean"), md)
-    XCTAssertTrue(renderLaTeXTabular(r).contains(
+    XCTAssertTrue(renderLaTeXTableFragment(r).contains(
       "76/80 runs; 1 missing, 3 diverged (diverged runs are left out of the mean)."))
     XCTAssertTrue(renderLaTeX(r).contains("left out of the mean; diverged runs are counted and flagged"))
   }
@@ -217,5 +217,43 @@ final class CitationPunctuationTests: XCTestCase {
     XCTAssertTrue(md.contains("Reproduction of Engstrom et al. ICLR 2020. Table 2: our numbers"), md)
     XCTAssertFalse(md.contains("Table 2.:"))
     XCTAssertFalse(renderLaTeX(report).contains("Table 2.:"))
+  }
+}
+
+/// LaTeX that drops into a paper (Issue 30): one-sentence captions with the run
+/// policy in the notes, means alone in their columns, a two-column variant, and
+/// no title drawn in a figure LaTeX captions.
+final class PaperLaTeXTests: XCTestCase {
+  func testTheCaptionIsOneSentenceAndThePolicyIsInTheNotes() throws {
+    for layout in [LaTeXTableLayout.narrow, .wide] {
+      let fragment = renderLaTeXTableFragment(Fixtures.table2, layout: layout)
+      let caption = try XCTUnwrap(fragment.components(separatedBy: "\\caption{").dropFirst().first?.prefix { $0 != "}" })
+      XCTAssertEqual(caption.filter { $0 == "." }.count, 1, String(caption))
+      XCTAssertTrue(caption.hasSuffix("beside the paper's values."), String(caption))
+      XCTAssertTrue(fragment.contains("\\parbox{\\linewidth}{\\scriptsize Notes: 95\\% percentile-bootstrap CI in brackets (1000 resamples)"), fragment)
+      XCTAssertTrue(fragment.contains("Only finished runs enter a mean, CI or IQM."), fragment)
+    }
+    XCTAssertTrue(renderLaTeXTableFragment(Fixtures.table2).contains("\\begin{table}[ht]"))
+    XCTAssertTrue(renderLaTeXTableFragment(Fixtures.table2, layout: .wide).contains("\\begin{table*}[ht]"))
+    XCTAssertTrue(renderReportFiles(Fixtures.table2).map(\.name).contains { $0.hasSuffix("-table-wide.tex") })
+  }
+
+  func testEachMeanStandsAloneInARightAlignedColumnSoTheMeansAlignOnTheDecimal() {
+    let r = Fixtures.small(runs: .complete(80), ours: Fixtures.ci(2513, 2391, 2632))
+    let wide = renderLaTeXTabular(r.table, layout: .wide)
+    XCTAssertTrue(wide.contains("\\begin{tabular}{@{}lr@{\\,}lr@{\\,}l@{}}"), wide)
+    XCTAssertTrue(wide.contains("PPO & 2513 & {\\scriptsize [2391, 2632]} & 2513 & {\\scriptsize [2391, 2632]} \\\\"), wide)
+    let narrow = renderLaTeXTabular(r.table, layout: .narrow)
+    XCTAssertTrue(narrow.contains("PPO & \\begin{tabular}[t]{@{}r@{}}2513\\\\{\\scriptsize [2391, 2632]}\\end{tabular} & "), narrow)
+  }
+
+  func testAFigureThatLaTeXCaptionsDrawsNoTitleOrCaption() {
+    let panel = Panel(title: "Hopper", series: [.line(.init(x: [0, 1], y: [0, 1]))])
+    let drawn = renderSVG(Figure(title: "T: curves", caption: ["What it shows."], panels: [panel]))
+    XCTAssertTrue(drawn.contains("class=\"figure-title\""))
+    let bare = renderSVG(Figure(title: "T: curves", caption: ["What it shows."], panels: [panel], drawsTitleAndCaption: false))
+    XCTAssertFalse(bare.contains("class=\"figure-title\""), bare)
+    XCTAssertFalse(bare.contains("class=\"caption\""), bare)
+    XCTAssertTrue(bare.contains("<title>T: curves</title>") && bare.contains("<desc>What it shows.</desc>"), "kept for screen readers")
   }
 }

@@ -62,7 +62,8 @@ final class LaTeXCompileTests: XCTestCase {
   }
 
   /// Runs pdflatex on `source` in a fresh directory; fails with the log's tail if it does not compile.
-  func compile(_ source: String, name: String) throws {
+  @discardableResult
+  func compile(_ source: String, name: String) throws -> String {
     let tool = try pdflatex()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repro-latex-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -81,6 +82,36 @@ final class LaTeXCompileTests: XCTestCase {
     let log = String(decoding: output, as: UTF8.self)
     XCTAssertEqual(process.terminationStatus, 0, "pdflatex failed:\n" + String(log.suffix(3000)))
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name).pdf").path))
+    return (try? String(contentsOf: dir.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? log
+  }
+
+  /// The lines of a pdflatex log that report an overfull box.
+  func overfull(_ log: String) -> [String] {
+    log.split(separator: "\n").filter { $0.hasPrefix("Overfull \\hbox") || $0.hasPrefix("Overfull \\vbox") }.map(String.init)
+  }
+
+  func testTheTableFragmentFitsAOneColumnArticleAndTheWideOneATwoColumnPaper() throws {
+    for report in [Fixtures.table2] {
+      let narrow = try compile("""
+        \\documentclass{article}
+        \\usepackage{booktabs}
+        \\begin{document}
+        \(renderLaTeXTableFragment(report))
+        \\end{document}
+
+        """, name: "narrow")
+      XCTAssertEqual(overfull(narrow), [], "the -table.tex fragment fits \\linewidth of a one-column article")
+      let wide = try compile("""
+        \\documentclass[twocolumn]{article}
+        \\usepackage{booktabs}
+        \\begin{document}
+        \(renderLaTeXTableFragment(report, layout: .wide))
+        Text.
+        \\end{document}
+
+        """, name: "wide")
+      XCTAssertEqual(overfull(wide), [], "the -table-wide.tex fragment fits across a two-column paper")
+    }
   }
 
   func testStandaloneDocumentCompiles() throws {

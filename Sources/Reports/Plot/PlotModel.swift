@@ -104,11 +104,16 @@ public struct Figure: Equatable, Sendable {
   /// none). Use it when every panel shows the same series, with
   /// `legend: .hidden` on the panels; `LegendEntry.entries(for:)` builds it.
   public var legend: [LegendEntry]
+  /// Whether the title and caption are drawn. A figure that LaTeX captions (it is
+  /// `\includegraphics`'d under a `\caption`) draws neither: they stay the SVG's
+  /// `<title>` and `<desc>`, and the report's text says them.
+  public var drawsTitleAndCaption: Bool
 
   public init(
     title: String, caption: [String] = [], rows: Int = 1, columns: Int = 1, panels: [Panel],
-    plotWidth: Double = 300, plotHeight: Double = 200, legend: [LegendEntry] = []
+    plotWidth: Double = 300, plotHeight: Double = 200, legend: [LegendEntry] = [], drawsTitleAndCaption: Bool = true
   ) {
+    self.drawsTitleAndCaption = drawsTitleAndCaption
     self.title = title
     self.caption = caption
     self.rows = rows

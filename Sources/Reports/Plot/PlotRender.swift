@@ -441,14 +441,15 @@ enum PlotRenderer {
     let cellH = top + h + bottom
 
     let gridW = Double(columns) * cellW
-    let titleWidth = (PlotText.width(figure.title, size: 14) * 1.08).rounded(.up)
+    let drawnTitle = figure.drawsTitleAndCaption ? figure.title : ""
+    let titleWidth = (PlotText.width(drawnTitle, size: 14) * 1.08).rounded(.up)
     let innerW = max(gridW, titleWidth, 360)
     let gridX = pad + ((innerW - gridW) / 2).rounded(.down)
-    let titleH = figure.title.isEmpty ? 0.0 : 28
+    let titleH = drawnTitle.isEmpty ? 0.0 : 28
     let gridY = pad + titleH
     let sharedWidth = innerW - 20
     let sharedH = figure.legend.isEmpty ? 0 : flowHeight(figure.legend, width: sharedWidth) + 8
-    let captionLines = figure.caption.flatMap { wrap($0, width: innerW, size: 10) }
+    let captionLines = figure.drawsTitleAndCaption ? figure.caption.flatMap { wrap($0, width: innerW, size: 10) } : []
     let captionH = captionLines.isEmpty ? 0 : 4 + 14 * Double(captionLines.count)
     let width = pad * 2 + innerW
     let height = (gridY + Double(rows) * cellH + sharedH + captionH + pad).rounded(.up)
@@ -462,7 +463,7 @@ enum PlotRenderer {
     if let first = figure.caption.first { out.append("<desc>\(PlotText.escape(first))</desc>") }
     out.append("<defs><clipPath id=\"\(clipID)\"><rect x=\"0\" y=\"0\" width=\"\(px(w))\" height=\"\(px(h))\"/></clipPath></defs>")
     out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
-    if !figure.title.isEmpty {
+    if !drawnTitle.isEmpty {
       out.append("<text class=\"figure-title\" x=\"\(px(pad))\" y=\"\(px(pad + 16))\" font-size=\"14\" font-weight=\"bold\" "
         + "fill=\"\(textColor)\">\(PlotText.escape(figure.title))</text>")
     }
