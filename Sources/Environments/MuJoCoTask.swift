@@ -39,7 +39,11 @@ public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
 /// Step: ctrl = action; `frameSkip` × mj_step; mj_rnePostConstraint (so that
 /// cfrc_ext is filled, as Gymnasium does); observation, reward, health check;
 /// 1000-step time limit as truncation. Reset: mj_resetData, qpos = qpos0 + U(−s, s),
-/// qvel = 0 + U(−s, s) from our own seeded stream, mj_forward.
+/// qvel = 0 + U(−s, s), mj_forward; the noise from Repro's own seeded stream, or with
+/// `ResetSeeding.gymnasium` from NumPy's `default_rng(seed)` as Gymnasium draws it
+/// (`np_random.uniform(low, high, size=nq)`, then `size=nv`), so that `reset(seed: s)`
+/// is `env.reset(seed=s)` bit for bit, and unseeded resets continue that stream as
+/// Gymnasium's do.
 public final class MuJoCoEnvironment: Environment {
   public let kind: MuJoCoTaskKind
   public let model: MuJoCoModel
@@ -57,6 +61,10 @@ public final class MuJoCoEnvironment: Environment {
   private let nbody: Int
   private let initQpos: [Double]
   private var rng: Xoshiro256
+  private var numpyRNG: NumPyGenerator
+  private let constructionSeed: UInt64
+  /// Where the reset noise comes from (default: Repro's own stream).
+  public private(set) var resetSeeding: ResetSeeding
   private var elapsedSteps = 0
   private var episodeOver = true
   /// Humanoid: total body mass (numpy's pairwise sum order), computed once.
@@ -65,7 +73,8 @@ public final class MuJoCoEnvironment: Environment {
   public var name: String { kind.rawValue }
 
   /// Creates the task with the model from `assetsDirectory` (default: `Assets.defaultDirectory`).
-  public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0) throws {
+  public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0,
+              resetSeeding: ResetSeeding = .repro) throws {
     let dir = assetsDirectory ?? Assets.defaultDirectory
     let model = try MuJoCoModel.shared(path: dir + "/" + kind.modelFile)
     self.kind = kind
@@ -96,6 +105,15 @@ public final class MuJoCoEnvironment: Environment {
     let mass = UnsafeBufferPointer(start: m.pointee.body_mass, count: nbody)
     totalMass = numpySum(mass)
     rng = Xoshiro256(seed: seed, stream: "reset")
+    numpyRNG = NumPyGenerator(seed: seed)
+    constructionSeed = seed
+    self.resetSeeding = resetSeeding
+  }
+
+  public func useResetSeeding(_ seeding: ResetSeeding) throws {
+    resetSeeding = seeding
+    rng = Xoshiro256(seed: constructionSeed, stream: "reset")
+    numpyRNG = NumPyGenerator(seed: constructionSeed)
   }
 
   deinit { mj_deleteData(d) }
@@ -103,12 +121,20 @@ public final class MuJoCoEnvironment: Environment {
   // MARK: Reset
 
   public func reset(seed: UInt64?) -> [Double] {
-    if let seed { rng = Xoshiro256(seed: seed, stream: "reset") }
     let s = kind.resetNoiseScale
     var qpos = initQpos
-    for i in 0..<nq { qpos[i] += rng.uniform(-s, s) }
     var qvel = [Double](repeating: 0, count: nv)
-    for i in 0..<nv { qvel[i] += rng.uniform(-s, s) }
+    switch resetSeeding {
+    case .repro:
+      if let seed { rng = Xoshiro256(seed: seed, stream: "reset") }
+      for i in 0..<nq { qpos[i] += rng.uniform(-s, s) }
+      for i in 0..<nv { qvel[i] += rng.uniform(-s, s) }
+    case .gymnasium:
+      // init_qpos + np_random.uniform(low=-s, high=s, size=nq); init_qvel (zeros) + ... size=nv
+      if let seed { numpyRNG = NumPyGenerator(seed: seed) }
+      for i in 0..<nq { qpos[i] += numpyRNG.uniform(-s, s) }
+      for i in 0..<nv { qvel[i] += numpyRNG.uniform(-s, s) }
+    }
     // Lengths are ours, so this cannot fail.
     return (try? reset(qpos: qpos, qvel: qvel)) ?? []
   }

@@ -6,6 +6,7 @@
 #   make parity-check      independent bit-exact replay of the fixtures with raw mujoco
 #   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
 #   make parity-cleanrl-rollout  re-record Tests/AlgorithmsTests/Fixtures/cleanrl-rollout-*.bin + *.json
+#   make parity-resets     re-record Tests/EnvironmentsTests/Fixtures/gymnasium-resets.json (Gymnasium's seeded resets)
 #   make numpy-random-fixture  NumPy's SeedSequence/PCG64/Generator output (Tests/ReproRandomTests/Fixtures/
 #                          numpy-random.json) and its ziggurat tables (Sources/ReproRandom/NumPyZigguratTables.swift);
 #                          needs only a NumPy 2.x (the system's python3 or the parity venv)
@@ -26,7 +27,7 @@ PARITY_PY     := $(PARITY_VENV)/bin/python
 PARITY_REQS   := scripts/parity/requirements.txt
 PARITY_STAMP  := $(PARITY_VENV)/.installed
 
-.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout numpy-random-fixture
+.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout numpy-random-fixture parity-resets
 
 parity-venv: $(PARITY_STAMP)
 
@@ -47,6 +48,9 @@ parity-fixtures: parity-venv
 
 parity-cleanrl-rollout: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_cleanrl_rollout.py
+
+parity-resets: parity-venv
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_resets.py
 
 parity-check: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/check_semantics.py
