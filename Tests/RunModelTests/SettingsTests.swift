@@ -26,7 +26,8 @@ final class SettingsTests: XCTestCase {
     "valueLossMaskEpisodeEnds":true,
     "timeLimit":"bootstrap","batchEndBootstrap":"nextState","valueClipEpsilon":null,"fisherSubsetRounding":"rounded",
     "heldOutUpdatesFilters":false,
-    "jointLoss":false,"valueLossCoefficient":1,"observationNormalizer":"zFilter","recordEpisodeReturns":false}
+    "jointLoss":false,"valueLossCoefficient":1,"observationNormalizer":"zFilter","recordEpisodeReturns":false,
+    "resetSeeding":"repro"}
     """
 
   /// Pins one identity's canonical text and hash: a change here orphans every stored run.
