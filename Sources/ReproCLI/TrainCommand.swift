@@ -142,9 +142,10 @@ func paperTaskArgument(_ name: String) throws -> PaperTask {
 }
 
 /// `makeEnvironment`, with an unknown task name a usage error naming the nearest task.
-func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0) throws -> any Environment {
+func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0,
+                      resetSeeding: ResetSeeding = .repro) throws -> any Environment {
   do {
-    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed)
+    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed, resetSeeding: resetSeeding)
   } catch EnvironmentError.unknownTask(let t, let valid) {
     let names = (PaperTask.allCases.map(\.rawValue) + valid).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(for: t, in: names, listLabel: "valid tasks:"))

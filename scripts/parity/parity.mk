@@ -7,6 +7,7 @@
 #   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
 #   make parity-cleanrl-rollout  re-record Tests/AlgorithmsTests/Fixtures/cleanrl-rollout-*.bin + *.json
 #   make parity-resets     re-record Tests/EnvironmentsTests/Fixtures/gymnasium-resets.json (Gymnasium's seeded resets)
+#   make parity-rollout    `repro env rollout` against Gymnasium on the same actions file, every value (tolerance 0.0)
 #   make numpy-random-fixture  NumPy's SeedSequence/PCG64/Generator output (Tests/ReproRandomTests/Fixtures/
 #                          numpy-random.json) and its ziggurat tables (Sources/ReproRandom/NumPyZigguratTables.swift);
 #                          needs only a NumPy 2.x (the system's python3 or the parity venv)
@@ -27,7 +28,7 @@ PARITY_PY     := $(PARITY_VENV)/bin/python
 PARITY_REQS   := scripts/parity/requirements.txt
 PARITY_STAMP  := $(PARITY_VENV)/.installed
 
-.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout numpy-random-fixture parity-resets
+.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout numpy-random-fixture parity-resets parity-rollout
 
 parity-venv: $(PARITY_STAMP)
 
@@ -51,6 +52,10 @@ parity-cleanrl-rollout: parity-venv
 
 parity-resets: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_resets.py
+
+parity-rollout: parity-venv build
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/compare_rollout.py --repro $(REPRO) --format jsonl
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/compare_rollout.py --repro $(REPRO) --format csv --seed 11 --steps 1200
 
 parity-check: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/check_semantics.py
