@@ -17,6 +17,23 @@ public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
     }
   }
 
+  /// SHA-256 of the model file as the pinned Gymnasium 1.4.0 wheel ships it (scripts/deps.sh checks
+  /// the wheel's own hash). A file that differs is another model: refused unless named a custom model.
+  public var modelSHA256: String {
+    switch self {
+    case .hopper: return "3ce93a055ffdcd83c0c701d2400768e40d2cbb9532f3c4ae33377c27f8b39f9e"
+    case .walker2d: return "6bed53a6cc3ca73c4fe8ac3486d3b4228927264a6454f4ef16d3eed3c58bc09d"
+    case .humanoid: return "85816f372c826d2094b4a598918233bd9c5843b2439119eece2733bdc2e0d073"
+    }
+  }
+
+  /// The task named (case-insensitive; "Hopper" or "Hopper-v5"), or nil.
+  public init?(name: String) {
+    let lower = name.lowercased()
+    guard let k = MuJoCoTaskKind.allCases.first(where: { $0.rawValue.lowercased() == lower || $0.rawValue.lowercased() == lower + "-v5" }) else { return nil }
+    self = k
+  }
+
   public var frameSkip: Int {
     switch self {
     case .hopper, .walker2d: return 4

@@ -133,6 +133,7 @@ enum BenchTrainCommand: Command {
     if let it = args.value("iterations") { try config.set("iterations", to: it) }
     try applySettings(args.values("set"), to: &config)
     try checkSettings(config)
+    _ = try ModelFiles.check(task: task.gymnasiumID, assets: nil, custom: false)
     io.out("\(task.gymnasiumID) \(preset.rawValue): \(seeds) seeds × \(config.iterations) iterations × \(config.stepsPerIteration) steps, \(jobs) at a time")
     let cfg = config
     let outcomes = WorkerPool.map(Array(0..<seeds), jobs: jobs) { i -> Result<RunResult, TrainFailure> in
@@ -228,6 +229,7 @@ enum BenchOverheadCommand: Command {
     let repeats = try args.int("repeats", default: 3)
     let assets = args.value("assets")
     guard (iterations ?? 1) > 0, repeats > 0 else { throw UsageError("--iterations and --repeats must be positive") }
+    _ = try ModelFiles.check(tasks.compactMap(ModelFiles.kind), assets: assets, custom: false)
     var configs: [(PaperTask, Preset, TrainerConfig)] = []
     for t in [PaperTask.hopper, .walker2d, .humanoid] where tasks.contains(t) {
       for p in presets {
@@ -303,6 +305,7 @@ enum EnvRolloutCommand: Command {
       .value("out", "FILE", "where to write (default: standard output)"),
       .value("format", "F", "csv or jsonl (default: from --out's extension, else jsonl)"),
       .value("assets", "DIR", "MuJoCo model files"),
+      ModelFiles.customOption,
     ]
   }
 
@@ -319,7 +322,8 @@ enum EnvRolloutCommand: Command {
     let seedText = args.value("seed") ?? "0"
     guard let seed = UInt64(seedText) else { throw UsageError("--seed expects a whole number ≥ 0, got '\(seedText)'") }
     let format = try outputFormat(args.value("format"), out: args.value("out"))
-    let env = try namedEnvironment(task, assetsDirectory: args.value("assets"), resetSeeding: .gymnasium)
+    let env = try namedEnvironment(task, assetsDirectory: args.value("assets"), resetSeeding: .gymnasium,
+                                   customModel: args.flag("custom-model"))
     guard let mujoco = env as? MuJoCoEnvironment else {
       throw UsageError("env rollout: \(env.name) has no MuJoCo state to write; it takes a MuJoCo task")
     }
