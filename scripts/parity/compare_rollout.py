@@ -24,7 +24,7 @@ import tempfile
 
 import numpy as np
 
-TASKS = ["Hopper-v5", "Walker2d-v5", "Humanoid-v5"]
+TASKS = ["Hopper-v5", "Walker2d-v5", "Humanoid-v5", "Hopper-v4", "Walker2d-v4", "Humanoid-v4"]
 
 
 def action_for(t: int, high: np.ndarray) -> np.ndarray:
