@@ -284,25 +284,18 @@ public final class MuJoCoEnvironment: Environment {
     case .hopper, .walker2d, .hopperV4, .walker2dV4:
       for i in 1..<nq { o.append(qp[i]) }
       for i in 0..<nv { o.append(Swift.min(Swift.max(qv[i], -10), 10)) }
-    case .humanoidV4:
-      // qpos[2:], qvel, cinert.flat, cvel.flat, qfrc_actuator.flat, cfrc_ext.flat (every body)
+    case .humanoid, .humanoidV4:
+      // qpos[2:], qvel, cinert, cvel, qfrc_actuator, cfrc_ext: v4 every body and every dof
+      // (.flat), v5 without the worldbody's entries and the free joint's six actuator forces.
+      let skip = kind.version == 4 ? 0 : 1
       for i in 2..<nq { o.append(qp[i]) }
       for i in 0..<nv { o.append(qv[i]) }
       let cinert = d.pointee.cinert!, cvel = d.pointee.cvel!
       let qfrc = d.pointee.qfrc_actuator!, cfrc = d.pointee.cfrc_ext!
-      for i in 0..<(nbody * 10) { o.append(cinert[i]) }
-      for i in 0..<(nbody * 6) { o.append(cvel[i]) }
-      for i in 0..<nv { o.append(qfrc[i]) }
-      for i in 0..<(nbody * 6) { o.append(cfrc[i]) }
-    case .humanoid:
-      for i in 2..<nq { o.append(qp[i]) }
-      for i in 0..<nv { o.append(qv[i]) }
-      let cinert = d.pointee.cinert!, cvel = d.pointee.cvel!
-      let qfrc = d.pointee.qfrc_actuator!, cfrc = d.pointee.cfrc_ext!
-      for i in 10..<(nbody * 10) { o.append(cinert[i]) }
-      for i in 6..<(nbody * 6) { o.append(cvel[i]) }
-      for i in 6..<nv { o.append(qfrc[i]) }
-      for i in 6..<(nbody * 6) { o.append(cfrc[i]) }
+      for i in (skip * 10)..<(nbody * 10) { o.append(cinert[i]) }
+      for i in (skip * 6)..<(nbody * 6) { o.append(cvel[i]) }
+      for i in (skip * 6)..<nv { o.append(qfrc[i]) }
+      for i in (skip * 6)..<(nbody * 6) { o.append(cfrc[i]) }
     }
     return o
   }
