@@ -69,7 +69,7 @@ let package = Package(
     ),
     // Helpers shared by the test targets (snapshot files, temporary folders).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"]),
+    .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], resources: [.copy("Fixtures")]),
     .testTarget(name: "RunModelTests", dependencies: ["RunModel"]),
     .testTarget(
       name: "EnvironmentsTests",

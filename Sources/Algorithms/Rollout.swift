@@ -129,7 +129,8 @@ public final class Actor {
     rewardScaler = RewardScaler(config: config)
     actionRNG = Xoshiro256(seed: seed, stream: stream + "/actions")
     var envSeeds = Xoshiro256(seed: seed, stream: stream + "/env")
-    firstResetSeed = envSeeds.next()
+    // Gymnasium's seeding: the training environment starts as Python's env.reset(seed=seed) does.
+    firstResetSeed = config.resetSeeding == .gymnasium && stream == "train" ? seed : envSeeds.next()
     self.updatesFilters = updatesFilters
   }
 

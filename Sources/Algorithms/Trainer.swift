@@ -45,6 +45,16 @@ public struct Trainer {
     self.update = update ?? config.algorithm.makeUpdate(config)
   }
 
+  /// `makeEnvironment`, with the reset seeding `config.resetSeeding` names.
+  func seededEnvironment() throws -> any Environment {
+    let env = try makeEnvironment(task, assetsDirectory)
+    switch config.resetSeeding {
+    case .repro: break  // every environment starts on Repro's stream
+    case .gymnasium: try env.useResetSeeding(.gymnasium)
+    }
+    return env
+  }
+
   /// Runs the whole budget. `progress` is called after every iteration with its
   /// metrics and its wall-clock seconds.
   public func run(progress: ((IterationMetrics, Double) -> Void)? = nil) throws -> RunResult {
@@ -52,12 +62,12 @@ public struct Trainer {
     guard problems.isEmpty else { throw TrainerError.invalidConfig(problems) }
     let start = DispatchTime.now().uptimeNanoseconds
     let startCPU = threadCPUSeconds()
-    let env = try makeEnvironment(task, assetsDirectory)
+    let env = try seededEnvironment()
     let agent = Agent(observationSize: env.observationSize, actionSize: env.actionSize, config: config, seed: seed)
     let actor = Actor(env: env, config: config, seed: seed, stream: "train")
     var heldOut: Actor? = nil
     if config.diagnosticsEvery > 0 {
-      heldOut = Actor(env: try makeEnvironment(task, assetsDirectory), config: config,
+      heldOut = Actor(env: try seededEnvironment(), config: config,
                       seed: seed, stream: "heldout", updatesFilters: config.heldOutUpdatesFilters)
     }
     var rng = Xoshiro256(seed: seed, stream: "minibatches")

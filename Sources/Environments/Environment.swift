@@ -47,6 +47,7 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
   case mujocoVersionMismatch(found: Int, expected: Int)
   case stepAfterEpisodeEnd
   case wrongStateLength(what: String, expected: Int, got: Int)
+  case seedingUnsupported(task: String, seeding: ResetSeeding)
 
   public var description: String {
     switch self {
@@ -66,6 +67,8 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
       return "step called after the episode ended; call reset first"
     case .wrongStateLength(let w, let e, let g):
       return "\(w) has \(g) values; this model needs \(e)"
+    case .seedingUnsupported(let t, let s):
+      return "\(t) has no '\(s.rawValue)' reset seeding; it resets only with Repro's own streams (resetSeeding 'repro')"
     }
   }
 }
@@ -85,8 +88,13 @@ public protocol Environment: AnyObject {
   /// Steps after which an episode is truncated (Gymnasium's TimeLimit).
   var maxEpisodeSteps: Int { get }
   /// Starts a new episode. With a seed, the reset-noise stream is reseeded first
-  /// (as Gymnasium's `reset(seed:)`); without one, it continues.
+  /// (as Gymnasium's `reset(seed:)`); without one, it continues. Which stream that is
+  /// (Repro's own, or NumPy's as Gymnasium seeds it) is the environment's `ResetSeeding`.
   func reset(seed: UInt64?) -> [Double]
+  /// Switches the reset-noise stream to `seeding` (takes effect at the next seeded reset,
+  /// and for unseeded resets, a stream from the environment's construction seed). Throws
+  /// when the task cannot reproduce that seeding; `.repro` is always accepted.
+  func useResetSeeding(_ seeding: ResetSeeding) throws
   /// Advances one step. Throws on an action of the wrong length or with a
   /// non-finite value, or when the episode has already ended.
   func step(_ action: [Double]) throws -> StepResult
@@ -94,6 +102,18 @@ public protocol Environment: AnyObject {
 
 extension Environment {
   public func reset() -> [Double] { reset(seed: nil) }
+  public func useResetSeeding(_ seeding: ResetSeeding) throws {
+    guard seeding == .repro else { throw EnvironmentError.seedingUnsupported(task: name, seeding: seeding) }
+  }
+}
+
+/// Where an environment's reset noise comes from.
+public enum ResetSeeding: String, CaseIterable, Sendable {
+  /// Repro's own stream (xoshiro256** under the purpose "reset"): what every run has used.
+  case repro
+  /// Gymnasium's: `reset(seed: s)` draws from `np.random.default_rng(s)` (NumPy's SeedSequence
+  /// and PCG64) exactly as `env.reset(seed=s)` does, so the start state is Gymnasium's bit for bit.
+  case gymnasium
 }
 
 /// An environment that wraps another: the task's name, sizes, bounds and time limit are
@@ -109,4 +129,5 @@ extension EnvironmentWrapper {
   public var actionLow: [Double] { inner.actionLow }
   public var actionHigh: [Double] { inner.actionHigh }
   public var maxEpisodeSteps: Int { inner.maxEpisodeSteps }
+  public func useResetSeeding(_ seeding: ResetSeeding) throws { try inner.useResetSeeding(seeding) }
 }

@@ -1,31 +1,78 @@
 import CMuJoCo
 import ReproRandom
 
-/// The MuJoCo locomotion tasks of the paper, with Gymnasium v5 semantics
-/// (gymnasium 1.4.0 on MuJoCo 3.3.7, default constructor arguments).
+/// The MuJoCo locomotion tasks of the paper, with Gymnasium's v5 and v4 semantics
+/// (gymnasium 1.4.0 on MuJoCo 3.3.7, default constructor arguments). A name without a
+/// version ("Walker2d") means v5.
+///
+/// v4 against v5 (Gymnasium 1.4.0's *_v4.py): the healthy reward is paid on every step,
+/// the terminating one included (`float(is_healthy or terminate_when_unhealthy)`);
+/// Walker2d-v4 runs walker2d.xml (right foot friction 0.9); Humanoid-v4 has no contact
+/// cost and observes every body's cinert, cvel and cfrc_ext and all of qfrc_actuator (376).
 public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
   case hopper = "Hopper-v5"
   case walker2d = "Walker2d-v5"
   case humanoid = "Humanoid-v5"
+  case hopperV4 = "Hopper-v4"
+  case walker2dV4 = "Walker2d-v4"
+  case humanoidV4 = "Humanoid-v4"
 
-  /// Model file in Gymnasium's assets folder (Walker2d-v5 uses walker2d_v5.xml).
-  public var modelFile: String {
+  /// The robot, whatever the version.
+  public enum Family: Sendable { case hopper, walker2d, humanoid }
+
+  public var family: Family {
     switch self {
-    case .hopper: return "hopper.xml"
-    case .walker2d: return "walker2d_v5.xml"
-    case .humanoid: return "humanoid.xml"
+    case .hopper, .hopperV4: return .hopper
+    case .walker2d, .walker2dV4: return .walker2d
+    case .humanoid, .humanoidV4: return .humanoid
     }
   }
 
-  public var frameSkip: Int {
+  /// Gymnasium's version number (4 or 5).
+  public var version: Int {
     switch self {
+    case .hopper, .walker2d, .humanoid: return 5
+    case .hopperV4, .walker2dV4, .humanoidV4: return 4
+    }
+  }
+
+  /// Model file in Gymnasium's assets folder (Walker2d-v5 uses walker2d_v5.xml, v4 walker2d.xml).
+  public var modelFile: String {
+    switch self {
+    case .hopper, .hopperV4: return "hopper.xml"
+    case .walker2d: return "walker2d_v5.xml"
+    case .walker2dV4: return "walker2d.xml"
+    case .humanoid, .humanoidV4: return "humanoid.xml"
+    }
+  }
+
+  /// SHA-256 of the model file as the pinned Gymnasium 1.4.0 wheel ships it (scripts/deps.sh checks
+  /// the wheel's own hash). A file that differs is another model: refused unless named a custom model.
+  public var modelSHA256: String {
+    switch self {
+    case .hopper, .hopperV4: return "3ce93a055ffdcd83c0c701d2400768e40d2cbb9532f3c4ae33377c27f8b39f9e"
+    case .walker2d: return "6bed53a6cc3ca73c4fe8ac3486d3b4228927264a6454f4ef16d3eed3c58bc09d"
+    case .walker2dV4: return "ac13373c7ac9003a5311c4704b314ed11149b3dd7600bbc02770487300f9ad2d"
+    case .humanoid, .humanoidV4: return "85816f372c826d2094b4a598918233bd9c5843b2439119eece2733bdc2e0d073"
+    }
+  }
+
+  /// The task named (case-insensitive; "Hopper" or "Hopper-v5"), or nil.
+  public init?(name: String) {
+    let lower = name.lowercased()
+    guard let k = MuJoCoTaskKind.allCases.first(where: { $0.rawValue.lowercased() == lower || $0.rawValue.lowercased() == lower + "-v5" }) else { return nil }
+    self = k
+  }
+
+  public var frameSkip: Int {
+    switch family {
     case .hopper, .walker2d: return 4
     case .humanoid: return 5
     }
   }
 
   public var resetNoiseScale: Double {
-    switch self {
+    switch family {
     case .hopper, .walker2d: return 5e-3
     case .humanoid: return 1e-2
     }
@@ -39,7 +86,11 @@ public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
 /// Step: ctrl = action; `frameSkip` × mj_step; mj_rnePostConstraint (so that
 /// cfrc_ext is filled, as Gymnasium does); observation, reward, health check;
 /// 1000-step time limit as truncation. Reset: mj_resetData, qpos = qpos0 + U(−s, s),
-/// qvel = 0 + U(−s, s) from our own seeded stream, mj_forward.
+/// qvel = 0 + U(−s, s), mj_forward; the noise from Repro's own seeded stream, or with
+/// `ResetSeeding.gymnasium` from NumPy's `default_rng(seed)` as Gymnasium draws it
+/// (`np_random.uniform(low, high, size=nq)`, then `size=nv`), so that `reset(seed: s)`
+/// is `env.reset(seed=s)` bit for bit, and unseeded resets continue that stream as
+/// Gymnasium's do.
 public final class MuJoCoEnvironment: Environment {
   public let kind: MuJoCoTaskKind
   public let model: MuJoCoModel
@@ -57,6 +108,10 @@ public final class MuJoCoEnvironment: Environment {
   private let nbody: Int
   private let initQpos: [Double]
   private var rng: Xoshiro256
+  private var numpyRNG: NumPyGenerator
+  private let constructionSeed: UInt64
+  /// Where the reset noise comes from (default: Repro's own stream).
+  public private(set) var resetSeeding: ResetSeeding
   private var elapsedSteps = 0
   private var episodeOver = true
   /// Humanoid: total body mass (numpy's pairwise sum order), computed once.
@@ -65,7 +120,8 @@ public final class MuJoCoEnvironment: Environment {
   public var name: String { kind.rawValue }
 
   /// Creates the task with the model from `assetsDirectory` (default: `Assets.defaultDirectory`).
-  public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0) throws {
+  public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0,
+              resetSeeding: ResetSeeding = .repro) throws {
     let dir = assetsDirectory ?? Assets.defaultDirectory
     let model = try MuJoCoModel.shared(path: dir + "/" + kind.modelFile)
     self.kind = kind
@@ -88,14 +144,24 @@ public final class MuJoCoEnvironment: Environment {
     dt = m.pointee.opt.timestep * Double(kind.frameSkip)
     initQpos = (0..<Int(m.pointee.nq)).map { data.pointee.qpos[$0] }
     switch kind {
-    case .hopper: observationSize = nq - 1 + nv
-    case .walker2d: observationSize = nq - 1 + nv
+    case .hopper, .hopperV4, .walker2d, .walker2dV4: observationSize = nq - 1 + nv
     case .humanoid:
       observationSize = (nq - 2) + nv + (nbody - 1) * 10 + (nbody - 1) * 6 + (nv - 6) + (nbody - 1) * 6
+    case .humanoidV4:
+      observationSize = (nq - 2) + nv + nbody * 10 + nbody * 6 + nv + nbody * 6
     }
     let mass = UnsafeBufferPointer(start: m.pointee.body_mass, count: nbody)
     totalMass = numpySum(mass)
     rng = Xoshiro256(seed: seed, stream: "reset")
+    numpyRNG = NumPyGenerator(seed: seed)
+    constructionSeed = seed
+    self.resetSeeding = resetSeeding
+  }
+
+  public func useResetSeeding(_ seeding: ResetSeeding) throws {
+    resetSeeding = seeding
+    rng = Xoshiro256(seed: constructionSeed, stream: "reset")
+    numpyRNG = NumPyGenerator(seed: constructionSeed)
   }
 
   deinit { mj_deleteData(d) }
@@ -103,12 +169,20 @@ public final class MuJoCoEnvironment: Environment {
   // MARK: Reset
 
   public func reset(seed: UInt64?) -> [Double] {
-    if let seed { rng = Xoshiro256(seed: seed, stream: "reset") }
     let s = kind.resetNoiseScale
     var qpos = initQpos
-    for i in 0..<nq { qpos[i] += rng.uniform(-s, s) }
     var qvel = [Double](repeating: 0, count: nv)
-    for i in 0..<nv { qvel[i] += rng.uniform(-s, s) }
+    switch resetSeeding {
+    case .repro:
+      if let seed { rng = Xoshiro256(seed: seed, stream: "reset") }
+      for i in 0..<nq { qpos[i] += rng.uniform(-s, s) }
+      for i in 0..<nv { qvel[i] += rng.uniform(-s, s) }
+    case .gymnasium:
+      // init_qpos + np_random.uniform(low=-s, high=s, size=nq); init_qvel (zeros) + ... size=nv
+      if let seed { numpyRNG = NumPyGenerator(seed: seed) }
+      for i in 0..<nq { qpos[i] += numpyRNG.uniform(-s, s) }
+      for i in 0..<nv { qvel[i] += numpyRNG.uniform(-s, s) }
+    }
     // Lengths are ours, so this cannot fail.
     return (try? reset(qpos: qpos, qvel: qvel)) ?? []
   }
@@ -142,7 +216,7 @@ public final class MuJoCoEnvironment: Environment {
     guard !episodeOver else { throw EnvironmentError.stepAfterEpisodeEnd }
 
     let before: Double
-    switch kind {
+    switch kind.family {
     case .hopper, .walker2d: before = d.pointee.qpos[0]
     case .humanoid: before = massCenterX()
     }
@@ -150,7 +224,7 @@ public final class MuJoCoEnvironment: Environment {
     for _ in 0..<kind.frameSkip { mj_step(m, d) }
     mj_rnePostConstraint(m, d)
     let after: Double
-    switch kind {
+    switch kind.family {
     case .hopper, .walker2d: after = d.pointee.qpos[0]
     case .humanoid: after = massCenterX()
     }
@@ -158,12 +232,14 @@ public final class MuJoCoEnvironment: Environment {
     let obs = observation()
     let healthy = isHealthy()
     var info = StepInfo(xVelocity: xVelocity)
+    // v5 pays the healthy reward only while healthy; v4 on every step (terminate_when_unhealthy).
+    let paysHealthy = healthy || kind.version == 4
     let reward: Double
-    switch kind {
+    switch kind.family {
     case .hopper, .walker2d:
       // forward_reward + healthy_reward - ctrl_cost, with ctrl_cost = 1e-3 * sum(action^2)
       let forward = 1.0 * xVelocity
-      let healthyReward = healthy ? 1.0 : 0.0
+      let healthyReward = paysHealthy ? 1.0 : 0.0
       let ctrlCost = 1e-3 * numpySumOfSquares(action)
       reward = (forward + healthyReward) - ctrlCost
       info.rewardForward = forward
@@ -171,9 +247,17 @@ public final class MuJoCoEnvironment: Environment {
       info.rewardControl = -ctrlCost
     case .humanoid:
       let forward = 1.25 * xVelocity
-      let healthyReward = healthy ? 5.0 : 0.0
+      let healthyReward = paysHealthy ? 5.0 : 0.0
       let ctrl = UnsafeBufferPointer(start: d.pointee.ctrl, count: actionSize)
       let ctrlCost = 0.1 * numpySumOfSquares(ctrl)
+      if kind.version == 4 {
+        // Humanoid-v4: rewards - ctrl_cost, no contact cost.
+        reward = (forward + healthyReward) - ctrlCost
+        info.rewardForward = forward
+        info.rewardHealthy = healthyReward
+        info.rewardControl = -ctrlCost
+        break
+      }
       let cfrc = UnsafeBufferPointer(start: d.pointee.cfrc_ext, count: nbody * 6)
       let contactCost = min(5e-7 * numpySumOfSquares(cfrc), 10.0)
       reward = (forward + healthyReward) - (ctrlCost + contactCost)
@@ -197,18 +281,21 @@ public final class MuJoCoEnvironment: Environment {
     o.reserveCapacity(observationSize)
     let qp = d.pointee.qpos!, qv = d.pointee.qvel!
     switch kind {
-    case .hopper, .walker2d:
+    case .hopper, .walker2d, .hopperV4, .walker2dV4:
       for i in 1..<nq { o.append(qp[i]) }
       for i in 0..<nv { o.append(Swift.min(Swift.max(qv[i], -10), 10)) }
-    case .humanoid:
+    case .humanoid, .humanoidV4:
+      // qpos[2:], qvel, cinert, cvel, qfrc_actuator, cfrc_ext: v4 every body and every dof
+      // (.flat), v5 without the worldbody's entries and the free joint's six actuator forces.
+      let skip = kind.version == 4 ? 0 : 1
       for i in 2..<nq { o.append(qp[i]) }
       for i in 0..<nv { o.append(qv[i]) }
       let cinert = d.pointee.cinert!, cvel = d.pointee.cvel!
       let qfrc = d.pointee.qfrc_actuator!, cfrc = d.pointee.cfrc_ext!
-      for i in 10..<(nbody * 10) { o.append(cinert[i]) }
-      for i in 6..<(nbody * 6) { o.append(cvel[i]) }
-      for i in 6..<nv { o.append(qfrc[i]) }
-      for i in 6..<(nbody * 6) { o.append(cfrc[i]) }
+      for i in (skip * 10)..<(nbody * 10) { o.append(cinert[i]) }
+      for i in (skip * 6)..<(nbody * 6) { o.append(cvel[i]) }
+      for i in (skip * 6)..<nv { o.append(qfrc[i]) }
+      for i in (skip * 6)..<(nbody * 6) { o.append(cfrc[i]) }
     }
     return o
   }
@@ -216,7 +303,7 @@ public final class MuJoCoEnvironment: Environment {
   /// Gymnasium's `is_healthy` (v5 default ranges; all comparisons strict).
   private func isHealthy() -> Bool {
     let qp = d.pointee.qpos!, qv = d.pointee.qvel!
-    switch kind {
+    switch kind.family {
     case .hopper:
       // state_vector()[2:] = qpos[2:] ++ qvel, every value in (-100, 100)
       for i in 2..<nq where !(-100 < qp[i] && qp[i] < 100) { return false }

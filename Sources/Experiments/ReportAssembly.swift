@@ -813,13 +813,19 @@ func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) 
   var wall = 0.0
   for spec in expansion.uniqueSpecs { wall += inputs.results[spec.hash]?.timing.wallSeconds ?? 0 }
   let c = inputs.context
-  return Provenance(
+  var p = Provenance(
     manifestHash: manifestHash, seeds: expansion.seeds.map { Int($0) },
     iterations: first?.iterations ?? 0, stepsPerIteration: first?.stepsPerIteration ?? 0,
     bootstrap: c.bootstrap, bootstrapSeed: c.bootstrapSeed, gitCommit: c.gitCommit,
     mujocoVersion: c.mujocoVersion, machine: c.machine, date: c.date,
     computeHours: c.computeHours ?? wall / 3600, command: c.command,
     archive: ArchiveReference(file: archive.fileName, sha256: archive.contentSHA256, runs: archive.runs.count, read: c.archiveFile))
+  for s in expansion.specs {
+    guard let m = s.model else { continue }
+    let line = "\(s.task.gymnasiumID): \(m.file), sha256 \(m.sha256)"
+    if !p.customModels.contains(line) { p.customModels.append(line) }
+  }
+  return p
 }
 
 /// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2.

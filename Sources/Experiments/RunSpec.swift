@@ -16,6 +16,8 @@ public struct RunSpec: Sendable, Equatable {
   public var task: PaperTask
   public var seed: UInt64
   public var config: TrainerConfig
+  /// A custom model file (nil: the task's pinned model); part of the identity.
+  public private(set) var model: ModelIdentity? = nil
   /// 64 lowercase hex digits.
   public var hash: String
 
@@ -30,7 +32,15 @@ public struct RunSpec: Sendable, Equatable {
   }
 
   /// The run's identity.
-  public var identity: RunIdentity { RunIdentity(task: task.rawValue, seed: seed, config: config) }
+  public var identity: RunIdentity { RunIdentity(task: task.rawValue, seed: seed, config: config, model: model) }
+
+  /// The same run on a custom model file: another identity.
+  public func on(model: ModelIdentity?) -> RunSpec {
+    var s = self
+    s.model = model
+    s.hash = s.identity.hash
+    return s
+  }
 
   /// A short human label: `PPO/Hopper/seed 3`.
   public var label: String { "\(algorithm)/\(task.rawValue)/seed \(seed)" }

@@ -104,7 +104,7 @@ public func renderJSON(_ report: Report) -> String {
       .object([("file", .string(a.file)), ("sha256", .string(a.sha256)), ("runs", .int(a.runs))]
         + (a.read.map { [("read", .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]))] } ?? []))
     }),
-  ])
+  ] + (p.customModels.isEmpty ? [] : [("customModels", .array(p.customModels.map(JSONValue.string)))]))
   let root = JSONValue.object([
     ("schema", .string("repro.table-report/2")),
     ("title", .string(report.title)),

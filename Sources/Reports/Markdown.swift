@@ -379,6 +379,7 @@ func provenanceItems(
     ("Date", text(p.date)),
     ("Compute", text("\(formatNumber(p.computeHours, decimals: 1)) hours of run time, summed over runs")),
   ] + (p.archive.map { a in [("Archive", archiveItem(a, code: code, text: text))] } ?? [])
+    + (p.customModels.isEmpty ? [] : [("Custom models", text(p.customModels.joined(separator: "; ")))])
 }
 
 /// The archive a report was built from: the file read and its bytes' SHA-256, and the

@@ -501,6 +501,9 @@ public struct Provenance: Equatable, Sendable {
   /// The results archive of the runs the report read (what `repro archive` writes for
   /// them, and `repro report --from-archive` reads back to the same report).
   public var archive: ArchiveReference?
+  /// Custom model files the runs trained on ("Walker2d-v5: walker2d_v5.xml, sha256 …"); empty for
+  /// the tasks' pinned Gymnasium models (then nothing is rendered: existing reports are unchanged).
+  public var customModels: [String] = []
 
   public init(
     manifestHash: String, seeds: [Int], iterations: Int, stepsPerIteration: Int,

@@ -228,7 +228,8 @@ let commands: [CommandEntry] = [
   CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
   CommandEntry(ExportCommand.self), CommandEntry(PlotCommand.self),
   CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self),
-  CommandEntry(ArchiveCommand.self), CommandEntry(ImportCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self), CommandEntry(EnvListCommand.self),
+  CommandEntry(ArchiveCommand.self), CommandEntry(ImportCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self),
+  CommandEntry(EnvListCommand.self), CommandEntry(EnvRolloutCommand.self),
   CommandEntry(BenchEnvCommand.self), CommandEntry(BenchOverheadCommand.self),
   CommandEntry(BenchTrainCommand.self),
 ]

@@ -31,6 +31,8 @@ enum CheckCommand: Command {
     let jobs = try args.int("jobs", default: ProcessInfo.processInfo.activeProcessorCount)
     let maxLines = try args.int("max-lines", default: 40)
     let (manifest, expansion) = try loadExpansion(args.positional[0], scale: scale)
+    // Golden files are of the pinned models: a differing model file is refused before anything runs.
+    _ = try checkedModels(expansion, assets: args.value("assets"), custom: false, io: io)
     // Read the golden file before training, so a bad path fails fast.
     var golden: GoldenFile? = nil
     if !update {

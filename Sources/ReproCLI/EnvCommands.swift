@@ -11,8 +11,8 @@ enum EnvListCommand: Command {
   static let name = "env list"
   static let summary = "list the tasks, their sizes and bounds"
   static let discussion = """
-    Lists the tasks Repro knows with their observation and action sizes,
-    action bounds, frame skip and time limit. MuJoCo tasks follow Gymnasium v5
+    Lists the tasks Repro knows with their version, observation and action
+    sizes, action bounds, frame skip and time limit (steps). MuJoCo tasks follow Gymnasium v5
     (gymnasium 1.4.0, MuJoCo 3.3.7) exactly; model files come from .deps/assets,
     or from --assets DIR / $REPRO_ASSETS.
     """
@@ -21,13 +21,15 @@ enum EnvListCommand: Command {
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     let assets = args.value("assets")
     io.out("MuJoCo \(loadedMuJoCoVersionString) (linked), assets: \(assets ?? Assets.defaultDirectory)")
-    io.out("task          obs  act  action bounds         frame skip  time limit")
+    io.out("task          version   obs  act  action bounds         frame skip  time limit")
     for name in knownTasks {
       let env = try makeEnvironment(name, assetsDirectory: assets)
+      let version = name.split(separator: "-").last.map(String.init) ?? "-"
       let bounds = "[\(fmt(env.actionLow.min() ?? 0)), \(fmt(env.actionHigh.max() ?? 0))]"
       let skip: String
       if let m = env as? MuJoCoEnvironment { skip = "\(m.kind.frameSkip)" } else { skip = "-" }
       io.out(name.padding(toLength: 13, withPad: " ", startingAt: 0)
+        + " " + version.padding(toLength: 7, withPad: " ", startingAt: 0)
         + String(format: "%4d %4d  ", env.observationSize, env.actionSize)
         + bounds.padding(toLength: 22, withPad: " ", startingAt: 0)
         + skip.padding(toLength: 12, withPad: " ", startingAt: 0)
@@ -131,6 +133,7 @@ enum BenchTrainCommand: Command {
     if let it = args.value("iterations") { try config.set("iterations", to: it) }
     try applySettings(args.values("set"), to: &config)
     try checkSettings(config)
+    _ = try ModelFiles.check(task: task.gymnasiumID, assets: nil, custom: false)
     io.out("\(task.gymnasiumID) \(preset.rawValue): \(seeds) seeds × \(config.iterations) iterations × \(config.stepsPerIteration) steps, \(jobs) at a time")
     let cfg = config
     let outcomes = WorkerPool.map(Array(0..<seeds), jobs: jobs) { i -> Result<RunResult, TrainFailure> in
@@ -226,6 +229,7 @@ enum BenchOverheadCommand: Command {
     let repeats = try args.int("repeats", default: 3)
     let assets = args.value("assets")
     guard (iterations ?? 1) > 0, repeats > 0 else { throw UsageError("--iterations and --repeats must be positive") }
+    _ = try ModelFiles.check(tasks.compactMap(ModelFiles.kind), assets: assets, custom: false)
     var configs: [(PaperTask, Preset, TrainerConfig)] = []
     for t in [PaperTask.hopper, .walker2d, .humanoid] where tasks.contains(t) {
       for p in presets {
@@ -263,5 +267,248 @@ enum BenchOverheadCommand: Command {
       io.out(label + String(format: "  %10d  %11.2f  %14.2f  %5.2fx", c.iterations, mt, me, mt / me))
     }
     return 0
+  }
+}
+
+/// `repro env rollout`: a task stepped through given actions, every value written out.
+enum EnvRolloutCommand: Command {
+  static let name = "env rollout"
+  static let summary = "step a task through given actions (Gymnasium's reset seeding); write every value"
+  static let discussion = """
+    Resets --task with Gymnasium's own seeding (env.reset(seed=S): NumPy's
+    SeedSequence and PCG64, so the start state is Gymnasium's bit for bit), then
+    steps it through the actions in --actions, one action per line, and writes
+    every reset and step: observation, reward, terminated, truncated,
+    x_velocity, qpos and qvel, with full-precision numbers (each the shortest
+    text that reads back to the same double).
+
+    Actions file, either form (chosen by the first line that is not blank or a
+    # comment):
+      CSV          one action per line, its values separated by commas; a line
+                   `reset` (continue the seeded stream, as env.reset()) or
+                   `reset,N` (env.reset(seed=N)) resets; a first line of names
+                   (a header) is skipped.
+      JSON lines   one per line: [a0, a1, ...] or {"action": [...]}; "reset" or
+                   {"reset": null} or {"reset": N} resets.
+    A step after an episode has ended needs a reset before it (as in
+    Gymnasium); the file is checked whole before anything is written.
+
+    Output: --out FILE (.csv or .jsonl; default standard output as JSON lines),
+    --format csv|jsonl to choose. Non-finite numbers are written as NaN,
+    Infinity and -Infinity (Python's json and float() read them).
+    """
+  static var options: [OptionSpec] {
+    [
+      .value("task", "ID", "the task (see repro env list)", required: true),
+      .value("actions", "FILE", "the actions, CSV or JSON lines", required: true),
+      .value("seed", "S", "seed of the first reset, env.reset(seed=S) (default 0)"),
+      .value("out", "FILE", "where to write (default: standard output)"),
+      .value("format", "F", "csv or jsonl (default: from --out's extension, else jsonl)"),
+      .value("assets", "DIR", "MuJoCo model files"),
+      ModelFiles.customOption,
+    ]
+  }
+
+  /// One line of the actions file.
+  enum Entry: Equatable {
+    case reset(seed: UInt64?)
+    case action([Double])
+  }
+
+  static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
+    guard let task = args.value("task"), let actionsPath = args.value("actions") else {
+      throw UsageError("--task and --actions are required")
+    }
+    let seedText = args.value("seed") ?? "0"
+    guard let seed = UInt64(seedText) else { throw UsageError("--seed expects a whole number ≥ 0, got '\(seedText)'") }
+    let format = try outputFormat(args.value("format"), out: args.value("out"))
+    let env = try namedEnvironment(task, assetsDirectory: args.value("assets"), resetSeeding: .gymnasium,
+                                   customModel: args.flag("custom-model"))
+    guard let mujoco = env as? MuJoCoEnvironment else {
+      throw UsageError("env rollout: \(env.name) has no MuJoCo state to write; it takes a MuJoCo task")
+    }
+    let text: String
+    do { text = try String(contentsOfFile: actionsPath, encoding: .utf8) } catch {
+      throw UsageError("--actions \(actionsPath): cannot read it (\(error.localizedDescription))")
+    }
+    let entries = try parseActions(text, file: actionsPath, actionSize: env.actionSize)
+    let rows = try rollout(mujoco, seed: seed, entries: entries, file: actionsPath)
+    let output = render(rows, format: format, env: mujoco)
+    if let out = args.value("out") {
+      try AtomicFile.write(Data(output.utf8), to: out)
+      io.err("env rollout: \(rows.filter { $0.kind == .step }.count) steps and \(rows.filter { $0.kind == .reset }.count) resets of \(env.name) written to \(out)")
+    } else {
+      io.out(output.hasSuffix("\n") ? String(output.dropLast()) : output)
+    }
+    return 0
+  }
+
+  enum Format: String { case csv, jsonl }
+
+  static func outputFormat(_ given: String?, out: String?) throws -> Format {
+    if let given {
+      guard let f = Format(rawValue: given.lowercased()) else {
+        throw UsageError("--format expects csv or jsonl, got '\(given)'")
+      }
+      return f
+    }
+    if let out, out.lowercased().hasSuffix(".csv") { return .csv }
+    return .jsonl
+  }
+
+  /// The actions file, checked whole: every action has the task's size and finite values.
+  static func parseActions(_ text: String, file: String, actionSize: Int) throws -> [Entry] {
+    var entries: [Entry] = []
+    var json: Bool? = nil
+    var first = true
+    for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      let at = "\(file) line \(k + 1)"
+      if json == nil { json = line.hasPrefix("[") || line.hasPrefix("{") || line.hasPrefix("\"") }
+      let entry: Entry
+      if json == true {
+        entry = try jsonEntry(line, at: at)
+      } else {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if fields[0].lowercased() == "reset" {
+          guard fields.count <= 2 else { throw UsageError("\(at): a reset line is `reset` or `reset,SEED`, got '\(line)'") }
+          if fields.count == 2 {
+            guard let s = UInt64(fields[1]) else { throw UsageError("\(at): reset seed must be a whole number ≥ 0, got '\(fields[1])'") }
+            entry = .reset(seed: s)
+          } else {
+            entry = .reset(seed: nil)
+          }
+        } else if first && Double(fields[0]) == nil {
+          first = false
+          continue  // a header line
+        } else {
+          entry = .action(try fields.enumerated().map { i, f in
+            guard let v = Double(f) else { throw UsageError("\(at): value \(i) is '\(f)', not a number") }
+            return v
+          })
+        }
+      }
+      first = false
+      if case .action(let a) = entry {
+        guard a.count == actionSize else {
+          throw UsageError("\(at): the action has \(a.count) values; this task takes \(actionSize)")
+        }
+        if let i = a.firstIndex(where: { !$0.isFinite }) {
+          throw UsageError("\(at): action value \(i) is \(a[i]); actions must be finite numbers")
+        }
+      }
+      entries.append(entry)
+    }
+    return entries
+  }
+
+  static func jsonEntry(_ line: String, at: String) throws -> Entry {
+    let value: JSONValue
+    do { value = try JSONParser.parse(line) } catch { throw UsageError("\(at): not JSON (\(error))") }
+    func numbers(_ v: JSONValue) throws -> [Double] {
+      guard case .array(let items) = v else { throw UsageError("\(at): an action is an array of numbers") }
+      return try items.enumerated().map { i, x in
+        guard let d = x.numberValue else { throw UsageError("\(at): value \(i) of the action is not a number") }
+        return d
+      }
+    }
+    switch value {
+    case .array: return .action(try numbers(value))
+    case .string(let s) where s.lowercased() == "reset": return .reset(seed: nil)
+    case .object(let fields):
+      if let a = fields.first(where: { $0.0 == "action" })?.1, fields.count == 1 { return .action(try numbers(a)) }
+      if let r = fields.first(where: { $0.0 == "reset" })?.1, fields.count == 1 {
+        if r == .null { return .reset(seed: nil) }
+        guard let d = r.numberValue, d >= 0, d == d.rounded(), d < 0x1p64, let s = UInt64(exactly: d) else {
+          throw UsageError("\(at): \"reset\" takes null or a whole-number seed ≥ 0")
+        }
+        return .reset(seed: s)
+      }
+      throw UsageError("\(at): an object line is {\"action\": [...]} or {\"reset\": null | SEED}")
+    default:
+      throw UsageError("\(at): a line is an action array, \"reset\", or an object with \"action\" or \"reset\"")
+    }
+  }
+
+  struct Row {
+    enum Kind: String { case reset, step }
+    var kind: Kind
+    var episode: Int
+    var step: Int
+    var reward = 0.0, terminated = false, truncated = false, xVelocity = 0.0
+    var observation: [Double]
+    var qpos: [Double]
+    var qvel: [Double]
+  }
+
+  /// Runs the whole rollout in memory (nothing is written when a step is refused).
+  static func rollout(_ env: MuJoCoEnvironment, seed: UInt64, entries: [Entry], file: String) throws -> [Row] {
+    var rows: [Row] = []
+    var episode = 0, step = 0, over = false
+    rows.append(Row(kind: .reset, episode: 0, step: 0, observation: env.reset(seed: seed), qpos: env.qpos, qvel: env.qvel))
+    var lineOfStep = 0
+    for entry in entries {
+      switch entry {
+      case .reset(let s):
+        episode += 1
+        step = 0
+        over = false
+        rows.append(Row(kind: .reset, episode: episode, step: 0, observation: env.reset(seed: s), qpos: env.qpos, qvel: env.qvel))
+      case .action(let a):
+        lineOfStep += 1
+        guard !over else {
+          throw UsageError("\(file): action \(lineOfStep) comes after episode \(episode) ended (step \(step)); put a reset line before it")
+        }
+        let r = try env.step(a)
+        step += 1
+        over = r.terminated || r.truncated
+        rows.append(Row(kind: .step, episode: episode, step: step, reward: r.reward, terminated: r.terminated,
+                        truncated: r.truncated, xVelocity: r.info.xVelocity, observation: r.observation,
+                        qpos: env.qpos, qvel: env.qvel))
+      }
+    }
+    return rows
+  }
+
+  /// The shortest text that reads back to the same double; NaN, Infinity, -Infinity otherwise.
+  static func number(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
+    return "\(x)"
+  }
+
+  static func render(_ rows: [Row], format: Format, env: MuJoCoEnvironment) -> String {
+    var out = ""
+    switch format {
+    case .csv:
+      var header = ["kind", "episode", "step", "reward", "terminated", "truncated", "x_velocity"]
+      header += (0..<env.observationSize).map { "obs_\($0)" }
+      header += (0..<env.qpos.count).map { "qpos_\($0)" }
+      header += (0..<env.qvel.count).map { "qvel_\($0)" }
+      out += header.joined(separator: ",") + "\n"
+      for r in rows {
+        var f = [r.kind.rawValue, "\(r.episode)", "\(r.step)"]
+        if r.kind == .step {
+          f += [number(r.reward), r.terminated ? "1" : "0", r.truncated ? "1" : "0", number(r.xVelocity)]
+        } else {
+          f += ["", "", "", ""]
+        }
+        f += r.observation.map(number) + r.qpos.map(number) + r.qvel.map(number)
+        out += f.joined(separator: ",") + "\n"
+      }
+    case .jsonl:
+      func list(_ xs: [Double]) -> String { "[" + xs.map(number).joined(separator: ",") + "]" }
+      for r in rows {
+        var line = "{\"kind\":\"\(r.kind.rawValue)\",\"episode\":\(r.episode),\"step\":\(r.step)"
+        if r.kind == .step {
+          line += ",\"reward\":\(number(r.reward)),\"terminated\":\(r.terminated),\"truncated\":\(r.truncated)"
+          line += ",\"x_velocity\":\(number(r.xVelocity))"
+        }
+        line += ",\"observation\":\(list(r.observation)),\"qpos\":\(list(r.qpos)),\"qvel\":\(list(r.qvel))}"
+        out += line + "\n"
+      }
+    }
+    return out
   }
 }

@@ -55,6 +55,8 @@ enum ReportCommand: Command {
     .value("max-seeds", "N", "with --until-decided: as given to repro run (default: the scale's seeds)"),
     .value("claim", "C", "with --until-decided: as given to repro run (repeatable)", repeatable: true),
     .value("task", "T", "with --until-decided: as given to repro run (repeatable)", repeatable: true),
+    .value("assets", "DIR", "with --custom-model: the model files the runs trained on, as given to repro run"),
+    .flag("custom-model", "report the runs trained on custom model files (repro run --custom-model);\nthe report names each model and its SHA-256"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -66,6 +68,9 @@ enum ReportCommand: Command {
     var (manifest, expansion) = try loadExpansion(path, scale: scale)
     let sequential = try sequentialDesign(args, manifest: manifest, scale: scale)
     if let (e, _, _) = sequential { expansion = e }
+    if args.flag("custom-model") {
+      expansion = try checkedModels(expansion, assets: args.value("assets"), custom: true, io: io)
+    }
     try Preflight.checkReport(outDir: URL(fileURLWithPath: outDir, isDirectory: true))
     let runs: [String: ArchivedRun]
     var invalid: [String: String] = [:]

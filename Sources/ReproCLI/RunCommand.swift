@@ -46,6 +46,7 @@ enum RunCommand: Command {
     .value("shard", "i/n", "run only the i-th of n equal parts (e.g. 2/3)"),
     .value("results", "DIR", "results root (default: results)"),
     .value("assets", "DIR", "MuJoCo model files (default: .deps/assets or $REPRO_ASSETS)"),
+    ModelFiles.customOption,
     .flag("quiet", "no progress line (failures are still printed)"),
     .flag("until-decided", "add seeds in rounds until every claim is decided (group-sequential design)"),
     .value("round", "R", "with --until-decided: seeds added per round (default 5)"),
@@ -78,7 +79,9 @@ enum RunCommand: Command {
       guard let file = args.value("from-archive") else { return }
       try importArchive(file, manifestPath: args.positional[0], root: resultsRoot, verify: verify, train: train, io: io)
     }
-    if let (expansion, design, selection) = try sequentialDesign(args, manifest: manifest, scale: scale) {
+    let custom = args.flag("custom-model"), assets = args.value("assets")
+    if let (designed, design, selection) = try sequentialDesign(args, manifest: manifest, scale: scale) {
+      let expansion = try checkedModels(designed, assets: assets, custom: custom, io: io)
       if shard.count > 1 { throw UsageError("--until-decided decides which runs come next: it cannot be sharded") }
       try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"))
       try continueFromArchive()
@@ -89,7 +92,7 @@ enum RunCommand: Command {
       io.out(sequentialSummary(outcome, manifest: manifest))
       return rounds.allSatisfy(\.succeeded) ? 0 : 1
     }
-    let expansion = try manifest.expand(scale: scale)
+    let expansion = try checkedModels(try manifest.expand(scale: scale), assets: assets, custom: custom, io: io)
     try Preflight.checkRun(expansion, store: store, allowLarge: args.flag("allow-large"), shard: shard)
     try continueFromArchive()
     let archived = try store.importedRuns(of: expansion)

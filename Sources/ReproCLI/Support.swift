@@ -10,10 +10,25 @@ import RunModel
 func trainerFunction(assets: String?) -> TrainFunction {
   return { spec, progress in
     let trainer = Trainer(task: spec.task.rawValue, seed: spec.seed, config: spec.config, assetsDirectory: assets)
-    return try withoutActuallyEscaping(progress) { report in
+    var result = try withoutActuallyEscaping(progress) { report in
       try trainer.run { m, _ in report(m.iteration + 1) }
     }
+    result.model = spec.model  // a custom model file (checked by ModelFiles before anything ran)
+    return result
   }
+}
+
+/// The manifest's tasks' model files checked (`ModelFiles`), before anything runs; with custom
+/// models, the specs that train on them carry the model in their identity.
+func checkedModels(_ expansion: Expansion, assets: String?, custom: Bool, io: CommandIO) throws -> Expansion {
+  var tasks: [MuJoCoTaskKind] = []
+  for s in expansion.specs { if let k = ModelFiles.kind(s.task), !tasks.contains(k) { tasks.append(k) } }
+  let models = try ModelFiles.check(tasks, assets: assets, custom: custom)
+  guard !models.isEmpty else { return expansion }
+  for (kind, m) in models { io.err("custom model for \(kind.rawValue): \(m.label); its hash is part of every run's identity") }
+  var e = expansion
+  e.specs = e.specs.map { s in s.on(model: models.first { $0.0 == ModelFiles.kind(s.task) }?.1) }
+  return e
 }
 
 /// `repro <arguments>` as typed, each argument shell-quoted when needed.

@@ -30,6 +30,7 @@ enum TrainCommand: Command {
       .flag("list-settings", "list every setting with its value for this preset and task, and stop"),
       .value("out", "FILE", "write the result there (atomically)"),
       .value("assets", "DIR", "MuJoCo model files (default: .deps/assets or $REPRO_ASSETS)"),
+      ModelFiles.customOption,
       .flag("quiet", "no progress line"),
     ]
   }
@@ -58,6 +59,7 @@ enum TrainCommand: Command {
       return 0
     }
     try checkSettings(config)
+    let model = try ModelFiles.check(task: task, assets: assets, custom: args.flag("custom-model"))
     if let out = args.value("out") {
       let url = URL(fileURLWithPath: out)
       try Preflight.checkWritableFolder(url.deletingLastPathComponent(), purpose: "folder of --out", bytes: 4096 + 640 * Int64(config.iterations))
@@ -70,8 +72,8 @@ enum TrainCommand: Command {
     let showProgress = !args.flag("quiet") && io.terminal
     let total = config.iterations
     let startTime = Date()
-    let label = "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue) seed \(seed)"
-    let result = try trainer.run { m, seconds in
+    let label = "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue) seed \(seed)" + (model.map { " on custom model \($0.label)" } ?? "")
+    var result = try trainer.run { m, seconds in
       guard showProgress else { return }
       let done = m.iteration + 1
       let elapsed = Date().timeIntervalSince(startTime)
@@ -82,6 +84,7 @@ enum TrainCommand: Command {
         Double(config.stepsPerIteration) / max(seconds, 1e-9), formatDuration(eta)))
     }
     if showProgress { writeStandardError("\n") }
+    result.model = model
     if let out = args.value("out") {
       let stored = StoredRun(result: result, labels: RunLabels(manifest: "", algorithm: preset.rawValue, preset: preset.rawValue))
       try AtomicFile.write(ResultFile.encode(stored), to: out)
@@ -142,9 +145,11 @@ func paperTaskArgument(_ name: String) throws -> PaperTask {
 }
 
 /// `makeEnvironment`, with an unknown task name a usage error naming the nearest task.
-func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0) throws -> any Environment {
+func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0,
+                      resetSeeding: ResetSeeding = .repro, customModel: Bool = false) throws -> any Environment {
   do {
-    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed)
+    _ = try ModelFiles.check(task: name, assets: assetsDirectory, custom: customModel)
+    return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed, resetSeeding: resetSeeding)
   } catch EnvironmentError.unknownTask(let t, let valid) {
     let names = (PaperTask.allCases.map(\.rawValue) + valid).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(for: t, in: names, listLabel: "valid tasks:"))

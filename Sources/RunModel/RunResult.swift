@@ -112,6 +112,9 @@ public struct RunResult: Sendable, Equatable {
   public var totalSteps: Int
   /// Wall-clock measurements (not part of determinism checks).
   public var timing: RunTiming
+  /// A custom model file the run used, named by its SHA-256 (`ModelIdentity`); nil for the task's
+  /// pinned Gymnasium model (every run before custom models, whose identities are unchanged).
+  public var model: ModelIdentity? = nil
 
   public init(task: String, seed: UInt64, config: TrainerConfig) {
     self.task = task
@@ -124,7 +127,7 @@ public struct RunResult: Sendable, Equatable {
   }
 
   /// The run's identity (task, seed, settings).
-  public var identity: RunIdentity { RunIdentity(task: task, seed: seed, config: config) }
+  public var identity: RunIdentity { RunIdentity(task: task, seed: seed, config: config, model: model) }
 
   /// Per-iteration mean returns (nil where no episode completed).
   public var meanReturns: [Double?] { iterations.map(\.meanReturn) }
@@ -141,6 +144,7 @@ public struct RunResult: Sendable, Equatable {
   /// A result from its identity and the JSON of `contentJSON` and timing.
   public init(identity: RunIdentity, content: JSONValue, timing: JSONValue?) throws {
     self.init(task: identity.task, seed: identity.seed, config: try TrainerConfig(settings: identity.settings))
+    model = identity.model
     guard case .object = content else { throw ResultDecodingError("the result is not an object") }
     let decoder = JSONValue.decoder()
     if let d = content["diverged"], d != .null {
@@ -262,28 +266,35 @@ public struct RunIdentity: Sendable, Equatable {
   public var seed: UInt64
   /// The non-neutral settings, as an object.
   public var settings: JSONValue
+  /// A custom model file, when the run used one; absent from the identity's JSON when nil
+  /// (neutral: identities of runs on the pinned models are unchanged).
+  public var model: ModelIdentity?
 
-  public init(task: String, seed: UInt64, config: TrainerConfig) {
+  public init(task: String, seed: UInt64, config: TrainerConfig, model: ModelIdentity? = nil) {
     self.task = task
     self.seed = seed
     settings = config.nonNeutralSettings
+    self.model = model
   }
 
   /// An identity as stored (settings already reduced to the non-neutral ones by the writer).
-  public init(task: String, seed: UInt64, settings: JSONValue) {
+  public init(task: String, seed: UInt64, settings: JSONValue, model: ModelIdentity? = nil) {
     self.task = task
     self.seed = seed
     self.settings = settings
+    self.model = model
   }
 
   /// The object whose canonical text is hashed.
   public var json: JSONValue {
-    .object([
-      ("identity", .int(RunIdentity.version)),
+    var fields: [(String, JSONValue)] = [("identity", .int(RunIdentity.version))]
+    if let model { fields.append(("model", model.json)) }
+    fields += [
       ("seed", .number(text: String(seed), value: Double(seed))),
       ("settings", settings),
       ("task", .string(task)),
-    ])
+    ]
+    return .object(fields)
   }
 
   /// 64 lowercase hex digits.
@@ -297,6 +308,27 @@ public struct RunIdentity: Sendable, Equatable {
           let settings = json["settings"], case .object = settings else {
       throw ResultDecodingError("not a version \(RunIdentity.version) run identity")
     }
-    self.init(task: task, seed: UInt64(seed), settings: settings)
+    var model: ModelIdentity? = nil
+    if let m = json["model"] {
+      guard let file = m["file"]?.stringValue, let sha = m["sha256"]?.stringValue, sha.count == 64 else {
+        throw ResultDecodingError("a run identity's model needs file and sha256")
+      }
+      model = ModelIdentity(file: file, sha256: sha)
+    }
+    self.init(task: task, seed: UInt64(seed), settings: settings, model: model)
   }
+}
+
+/// A custom MuJoCo model file a run was trained on: its file name and SHA-256. Part of the run's
+/// identity (a model that differs from the task's pinned one is another experiment).
+public struct ModelIdentity: Sendable, Equatable, Hashable {
+  public var file: String
+  public var sha256: String
+  public init(file: String, sha256: String) {
+    self.file = file
+    self.sha256 = sha256
+  }
+  public var json: JSONValue { .object([("file", .string(file)), ("sha256", .string(sha256))]) }
+  /// "walker2d_v5.xml (sha256 6bed53a6cc3c…)" for messages and reports.
+  public var label: String { "\(file) (sha256 \(sha256.prefix(12))…)" }
 }

@@ -73,6 +73,15 @@ public enum TimeLimitTreatment: String, Sendable, CaseIterable, SettingChoice {
   case terminal
 }
 
+/// Where an environment's reset noise comes from (Environments' `ResetSeeding`).
+public enum EnvironmentSeeding: String, Sendable, CaseIterable, SettingChoice {
+  /// Repro's own seeded stream (xoshiro256**): what every stored run used.
+  case repro
+  /// Gymnasium's: the training environment's first reset is `env.reset(seed=<run seed>)` with NumPy's
+  /// SeedSequence and PCG64, and later resets continue that stream, as a Python run's would.
+  case gymnasium
+}
+
 /// What follows the last step of a batch that ends in the middle of an episode.
 public enum BatchEndValue: String, Sendable, CaseIterable, SettingChoice {
   /// V(s_N), the value of the observation after the last step.
@@ -150,6 +159,7 @@ public struct TrainerConfig: Sendable, Equatable {
   public var clipActions: Bool = false
   public var timeLimit: TimeLimitTreatment = .bootstrap
   public var batchEndBootstrap: BatchEndValue = .nextState
+  public var resetSeeding: EnvironmentSeeding = .repro
   // Code-level optimizations (paper, Section 3)
   public var valueClipping: Bool = true
   public var valueClipEpsilon: Double? = nil
@@ -401,6 +411,8 @@ public enum Settings {
             "How a time-limit truncation enters GAE: bootstrap from V(final observation) (the modern reading of Gymnasium's truncated), or terminal, no bootstrap (the authors' gym-v2 code, where done at step 1000 was a termination)."),
     setting("batchEndBootstrap", \.batchEndBootstrap, .shared,
             "The value after a batch's last step when it ends mid-episode: nextState V(s_N); lastState V(s_{N-1}), the last step's own value (the authors' advantage_and_return); or zero."),
+    setting("resetSeeding", \.resetSeeding, .shared,
+            "Where reset noise comes from: repro, Repro's own seeded stream; gymnasium, Gymnasium's reset seeding (NumPy's SeedSequence and PCG64), so that the training environment's first reset is Gymnasium's env.reset(seed=<run seed>) bit for bit and later resets continue that stream (held-out rollouts: a seed derived from the run's)."),
     // Code-level optimizations
     setting("valueClipping", \.valueClipping, .codeLevel,
             "Clip V around the old value by ±valueClipEpsilon and take the max of the clipped and unclipped squared errors.",

@@ -1,4 +1,5 @@
 import Algorithms
+import Environments
 import Foundation
 import NeuralNet
 import ReproRandom
@@ -84,6 +85,7 @@ final class TrainerTests: XCTestCase {
       ("Pendulum-v1", .ppo, [("timeLimit", "bootstrap")]),
       // 0.1 × 256 = 25.6 states: 26 rounded, 25 truncated.
       ("Hopper-v5", .trpo, [("fisherSubsetRounding", "truncated")]),
+      ("Hopper-v5", .ppo, [("resetSeeding", "gymnasium")]),
     ]
     for (task, algorithm, settings) in flips {
       let base = tinyConfig(algorithm)
@@ -93,6 +95,43 @@ final class TrainerTests: XCTestCase {
       XCTAssertNotEqual(c, base, "\(settings) is the baseline")
       let r = deterministicPart(try run(task, c))
       XCTAssertNotEqual(r.iterations, baseline.iterations, "\(task) \(algorithm): \(settings) had no effect")
+    }
+  }
+
+  /// resetSeeding gymnasium: the training environment's first reset is Gymnasium's
+  /// `env.reset(seed=<run seed>)` (GymnasiumSeedingTests holds that against Gymnasium's own
+  /// bits); the held-out environment starts elsewhere. Exact (bit patterns).
+  func testGymnasiumSeedingStartsTrainingAtGymnasiumsResetState() throws {
+    final class FirstReset: EnvironmentWrapper {
+      let inner: any Environment
+      var first: [Double]? = nil
+      init(_ inner: any Environment) { self.inner = inner }
+      func reset(seed: UInt64?) -> [Double] {
+        let o = inner.reset(seed: seed)
+        if first == nil { first = o }
+        return o
+      }
+      func step(_ action: [Double]) throws -> StepResult { try inner.step(action) }
+    }
+    var c = tinyConfig()
+    c.iterations = 1
+    c.diagnosticsEvery = 1
+    c.resetSeeding = .gymnasium
+    var probes: [FirstReset] = []
+    var trainer = Trainer(task: "Hopper-v5", seed: 42, config: c)
+    trainer.makeEnvironment = { name, dir in
+      let p = FirstReset(try makeEnvironment(name, assetsDirectory: dir))
+      probes.append(p)
+      return p
+    }
+    _ = try trainer.run()
+    XCTAssertEqual(probes.count, 2)
+    let gymnasium = try MuJoCoEnvironment(.hopper, resetSeeding: .gymnasium).reset(seed: 42)
+    XCTAssertEqual(probes[0].first?.map(\.bitPattern), gymnasium.map(\.bitPattern))
+    XCTAssertNotEqual(probes[1].first?.map(\.bitPattern), gymnasium.map(\.bitPattern))
+    // On a task without Gymnasium's seeding the run is refused before it trains.
+    XCTAssertThrowsError(try Trainer(task: "Pendulum-v1", seed: 1, config: c).run()) { e in
+      XCTAssertTrue("\(e)".contains("reset seeding"), "\(e)")
     }
   }
 

@@ -87,4 +87,8 @@ final class ParityTests: XCTestCase {
   func testHopperMatchesGymnasiumExactly() throws { try replay(.hopper, fixture: "Hopper", minSteps: 1000) }
   func testWalker2dMatchesGymnasiumExactly() throws { try replay(.walker2d, fixture: "Walker2d", minSteps: 1000) }
   func testHumanoidMatchesGymnasiumExactly() throws { try replay(.humanoid, fixture: "Humanoid", minSteps: 1000) }
+  // v4: every step pays the healthy reward; Walker2d-v4 on walker2d.xml; Humanoid-v4 without contact cost, 376 observations.
+  func testHopperV4MatchesGymnasiumExactly() throws { try replay(.hopperV4, fixture: "Hopper-v4", minSteps: 1000) }
+  func testWalker2dV4MatchesGymnasiumExactly() throws { try replay(.walker2dV4, fixture: "Walker2d-v4", minSteps: 1000) }
+  func testHumanoidV4MatchesGymnasiumExactly() throws { try replay(.humanoidV4, fixture: "Humanoid-v4", minSteps: 600) }
 }

@@ -95,7 +95,7 @@ final class HashTests: XCTestCase {
       ("valueLossMaskEpisodeEnds", "false"), ("clipActions", "true"), ("timeLimit", "bootstrap"),
       ("batchEndBootstrap", "zero"), ("valueClipEpsilon", "0.3"), ("fisherSubsetRounding", "truncated"),
       ("heldOutUpdatesFilters", "true"), ("jointLoss", "true"), ("valueLossCoefficient", "0.25"),
-      ("observationNormalizer", "gymnasium"), ("recordEpisodeReturns", "true"),
+      ("observationNormalizer", "gymnasium"), ("recordEpisodeReturns", "true"), ("resetSeeding", "gymnasium"),
     ]
     XCTAssertEqual(Set(changes.map(\.0)), Set(TrainerConfig.keys), "cover every setting")
     var seen: Set<String> = [base.hash]

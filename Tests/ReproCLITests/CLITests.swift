@@ -32,7 +32,7 @@ final class HelpTests: XCTestCase {
   }
 
   func testEveryCommandsHelp() throws {
-    for command in ["train", "run", "report", "export", "plot", "check", "plan", "cost", "archive", "import", "merge", "slurm", "env list", "bench env", "bench overhead", "bench train"] {
+    for command in ["train", "run", "report", "export", "plot", "check", "plan", "cost", "archive", "import", "merge", "slurm", "env list", "env rollout", "bench env", "bench overhead", "bench train"] {
       let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
       XCTAssertEqual(r.status, 0, command)
       XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
@@ -325,7 +325,7 @@ final class EndToEndTests: XCTestCase {
   func testEnvListAndBenchmarks() {
     let list = repro("env", "list")
     XCTAssertEqual(list.status, 0, list.err)
-    XCTAssertTrue(list.out.contains("Humanoid-v5   348   17  [-0.4, 0.4]"), list.out)
+    XCTAssertTrue(list.out.contains("Humanoid-v5   v5      348   17  [-0.4, 0.4]"), list.out)
     let env = repro("bench", "env", "--task", "Hopper", "--steps", "200", "--repeats", "1")
     XCTAssertEqual(env.status, 0, env.err)
     XCTAssertTrue(env.out.contains("Hopper-v5 median of 1: "), env.out)

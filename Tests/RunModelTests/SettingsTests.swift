@@ -26,7 +26,8 @@ final class SettingsTests: XCTestCase {
     "valueLossMaskEpisodeEnds":true,
     "timeLimit":"bootstrap","batchEndBootstrap":"nextState","valueClipEpsilon":null,"fisherSubsetRounding":"rounded",
     "heldOutUpdatesFilters":false,
-    "jointLoss":false,"valueLossCoefficient":1,"observationNormalizer":"zFilter","recordEpisodeReturns":false}
+    "jointLoss":false,"valueLossCoefficient":1,"observationNormalizer":"zFilter","recordEpisodeReturns":false,
+    "resetSeeding":"repro"}
     """
 
   /// Pins one identity's canonical text and hash: a change here orphans every stored run.
@@ -37,6 +38,11 @@ final class SettingsTests: XCTestCase {
     let id = RunIdentity(task: "Hopper", seed: 7, config: c)
     XCTAssertEqual(id.json.canonical, #"{"identity":2,"seed":7,"settings":{"clipEpsilon":1e+32,"gamma":0.98},"task":"Hopper"}"#)
     XCTAssertEqual(id.hash, "be1475bf64b81ab6b58796d6537d9b533d0d5f847670c9249a18e8adf6aece7b")  // sha256sum of the line above, without its newline
+    // A custom model file enters the identity; without one (nil), the identity above is unchanged.
+    let custom = RunIdentity(task: "Hopper", seed: 7, config: c, model: ModelIdentity(file: "hopper.xml", sha256: String(repeating: "ab", count: 32)))
+    XCTAssertEqual(custom.json.canonical, #"{"identity":2,"model":{"file":"hopper.xml","sha256":"\#(String(repeating: "ab", count: 32))"},"seed":7,"settings":{"clipEpsilon":1e+32,"gamma":0.98},"task":"Hopper"}"#)
+    XCTAssertNotEqual(custom.hash, id.hash)
+    XCTAssertEqual(try RunIdentity(json: custom.json), custom)
   }
 
   func testEveryFieldHasExactlyOneRowAndEveryRowReachesItsField() throws {

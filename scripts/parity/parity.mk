@@ -6,6 +6,11 @@
 #   make parity-check      independent bit-exact replay of the fixtures with raw mujoco
 #   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
 #   make parity-cleanrl-rollout  re-record Tests/AlgorithmsTests/Fixtures/cleanrl-rollout-*.bin + *.json
+#   make parity-resets     re-record Tests/EnvironmentsTests/Fixtures/gymnasium-resets.json (Gymnasium's seeded resets)
+#   make parity-rollout    `repro env rollout` against Gymnasium on the same actions file, every value (tolerance 0.0)
+#   make numpy-random-fixture  NumPy's SeedSequence/PCG64/Generator output (Tests/ReproRandomTests/Fixtures/
+#                          numpy-random.json) and its ziggurat tables (Sources/ReproRandom/NumPyZigguratTables.swift);
+#                          needs only a NumPy 2.x (the system's python3 or the parity venv)
 #
 # The hashes in scripts/parity/requirements.txt are for CPython 3.11 on Linux
 # x86_64; set PARITY_PYTHON to a python3.11 if `python3` is another version.
@@ -23,7 +28,7 @@ PARITY_PY     := $(PARITY_VENV)/bin/python
 PARITY_REQS   := scripts/parity/requirements.txt
 PARITY_STAMP  := $(PARITY_VENV)/.installed
 
-.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout
+.PHONY: parity-venv parity-fixtures parity-check bench-gymnasium parity-cleanrl-rollout numpy-random-fixture parity-resets parity-rollout
 
 parity-venv: $(PARITY_STAMP)
 
@@ -45,8 +50,20 @@ parity-fixtures: parity-venv
 parity-cleanrl-rollout: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_cleanrl_rollout.py
 
+parity-resets: parity-venv
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/record_resets.py
+
+parity-rollout: parity-venv build
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/compare_rollout.py --repro $(REPRO) --format jsonl
+	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/compare_rollout.py --repro $(REPRO) --format csv --seed 11 --steps 1200
+
 parity-check: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/check_semantics.py
 
 bench-gymnasium: parity-venv
 	GLIBC_TUNABLES=$(REPRO_HWCAPS) $(PARITY_PY) scripts/parity/bench_gymnasium.py
+
+NUMPY_PYTHON ?= python3
+numpy-random-fixture:
+	$(NUMPY_PYTHON) scripts/parity/numpy_random.py --tables Sources/ReproRandom/NumPyZigguratTables.swift \
+	  --fixture Tests/ReproRandomTests/Fixtures/numpy-random.json

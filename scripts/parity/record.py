@@ -6,6 +6,7 @@ For each task, runs `gym.make(task)` with the default v5 settings (TimeLimit
 
   Tests/EnvironmentsTests/Fixtures/<Task>.bin   (little-endian float64 stream)
   Tests/EnvironmentsTests/Fixtures/<Task>.json  (provenance)
+(<Task> is Hopper, Walker2d, Humanoid for v5, and the full id, e.g. Hopper-v4, otherwise.)
 
 .bin layout (every value a little-endian float64):
   header: version=1, nq, nv, obsSize, actionSize, totalSteps
@@ -35,7 +36,9 @@ import sys
 
 import numpy as np
 
-TASKS = {"Hopper-v5": 1500, "Walker2d-v5": 1500, "Humanoid-v5": 1000}
+TASKS = {"Hopper-v5": 1500, "Walker2d-v5": 1500, "Humanoid-v5": 1000,
+         # v4 (same Gymnasium 1.4.0 wheel); Humanoid-v4's 376 observations keep its file under ~2 MB
+         "Hopper-v4": 1500, "Walker2d-v4": 1500, "Humanoid-v4": 600}
 VERSION = 1
 ACTION_FORMULA = (
     "a[i] = high[i] * (float(((t * 7919 + i * 104729) % 2001) - 1000) / 1000.0), "
@@ -181,7 +184,8 @@ def main() -> int:
         total = TASKS[task]
         blob, dims, resets, terms, truncs = record(task, total)
         verify(blob, total, resets)
-        name = task.split("-")[0]
+        # v5 fixtures keep their first names (Hopper.bin); other versions are named by their id.
+        name = task.split("-")[0] if task.endswith("-v5") else task
         bin_path = os.path.join(out_dir, f"{name}.bin")
         with open(bin_path, "wb") as f:
             f.write(blob)
@@ -204,7 +208,7 @@ def main() -> int:
             "truncations": truncs,
             "firstResetSeed": 0,
             "laterResets": "env.reset() without a seed (np_random stream continues)",
-            "makeArgs": f"gym.make({task!r}) (default v5 settings, TimeLimit 1000)",
+            "makeArgs": f"gym.make({task!r}) (default {task.split('-')[-1]} settings, TimeLimit 1000)",
             "actionFormula": ACTION_FORMULA,
             "actionHigh": env_high(task),
             "bytes": len(on_disk),
