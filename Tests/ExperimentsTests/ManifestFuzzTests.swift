@@ -13,19 +13,7 @@ import XCTest
 /// The run is bounded by time (REPRO_FUZZ_SECONDS, default 20) and reproducible by
 /// seed (REPRO_FUZZ_SEED, default 2026); it prints how many inputs it tried.
 final class ManifestFuzzTests: XCTestCase {
-  /// SplitMix64: the test's own small generator.
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
-  }
+  typealias Generator = SplitMix64
 
   static let extremeNumbers: [JSONValue] = [
     .int(0), .int(-1), .double(-1.0), .int(1), .int(2), .int(Int(Int32.max)), .int(1 << 53), .double(1e308),

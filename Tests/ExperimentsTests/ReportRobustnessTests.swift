@@ -10,27 +10,12 @@ import XCTest
 // non-finite, constant, tiny and empty cells, and formulas over them that divide by zero or overflow. None may
 // throw; every line that cannot be judged says why; the rest is written.
 
-/// A small seeded generator (SplitMix64), so that a failing case can be replayed by its seed.
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-  mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
-}
-
 /// The shapes a cell's scores take in this test.
 private enum CellShape: CaseIterable {
   case ordinary, huge, beyondRange, constant, tiny, single, nonFinite, allDiverged, missing, hugeBesideDiverged
 }
 
-private func scores(_ shape: CellShape, count: Int, _ g: inout SplitMix) -> [Double?] {
+private func scores(_ shape: CellShape, count: Int, _ g: inout SplitMix64) -> [Double?] {
   switch shape {
   case .ordinary: return (0..<count).map { _ in 1000 + 800 * (g.unit() - 0.5) }
   case .huge: return (0..<count).map { _ in (g.unit() < 0.5 ? -1 : 1) * pow(10, 150 + 8 * g.unit()) }
@@ -47,17 +32,17 @@ private func scores(_ shape: CellShape, count: Int, _ g: inout SplitMix) -> [Dou
 
 final class ReportRobustnessTests: XCTestCase {
   /// Random derived rows and claims over the rows A, B, C (and each other).
-  private func manifest(_ g: inout SplitMix) -> String {
+  private func manifest(_ g: inout SplitMix64) -> String {
     let terms = ["[A]", "[B]", "[C]", "([A] - [A])", "([B] - [C])", "abs([A] - [B])", "1e300", "0"]
     func formula() -> String {
       let ops = [" + ", " - ", " * ", " / "]
       // The first term is a row, so that the formula refers to one.
-      return (0..<g.int(3)).reduce(g.pick(Array(terms.prefix(6)))) { f, _ in f + g.pick(ops) + g.pick(terms) }
+      return (0..<g.below(3)).reduce(g.pick(Array(terms.prefix(6)))) { f, _ in f + g.pick(ops) + g.pick(terms) }
     }
     let d1 = formula(), d2 = formula()
     let rows = ["A", "B", "C", "D1", "D2"]
     var claims: [String] = []
-    for k in 0..<(2 + g.int(4)) {
+    for k in 0..<(2 + g.below(4)) {
       let l = g.pick(rows), r = g.pick(rows.filter { $0 != l })
       claims.append(#"{"name": "c\#(k)", "left": "\#(l)", "op": "\#(g.pick([">", "<", ">="]))", "right": "\#(r)", "tasks": "all"}"#)
     }
@@ -78,7 +63,7 @@ final class ReportRobustnessTests: XCTestCase {
   func testReportsFromRandomExtremeResultsAreAlwaysWrittenAndSayWhyALineIsNotJudged() throws {
     var refused = 0
     for caseSeed in UInt64(1)...150 {
-      var g = SplitMix(state: caseSeed)
+      var g = SplitMix64(state: caseSeed)
       let text = manifest(&g)
       // A formula undefined whatever the data (a constant zero divisor) is refused before anything runs.
       guard let e = try? Manifest.decode(text, file: "experiments/fuzz.json").expand() else {
