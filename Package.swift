@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "RunModel"),
     .target(
       name: "Environments",
-      dependencies: ["CMuJoCo", "ReproRandom"],
+      dependencies: ["CMuJoCo", "ReproRandom", "RunModel"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink
     ),

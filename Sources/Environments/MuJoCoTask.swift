@@ -1,4 +1,5 @@
 import CMuJoCo
+import RunModel
 import ReproRandom
 
 /// The MuJoCo locomotion tasks of the paper, with Gymnasium's v5 and v4 semantics
@@ -28,48 +29,22 @@ public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
     }
   }
 
+  /// Its registry row: model file and its pinned SHA-256, version, frame skip, sizes.
+  public var row: TaskRow {
+    guard let row = TaskRegistry.row(named: rawValue) else { preconditionFailure("\(rawValue) has no registry row") }
+    return row
+  }
+
   /// Gymnasium's version number (4 or 5).
-  public var version: Int {
-    switch self {
-    case .hopper, .walker2d, .humanoid: return 5
-    case .hopperV4, .walker2dV4, .humanoidV4: return 4
-    }
-  }
-
-  /// Model file in Gymnasium's assets folder (Walker2d-v5 uses walker2d_v5.xml, v4 walker2d.xml).
-  public var modelFile: String {
-    switch self {
-    case .hopper, .hopperV4: return "hopper.xml"
-    case .walker2d: return "walker2d_v5.xml"
-    case .walker2dV4: return "walker2d.xml"
-    case .humanoid, .humanoidV4: return "humanoid.xml"
-    }
-  }
-
-  /// SHA-256 of the model file as the pinned Gymnasium 1.4.0 wheel ships it (scripts/deps.sh checks
-  /// the wheel's own hash). A file that differs is another model: refused unless named a custom model.
-  public var modelSHA256: String {
-    switch self {
-    case .hopper, .hopperV4: return "3ce93a055ffdcd83c0c701d2400768e40d2cbb9532f3c4ae33377c27f8b39f9e"
-    case .walker2d: return "6bed53a6cc3ca73c4fe8ac3486d3b4228927264a6454f4ef16d3eed3c58bc09d"
-    case .walker2dV4: return "ac13373c7ac9003a5311c4704b314ed11149b3dd7600bbc02770487300f9ad2d"
-    case .humanoid, .humanoidV4: return "85816f372c826d2094b4a598918233bd9c5843b2439119eece2733bdc2e0d073"
-    }
-  }
+  public var version: Int { row.version }
 
   /// The task named (case-insensitive; "Hopper" or "Hopper-v5"), or nil.
   public init?(name: String) {
-    let lower = name.lowercased()
-    guard let k = MuJoCoTaskKind.allCases.first(where: { $0.rawValue.lowercased() == lower || $0.rawValue.lowercased() == lower + "-v5" }) else { return nil }
+    guard let row = TaskRegistry.row(named: name), let k = MuJoCoTaskKind(rawValue: row.gymnasiumID) else { return nil }
     self = k
   }
 
-  public var frameSkip: Int {
-    switch family {
-    case .hopper, .walker2d: return 4
-    case .humanoid: return 5
-    }
-  }
+  public var frameSkip: Int { row.frameSkip }
 
   public var resetNoiseScale: Double {
     switch family {
@@ -123,7 +98,7 @@ public final class MuJoCoEnvironment: Environment {
   public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0,
               resetSeeding: ResetSeeding = .repro) throws {
     let dir = assetsDirectory ?? Assets.defaultDirectory
-    let model = try MuJoCoModel.shared(path: dir + "/" + kind.modelFile)
+    let model = try MuJoCoModel.shared(path: dir + "/" + (kind.row.modelFile ?? ""))
     self.kind = kind
     self.model = model
     m = model.pointer

@@ -61,24 +61,3 @@ public final class PendulumEnvironment: Environment {
   }
 }
 
-/// Task names the harness knows, for `repro env list` and error messages.
-public let knownTasks: [String] = MuJoCoTaskKind.allCases.map(\.rawValue) + ["Pendulum-v1"]
-
-/// Builds a task by name: "Hopper-v5" (or "Hopper"), "Walker2d-v5", "Humanoid-v5", "Pendulum-v1".
-/// With `resetSeeding` `.gymnasium`, a task that cannot reproduce Gymnasium's reset seeding is refused.
-public func makeEnvironment(_ name: String, assetsDirectory: String? = nil, seed: UInt64 = 0,
-                            resetSeeding: ResetSeeding = .repro) throws -> any Environment {
-  let lower = name.lowercased()
-  if lower == "pendulum-v1" || lower == "pendulum" {
-    let env = PendulumEnvironment(seed: seed)
-    try env.useResetSeeding(resetSeeding)
-    return env
-  }
-  for kind in MuJoCoTaskKind.allCases {
-    let id = kind.rawValue.lowercased()
-    if lower == id || lower + "-v5" == id {
-      return try MuJoCoEnvironment(kind, assetsDirectory: assetsDirectory, seed: seed, resetSeeding: resetSeeding)
-    }
-  }
-  throw EnvironmentError.unknownTask(name, valid: knownTasks)
-}

@@ -28,7 +28,7 @@ public struct ArchivedRun: Sendable, Equatable {
   public var hash: String
   /// SHA-256 of the run's canonical non-neutral settings.
   public var settingsHash: String
-  public var task: PaperTask
+  public var task: TaskID
   public var seed: UInt64
   /// The manifest row and preset that asked for it.
   public var algorithm: String
@@ -208,7 +208,8 @@ public struct ArchivedRun: Sendable, Equatable {
     }
     hash = try string("hash")
     settingsHash = try string("settingsHash")
-    guard let t = PaperTask(rawValue: try string("task")) else { throw ArchiveError("unknown task") }
+    let name = try string("task")
+    guard let t = TaskRegistry.row(name)?.id else { throw ArchiveError("unknown task '\(name)'") }
     task = t
     seed = UInt64(try int("seed"))
     algorithm = try string("algorithm")

@@ -8,9 +8,9 @@ import RunModel
 /// a manifest's core-hours with it, `repro plan` prices its seed plans with it.
 public struct CostModel: Sendable, Equatable {
   public struct Key: Hashable, Sendable, Comparable {
-    public var task: PaperTask
+    public var task: TaskID
     public var algorithm: AlgorithmKind
-    public init(task: PaperTask, algorithm: AlgorithmKind) {
+    public init(task: TaskID, algorithm: AlgorithmKind) {
       self.task = task
       self.algorithm = algorithm
     }
@@ -45,14 +45,25 @@ public struct CostModel: Sendable, Equatable {
   /// (BENCHMARKS.md). Two agents at once on these 2 cores run about 1.5 times slower
   /// each than one alone, so a cluster core is likely cheaper; episodes lengthen as
   /// agents learn, so a paper-length run may cost more per step: `repro slurm` adds a margin.
-  public static let reference = CostModel(rates: [
-    Key(task: .hopper, algorithm: .ppo): Rate(secondsPerStep: 73.6e-6, runs: 4),
-    Key(task: .hopper, algorithm: .trpo): Rate(secondsPerStep: 71.7e-6, runs: 4),
-    Key(task: .walker2d, algorithm: .ppo): Rate(secondsPerStep: 112.5e-6, runs: 4),
-    Key(task: .walker2d, algorithm: .trpo): Rate(secondsPerStep: 106.1e-6, runs: 4),
-    Key(task: .humanoid, algorithm: .ppo): Rate(secondsPerStep: 318.4e-6, runs: 4),
-    Key(task: .humanoid, algorithm: .trpo): Rate(secondsPerStep: 294.7e-6, runs: 4),
-  ])
+  ///
+  /// Every other registered task is priced at Hopper's rate times its row's `stepCost`
+  /// (`runs` 0: an estimate, no run measured).
+  public static var reference: CostModel {
+    let measured: [(String, AlgorithmKind, Double)] = [
+      ("Hopper", .ppo, 73.6e-6), ("Hopper", .trpo, 71.7e-6),
+      ("Walker2d", .ppo, 112.5e-6), ("Walker2d", .trpo, 106.1e-6),
+      ("Humanoid", .ppo, 318.4e-6), ("Humanoid", .trpo, 294.7e-6),
+    ]
+    var rates: [Key: Rate] = [:]
+    for (task, kind, rate) in measured { rates[Key(task: TaskID(rawValue: task), algorithm: kind)] = Rate(secondsPerStep: rate, runs: 4) }
+    for row in TaskRegistry.all {
+      for kind in AlgorithmKind.allCases where rates[Key(task: row.id, algorithm: kind)] == nil {
+        guard let hopper = rates[Key(task: TaskID(rawValue: "Hopper"), algorithm: kind)] else { continue }
+        rates[Key(task: row.id, algorithm: kind)] = Rate(secondsPerStep: hopper.secondsPerStep * row.stepCost, runs: 0)
+      }
+    }
+    return CostModel(rates: rates)
+  }
   public static let referenceSource = "CostModel.reference (experiments/costs.json on the 2-core AMD EPYC, 2026-11-23)"
 
   public init(rates: [Key: Rate]) { self.rates = rates }
@@ -67,7 +78,7 @@ public struct CostModel: Sendable, Equatable {
   /// before that was recorded, its wall time: one agent per core).
   public init(results: some Sequence<RunResult>) {
     self.init(samples: results.compactMap { r in
-      PaperTask(name: r.task).map { ($0, r.config.algorithm, r.totalSteps, r.timing.coreSeconds) }
+      TaskRegistry.row(r.task).map(\.id).map { ($0, r.config.algorithm, r.totalSteps, r.timing.coreSeconds) }
     })
   }
 
@@ -76,7 +87,7 @@ public struct CostModel: Sendable, Equatable {
     self.init(samples: runs.map { ($0.task, $0.kind, $0.totalSteps, $0.timing.coreSeconds) })
   }
 
-  init(samples: [(task: PaperTask, kind: AlgorithmKind, steps: Int, seconds: Double)]) {
+  init(samples: [(task: TaskID, kind: AlgorithmKind, steps: Int, seconds: Double)]) {
     var perStep: [Key: [Double]] = [:]
     for s in samples where s.steps > 0 && s.seconds > 0 {
       perStep[Key(task: s.task, algorithm: s.kind), default: []].append(s.seconds / Double(s.steps))
@@ -89,7 +100,7 @@ public struct CostModel: Sendable, Equatable {
   }
 
   /// Core-seconds of one run of `config` on `task`, nil when no run of its task and algorithm was measured.
-  public func seconds(task: PaperTask, config: TrainerConfig) -> Double? {
+  public func seconds(task: TaskID, config: TrainerConfig) -> Double? {
     rates[Key(task: task, algorithm: config.algorithm)].map {
       $0.secondsPerStep * Double(config.iterations * config.stepsPerIteration)
     }
@@ -103,7 +114,7 @@ public struct CostModel: Sendable, Equatable {
 public struct CostEstimate: Sendable, Equatable {
   public struct Cell: Sendable, Equatable {
     public var row: String
-    public var task: PaperTask
+    public var task: TaskID
     /// Distinct runs in the cell, and how many of them already have a result.
     public var runs: Int
     public var finished: Int

@@ -19,7 +19,7 @@ public enum FidelitySource: String, Sendable, CaseIterable {
 /// One setting of one cell where ours differs from a reference.
 public struct SettingDifference: Sendable, Equatable {
   public var row: String
-  public var task: PaperTask
+  public var task: TaskID
   public var key: String
   public var ours: JSONValue
   public var theirs: JSONValue
@@ -172,8 +172,10 @@ public enum Fidelity {
     var out: [SettingDifference] = []
     for a in manifest.algorithms {
       for t in manifest.tasks {
+        // The paper says nothing of a robot it did not run.
+        guard let paperTask = PaperTask(task: t) else { continue }
         let c = try manifest.config(algorithm: a, task: t, scale: scale)
-        for e in PaperReading.expectations(a.preset, t, valueClippingOn: c.valueClipping) {
+        for e in PaperReading.expectations(a.preset, paperTask, valueClippingOn: c.valueClipping) {
           let o = ours(c, e.key) ?? .null
           if o != e.value {
             out.append(SettingDifference(row: a.name, task: t, key: e.key, ours: o, theirs: e.value, source: .paper, reference: e.source))
@@ -181,8 +183,8 @@ public enum Fidelity {
         }
         // Only the paper's algorithms have a config in the authors' code.
         guard let authors, a.preset.base != nil else { continue }
-        let name = AuthorsConfigs.name(a.preset, t)
-        for (key, theirs) in try authors.effectiveSettings(a.preset, t) {
+        let name = AuthorsConfigs.name(a.preset, paperTask)
+        for (key, theirs) in try authors.effectiveSettings(a.preset, paperTask) {
           let o = ours(c, key) ?? .null
           if o != theirs {
             out.append(SettingDifference(row: a.name, task: t, key: key, ours: o, theirs: theirs, source: .code,

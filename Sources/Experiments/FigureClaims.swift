@@ -108,7 +108,7 @@ extension Manifest {
 
 extension ManifestDecoder {
   /// A claim of one row against a number, or between a grid factor's values.
-  func figureClaim(_ o: ObjectReader, algorithms: [String], tasks: [PaperTask], grid: Grid?) throws -> ManifestClaim {
+  func figureClaim(_ o: ObjectReader, algorithms: [String], tasks: [TaskID], grid: Grid?) throws -> ManifestClaim {
     let name = try o.required("name").nonEmptyString()
     let op = try claimOp(o)
     let claimTasks = try self.claimTasks(o.required("tasks"), among: tasks)
@@ -197,7 +197,7 @@ extension Manifest {
 // MARK: - Judging, for the report
 
 /// Lines for the claims of one row against a number, and between grid factor values.
-func figureClaimLine(_ claim: ManifestClaim, task t: PaperTask, _ inputs: ReportInputs) throws -> TestedLine {
+func figureClaimLine(_ claim: ManifestClaim, task t: TaskID, _ inputs: ReportInputs) throws -> TestedLine {
   let level = inputs.options.confidenceLevel
   let relation = claim.op.relation
   let opNote = (claim.op == .greaterOrEqual || claim.op == .lessOrEqual)

@@ -70,7 +70,7 @@ public struct Manifest: Sendable, Equatable {
   public var citation: String
   public var description: String?
   /// Tasks in display order.
-  public var tasks: [PaperTask]
+  public var tasks: [TaskID]
   /// Algorithms (table rows with runs) in display order.
   public var algorithms: [AlgorithmEntry]
   public var seeds: SeedPlan
@@ -107,7 +107,7 @@ public struct Manifest: Sendable, Equatable {
   public func scale(named name: String) -> Scale? { scales.first { $0.name == name } }
 
   /// The paper's value for `row` on `task`, if printed.
-  public func paperValue(row: String, task: PaperTask) -> PaperValue? {
+  public func paperValue(row: String, task: TaskID) -> PaperValue? {
     paper.first { $0.row == row }?.values.first { $0.task == task }?.value
   }
 
@@ -116,7 +116,7 @@ public struct Manifest: Sendable, Equatable {
   /// own effect (its printed left − right, in the claimed direction) when the
   /// paper prints both rows on the task and that effect is in the claimed
   /// direction; nil otherwise (the line then has no "smaller than" verdict).
-  public func smallestEffect(of claim: ManifestClaim, on task: PaperTask) -> Double? {
+  public func smallestEffect(of claim: ManifestClaim, on task: TaskID) -> Double? {
     if let d = claim.smallestEffect { return d }
     guard case .rows = claim.subject, let l = paperValue(row: claim.left, task: task),
           let r = paperValue(row: claim.right, task: task) else { return nil }
@@ -155,7 +155,7 @@ public struct AlgorithmEntry: Sendable, Equatable {
   /// Settings applied on every task, after the preset.
   public var overrides: [Setting]
   /// Settings applied on one task, after `overrides` (the paper's Tables 4–6).
-  public var perTask: [(task: PaperTask, settings: [Setting])]
+  public var perTask: [(task: TaskID, settings: [Setting])]
 
   public static func == (a: AlgorithmEntry, b: AlgorithmEntry) -> Bool {
     a.name == b.name && a.preset == b.preset && a.overrides == b.overrides
@@ -224,7 +224,7 @@ public struct PaperRow: Sendable, Equatable {
 }
 
 public struct PaperCell: Sendable, Equatable {
-  public var task: PaperTask
+  public var task: TaskID
   public var value: PaperValue
 }
 
@@ -232,13 +232,13 @@ public struct PaperCell: Sendable, Equatable {
 public struct Deviation: Sendable, Equatable {
   /// The rows it concerns; nil = every row.
   public var rows: [String]?
-  public var tasks: [PaperTask]
+  public var tasks: [TaskID]
   /// The setting; nil = a general note on fidelity.
   public var setting: String?
   public var from: FidelitySource
   public var reason: String
 
-  public init(rows: [String]?, tasks: [PaperTask], setting: String?, from: FidelitySource, reason: String) {
+  public init(rows: [String]?, tasks: [TaskID], setting: String?, from: FidelitySource, reason: String) {
     self.rows = rows
     self.tasks = tasks
     self.setting = setting
@@ -282,12 +282,12 @@ public struct ManifestClaim: Sendable, Equatable {
   public var op: Op
   public var right: String
   /// The tasks it is claimed on (all of the manifest's when written as "all").
-  public var tasks: [PaperTask]
+  public var tasks: [TaskID]
   public var subject: Subject
   /// The smallest effect of interest δ (score units, `"smallestEffect"`), fixed before the data; nil:
   /// half the paper's own effect on each task (`smallestEffect(on:)`).
   public var smallestEffect: Double?
-  public init(name: String, left: String, op: Op, right: String, tasks: [PaperTask], subject: Subject = .rows) {
+  public init(name: String, left: String, op: Op, right: String, tasks: [TaskID], subject: Subject = .rows) {
     self.name = name
     self.left = left
     self.op = op
@@ -437,10 +437,10 @@ struct ManifestDecoder {
     return name
   }
 
-  func tasks(_ node: Node) throws -> [PaperTask] {
-    var tasks: [PaperTask] = []
+  func tasks(_ node: Node) throws -> [TaskID] {
+    var tasks: [TaskID] = []
     for n in try node.array() {
-      let t = try task(n, among: PaperTask.allCases)
+      let t = try task(n, among: nil)
       if tasks.contains(t) { throw Fail(n.path, "task \(t.rawValue) listed twice") }
       tasks.append(t)
     }
@@ -448,7 +448,7 @@ struct ManifestDecoder {
     return tasks
   }
 
-  func algorithms(_ node: Node, tasks: [PaperTask]) throws -> [AlgorithmEntry] {
+  func algorithms(_ node: Node, tasks: [TaskID]) throws -> [AlgorithmEntry] {
     var algorithms: [AlgorithmEntry] = []
     for (key, n) in try node.map() {
       try checkRowName(key, n.path)
@@ -458,15 +458,18 @@ struct ManifestDecoder {
     return algorithms
   }
 
-  func algorithm(_ name: String, _ node: Node, tasks: [PaperTask]) throws -> AlgorithmEntry {
+  func algorithm(_ name: String, _ node: Node, tasks: [TaskID]) throws -> AlgorithmEntry {
     let o = try node.object(allowed: ["preset", "overrides", "perTask"])
     let presetNode = try o.required("preset")
     let presetText = try presetNode.string()
     guard let preset = Preset(rawValue: presetText) else {
       throw Fail(presetNode.path, "unknown preset '\(presetText)'; " + NameSuggestion.hint(for: presetText, in: Preset.allCases.map(\.rawValue), listLabel: "expected one of"))
     }
+    if let t = tasks.first(where: { preset.config(on: $0) == nil }) {
+      throw Fail(presetNode.path, Manifest.noColumn(preset, t))
+    }
     let overrides = try o.optional("overrides").map(settings) ?? []
-    var perTask: [(task: PaperTask, settings: [Setting])] = []
+    var perTask: [(task: TaskID, settings: [Setting])] = []
     if let n = o.optional("perTask") {
       for (taskName, taskNode) in try n.map() {
         let t = try task(Node(value: .string(taskName), path: taskNode.path), among: tasks)
@@ -587,7 +590,7 @@ struct ManifestDecoder {
     return derived
   }
 
-  func paper(_ node: Node, rows: [String], tasks: [PaperTask]) throws -> [PaperRow] {
+  func paper(_ node: Node, rows: [String], tasks: [TaskID]) throws -> [PaperRow] {
     var paper: [PaperRow] = []
     for (rowName, rowNode) in try node.map() {
       guard rows.contains(rowName) else {
@@ -610,7 +613,7 @@ struct ManifestDecoder {
   }
 
   func claims(
-    _ node: Node, comparable: [String], algorithms: [String], references: [ReferenceRow], tasks: [PaperTask], grid: Grid?
+    _ node: Node, comparable: [String], algorithms: [String], references: [ReferenceRow], tasks: [TaskID], grid: Grid?
   ) throws -> [ManifestClaim] {
     var claims: [ManifestClaim] = []
     for n in try node.array() {
@@ -655,13 +658,13 @@ struct ManifestDecoder {
     return op
   }
 
-  func claimTasks(_ node: Node, among tasks: [PaperTask]) throws -> [PaperTask] {
+  func claimTasks(_ node: Node, among tasks: [TaskID]) throws -> [TaskID] {
     if case let .string(s) = node.value {
       guard s == "all" else { throw Fail(node.path, "expected \"all\" or an array of tasks") }
       return tasks
     }
     guard case .array = node.value else { throw Fail(node.path, "expected \"all\" or an array of tasks") }
-    var out: [PaperTask] = []
+    var out: [TaskID] = []
     for tn in try node.array() {
       let t = try task(tn, among: tasks)
       if !out.contains(t) { out.append(t) }
@@ -670,7 +673,7 @@ struct ManifestDecoder {
     return out
   }
 
-  func deviations(_ node: Node, rows: [String], tasks: [PaperTask]) throws -> [Deviation] {
+  func deviations(_ node: Node, rows: [String], tasks: [TaskID]) throws -> [Deviation] {
     var out: [Deviation] = []
     for n in try node.array() {
       let o = try n.object(allowed: ["rows", "tasks", "setting", "from", "reason"])
@@ -730,11 +733,12 @@ struct ManifestDecoder {
     return n
   }
 
-  func task(_ node: Node, among allowed: [PaperTask]) throws -> PaperTask {
+  func task(_ node: Node, among allowed: [TaskID]?) throws -> TaskID {
     let s = try node.string()
-    guard let t = PaperTask(rawValue: s) else {
-      throw Fail(node.path, "unknown task '\(s)'; " + NameSuggestion.hint(for: s, in: PaperTask.allCases.map(\.rawValue), listLabel: "expected one of"))
+    guard let t = TaskID(name: s) else {
+      throw Fail(node.path, "unknown task '\(s)'; " + NameSuggestion.hint(for: s, in: TaskRegistry.ids, listLabel: "expected one of"))
     }
+    guard let allowed else { return t }
     guard allowed.contains(t) else {
       throw Fail(node.path, "task \(s) is not in this manifest's tasks (\(allowed.map(\.rawValue).joined(separator: ", ")))")
     }

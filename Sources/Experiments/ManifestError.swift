@@ -30,6 +30,15 @@ public struct ManifestError: Error, CustomStringConvertible, Equatable, Sendable
   }
 }
 
+extension Manifest {
+  /// Why a paper preset cannot run on `task`.
+  static func noColumn(_ preset: Preset, _ task: TaskID) -> String {
+    "preset \(preset.rawValue) takes its settings from the paper's tables, which have no column for \(task) "
+      + "(only \(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")), any version); "
+      + "use CleanRL, the same on every task, with overrides"
+  }
+}
+
 /// An issue before the file name is known (internal to decoding).
 struct Fail: Error {
   var path: JSONPath

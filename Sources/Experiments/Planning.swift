@@ -10,7 +10,7 @@ import Statistics
 /// The plan for one claim on one task.
 public struct ClaimPlan: Sendable, Equatable {
   public var claim: String
-  public var task: PaperTask
+  public var task: TaskID
   /// `left − right` on the pilot's cell means.
   public var pilotDifference: Double?
   /// The pilot's runs per cell (the smallest over the claim's cells).
@@ -33,7 +33,7 @@ public struct SeedPlanReport: Sendable, Equatable {
   public var level: Double
   public var claims: [ClaimPlan]
   /// Algorithm row → task → runs per cell needed (the most over the decidable claims that use it).
-  public var cellRuns: [(row: String, task: PaperTask, runs: Int, secondsPerRun: Double)]
+  public var cellRuns: [(row: String, task: TaskID, runs: Int, secondsPerRun: Double)]
   /// Core-hours to bring every cell to its `cellRuns` at the target budget, counting finished runs at that budget as done.
   public var totalCoreHours: Double
   public var maxRunsPerCell: Int
@@ -80,7 +80,7 @@ public enum SeedPlanner {
                              command: "", bootstrapSeed: seed))
     // Seconds per run at the target budget, from the pilot's measured seconds per environment step.
     let costs = CostModel(runs: pilotRuns.values)
-    func secondsPerRun(_ row: String, _ t: PaperTask) -> Double {
+    func secondsPerRun(_ row: String, _ t: TaskID) -> Double {
       target.specs(algorithm: row, task: t).first.flatMap { costs.seconds($0) } ?? .nan
     }
     var claims: [ClaimPlan] = []
@@ -120,7 +120,7 @@ public enum SeedPlanner {
           pilotRuns: pilotRuns, pilotVerdict: verdict, plan: p, cells: rows, coreHours: hours))
       }
     }
-    var cellRuns: [(row: String, task: PaperTask, runs: Int, secondsPerRun: Double)] = []
+    var cellRuns: [(row: String, task: TaskID, runs: Int, secondsPerRun: Double)] = []
     var total = 0.0
     for a in manifest.algorithms {
       for t in manifest.tasks {

@@ -99,7 +99,7 @@ struct ReportInputs {
   let results: [String: ArchivedRun]
   let context: ReportContext
   /// Row name → task → what became of its runs (algorithm rows only).
-  let cells: [String: [PaperTask: CellScores]]
+  let cells: [String: [TaskID: CellScores]]
   /// Derived rows' formulas with earlier derived rows inlined.
   let derived: [String: Formula]
   let definitions: [String: Formula]
@@ -113,9 +113,9 @@ struct ReportInputs {
     self.results = results
     self.context = context
     let manifest = expansion.manifest
-    var cells: [String: [PaperTask: CellScores]] = [:]
+    var cells: [String: [TaskID: CellScores]] = [:]
     for a in manifest.algorithms {
-      var row: [PaperTask: CellScores] = [:]
+      var row: [TaskID: CellScores] = [:]
       for t in manifest.tasks { row[t] = ReportInputs.cell(expansion.specs(algorithm: a.name, task: t), results) }
       cells[a.name] = row
     }
@@ -145,11 +145,11 @@ struct ReportInputs {
     return c
   }
 
-  func scores(_ row: String, _ t: PaperTask) -> [Double]? { cells[row]?[t]?.scores }
+  func scores(_ row: String, _ t: TaskID) -> [Double]? { cells[row]?[t]?.scores }
 
   /// name → finished scores of every algorithm row that `names` reference, on `t`;
   /// or the name of the first one with no finished run.
-  func inputs(_ names: [String], _ t: PaperTask) -> (cells: [String: [Double]], empty: String?) {
+  func inputs(_ names: [String], _ t: TaskID) -> (cells: [String: [Double]], empty: String?) {
     var out: [String: [Double]] = [:]
     for n in names {
       guard let s = scores(n, t), !s.isEmpty else { return (out, n) }
@@ -388,7 +388,7 @@ func judgedWithinRange(_ judgement: CalibratedJudgement) throws -> CalibratedJud
 /// zero, scores beyond the float range), a line that says so, not judged at any level:
 /// one claim never sinks a report. `family` is the claim's name for a claim between rows.
 func judgedOrNotJudged(
-  _ claim: ManifestClaim, task t: PaperTask, family: String? = nil, _ judge: () throws -> TestedLine
+  _ claim: ManifestClaim, task t: TaskID, family: String? = nil, _ judge: () throws -> TestedLine
 ) -> TestedLine {
   do {
     return try judge()
@@ -404,7 +404,7 @@ func judgedOrNotJudged(
 /// fixed by the paper's printed means of the claim's cells there (`DominanceClaim`); nil when the
 /// claim has another shape or the paper prints no mean for one of its cells.
 func dominanceTest(
-  _ calibrated: CalibratedClaim, on task: PaperTask, _ inputs: ReportInputs
+  _ calibrated: CalibratedClaim, on task: TaskID, _ inputs: ReportInputs
 ) -> (claim: DominanceClaim, contrasts: [LinearContrast])? {
   guard let d = DominanceClaim(calibrated) else { return nil }
   let prior = calibrated.cells.compactMap { inputs.manifest.paperValue(row: $0, task: task)?.value }
@@ -603,7 +603,7 @@ func settingsTables(_ inputs: ReportInputs) throws -> [SettingsTable] {
       }
     }
     tables.append(SettingsTable(
-      title: "\(t.gymnasiumID) (the paper's \(PaperReading.table(t)): \(t.rawValue)-v2)",
+      title: t.row.gymnasiumID + (PaperTask(task: t).map { " (the paper's \(PaperReading.table($0)): \($0.rawValue)-v2)" } ?? ""),
       columns: manifest.algorithms.map(\.name), rows: rows))
   }
   return tables
@@ -822,7 +822,7 @@ func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) 
     archive: ArchiveReference(file: archive.fileName, sha256: archive.contentSHA256, runs: archive.runs.count, read: c.archiveFile))
   for s in expansion.specs {
     guard let m = s.model else { continue }
-    let line = "\(s.task.gymnasiumID): \(m.file), sha256 \(m.sha256)"
+    let line = "\(s.task.row.gymnasiumID): \(m.file), sha256 \(m.sha256)"
     if !p.customModels.contains(line) { p.customModels.append(line) }
   }
   return p

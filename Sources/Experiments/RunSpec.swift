@@ -13,7 +13,7 @@ public struct RunSpec: Sendable, Equatable {
   /// The algorithm's row label in the manifest.
   public var algorithm: String
   public var preset: Preset
-  public var task: PaperTask
+  public var task: TaskID
   public var seed: UInt64
   public var config: TrainerConfig
   /// A custom model file (nil: the task's pinned model); part of the identity.
@@ -21,7 +21,7 @@ public struct RunSpec: Sendable, Equatable {
   /// 64 lowercase hex digits.
   public var hash: String
 
-  public init(manifest: String, algorithm: String, preset: Preset, task: PaperTask, seed: UInt64, config: TrainerConfig) {
+  public init(manifest: String, algorithm: String, preset: Preset, task: TaskID, seed: UInt64, config: TrainerConfig) {
     self.manifest = manifest
     self.algorithm = algorithm
     self.preset = preset
@@ -57,14 +57,14 @@ public struct Expansion: Sendable {
   public var specs: [RunSpec]
 
   /// The runs of one cell, in seed order.
-  public func specs(algorithm: String, task: PaperTask) -> [RunSpec] {
+  public func specs(algorithm: String, task: TaskID) -> [RunSpec] {
     specs.filter { $0.algorithm == algorithm && $0.task == task }
   }
 
   /// The results of one (algorithm, task) cell.
   public struct Cell: Sendable, Equatable {
     public var algorithm: String
-    public var task: PaperTask
+    public var task: TaskID
     /// Results present, in seed order.
     public var results: [RunResult]
     /// Runs of the cell with no valid result yet.
@@ -164,13 +164,16 @@ extension Manifest {
 
   /// The resolved TrainerConfig of one algorithm on one task at one scale.
   /// Order: preset → overrides → perTask → scale budget.
-  public func config(algorithm: AlgorithmEntry, task: PaperTask, scale: Scale) throws -> TrainerConfig {
+  public func config(algorithm: AlgorithmEntry, task: TaskID, scale: Scale) throws -> TrainerConfig {
     try resolve(algorithm, task, scale).config
   }
 
   /// The config and, for each key the manifest set, where it was set (for messages).
-  func resolve(_ a: AlgorithmEntry, _ task: PaperTask, _ scale: Scale) throws -> (config: TrainerConfig, origin: [String: JSONPath]) {
-    var c = a.preset.config(task: task)
+  func resolve(_ a: AlgorithmEntry, _ task: TaskID, _ scale: Scale) throws -> (config: TrainerConfig, origin: [String: JSONPath]) {
+    guard var c = a.preset.config(on: task) else {
+      let path = JSONPath([.key("algorithms"), .key(a.name), .key("preset")]).description
+      throw ManifestError(file: name, issues: [.init(path: path, message: Manifest.noColumn(a.preset, task))])
+    }
     var origin: [String: JSONPath] = [:]
     let taskSettings = a.perTask.first { $0.task == task }?.settings ?? []
     for s in a.overrides + taskSettings {

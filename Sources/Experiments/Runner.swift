@@ -77,18 +77,9 @@ public struct RunSummary: Sendable, Equatable {
 /// flight and a restart produces the same result files. Shards (`Shard`) split
 /// the runs so that several machines can write into one results folder.
 public enum Runner {
-  /// Relative cost of one environment step per task, for the ETA (measured
-  /// trainer speeds: Hopper/Walker2d about 10k steps/s, Humanoid about 4k).
-  public static func stepCost(_ task: PaperTask) -> Double {
-    switch task {
-    case .hopper: return 1
-    case .walker2d: return 1
-    case .humanoid: return 2.5
-    }
-  }
-
+  /// Relative work of a run for the ETA: its steps times its task's `stepCost`.
   static func work(_ spec: RunSpec) -> Double {
-    Double(spec.config.iterations) * Double(spec.config.stepsPerIteration) * stepCost(spec.task)
+    Double(spec.config.iterations) * Double(spec.config.stepsPerIteration) * spec.task.row.stepCost
   }
 
   /// Expands `manifest` at `scale` (the default when nil) and runs shard `shard`

@@ -17,7 +17,7 @@ public struct SequentialOutcome: Sendable {
   public struct Line: Sendable {
     /// Index of the claim in the manifest.
     public var claim: Int
-    public var task: PaperTask
+    public var task: TaskID
     public var decision: SequentialDecision
     /// The algorithm cells the claim's statement uses.
     public var cells: [String]
@@ -28,15 +28,15 @@ public struct SequentialOutcome: Sendable {
   public var design: SequentialDesign
   public var lines: [Line]
   /// Row → task → the runs each cell needs now (its first n seeds).
-  public var required: [String: [PaperTask: Int]]
+  public var required: [String: [TaskID: Int]]
 
   /// The decision of claim `k` on `task`.
-  public func decision(claim k: Int, task: PaperTask) -> SequentialDecision? {
+  public func decision(claim k: Int, task: TaskID) -> SequentialDecision? {
     line(claim: k, task: task)?.decision
   }
 
   /// The line of claim `k` on `task`, nil when it was not selected.
-  public func line(claim k: Int, task: PaperTask) -> Line? {
+  public func line(claim k: Int, task: TaskID) -> Line? {
     lines.first { $0.claim == k && $0.task == task }
   }
 
@@ -66,14 +66,14 @@ public struct ClaimSelection: Sendable, Equatable {
   /// Indices into `manifest.rowClaims`; nil: every claim.
   public var claims: Set<Int>?
   /// nil: every task.
-  public var tasks: Set<PaperTask>?
-  public init(claims: Set<Int>? = nil, tasks: Set<PaperTask>? = nil) {
+  public var tasks: Set<TaskID>?
+  public init(claims: Set<Int>? = nil, tasks: Set<TaskID>? = nil) {
     self.claims = claims
     self.tasks = tasks
   }
   public static let all = ClaimSelection()
 
-  public func contains(claim k: Int, task t: PaperTask) -> Bool {
+  public func contains(claim k: Int, task t: TaskID) -> Bool {
     (claims?.contains(k) ?? true) && (tasks?.contains(t) ?? true)
   }
 
@@ -99,7 +99,7 @@ public struct ClaimSelection: Sendable, Equatable {
     }
     if !tasks.isEmpty {
       selection.tasks = Set(try tasks.map { word in
-        guard let t = PaperTask(name: word), manifest.tasks.contains(t) else {
+        guard let t = TaskID(name: word), manifest.tasks.contains(t) else {
           let near = NameSuggestion.didYouMean(word, in: manifest.tasks.map(\.rawValue)).map { "; \($0)" } ?? ""
           throw ClaimSelectionError(description: "no task '\(word)' in \(manifest.name) (its tasks: "
                                     + manifest.tasks.map(\.rawValue).joined(separator: ", ") + ")" + near)
@@ -127,8 +127,8 @@ public enum UntilDecided {
   /// without a result: a finished run's score, or a diverged run's score from its
   /// returns before divergence (so that looks are not biased towards stable
   /// algorithms); a run with no score at all ends the cell's list.
-  static func scoresInSeedOrder(_ expansion: Expansion, _ results: [String: ArchivedRun]) -> [String: [PaperTask: [Double]]] {
-    var out: [String: [PaperTask: [Double]]] = [:]
+  static func scoresInSeedOrder(_ expansion: Expansion, _ results: [String: ArchivedRun]) -> [String: [TaskID: [Double]]] {
+    var out: [String: [TaskID: [Double]]] = [:]
     for a in expansion.manifest.algorithms {
       for t in expansion.manifest.tasks {
         var xs: [Double] = []
@@ -158,8 +158,8 @@ public enum UntilDecided {
     var definitions: [String: Formula] = [:]
     for d in manifest.derived { definitions[d.name] = d.formula }
     var lines: [SequentialOutcome.Line] = []
-    var required: [String: [PaperTask: Int]] = [:]
-    func need(_ row: String, _ t: PaperTask, _ n: Int) { required[row, default: [:]][t] = max(required[row]?[t] ?? 0, n) }
+    var required: [String: [TaskID: Int]] = [:]
+    func need(_ row: String, _ t: TaskID, _ n: Int) { required[row, default: [:]][t] = max(required[row]?[t] ?? 0, n) }
     for (k, claim) in manifest.rowClaims.enumerated() {
       let calibrated = try CalibratedClaim(try claim.statement.inlining(definitions))
       for t in claim.tasks where selection.contains(claim: k, task: t) {

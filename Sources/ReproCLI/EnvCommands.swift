@@ -22,12 +22,13 @@ enum EnvListCommand: Command {
     let assets = args.value("assets")
     io.out("MuJoCo \(loadedMuJoCoVersionString) (linked), assets: \(assets ?? Assets.defaultDirectory)")
     io.out("task          version   obs  act  action bounds         frame skip  time limit")
-    for name in knownTasks {
+    for row in TaskRegistry.all where EnvironmentRegistry.factory(row.id) != nil {
+      let name = row.gymnasiumID
       let env = try makeEnvironment(name, assetsDirectory: assets)
-      let version = name.split(separator: "-").last.map(String.init) ?? "-"
+      let version = "v\(row.version)"
       let bounds = "[\(fmt(env.actionLow.min() ?? 0)), \(fmt(env.actionHigh.max() ?? 0))]"
       let skip: String
-      if let m = env as? MuJoCoEnvironment { skip = "\(m.kind.frameSkip)" } else { skip = "-" }
+      skip = row.modelFile == nil ? "-" : "\(row.frameSkip)"
       io.out(name.padding(toLength: 13, withPad: " ", startingAt: 0)
         + " " + version.padding(toLength: 7, withPad: " ", startingAt: 0)
         + String(format: "%4d %4d  ", env.observationSize, env.actionSize)
@@ -52,7 +53,7 @@ enum BenchEnvCommand: Command {
     """
   static var options: [OptionSpec] {
     [
-      .value("task", "T", "one task (default: all of \(MuJoCoTaskKind.allCases.map(\.rawValue).joined(separator: ", ")))"),
+      .value("task", "T", "one task (default: every MuJoCo task)"),
       .value("steps", "N", "steps per repeat (default 100000; Humanoid: half)"),
       .value("repeats", "R", "repeats (default 5)"),
       .value("seed", "S", "seed of the reset noise and actions (default 0)"),
@@ -61,7 +62,7 @@ enum BenchEnvCommand: Command {
   }
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
-    let tasks = args.value("task").map { [$0] } ?? MuJoCoTaskKind.allCases.map(\.rawValue)
+    let tasks = args.value("task").map { [$0] } ?? TaskRegistry.all.filter { $0.modelFile != nil }.map(\.gymnasiumID)
     let steps: Int? = args.value("steps") == nil ? nil : try args.int("steps", default: 1)
     let repeats = try args.int("repeats", default: 5)
     let seed = UInt64(try args.int("seed", default: 0, min: 0))
@@ -229,7 +230,7 @@ enum BenchOverheadCommand: Command {
     let repeats = try args.int("repeats", default: 3)
     let assets = args.value("assets")
     guard (iterations ?? 1) > 0, repeats > 0 else { throw UsageError("--iterations and --repeats must be positive") }
-    _ = try ModelFiles.check(tasks.compactMap(ModelFiles.kind), assets: assets, custom: false)
+    _ = try ModelFiles.check(tasks.map(\.task.row), assets: assets, custom: false)
     var configs: [(PaperTask, Preset, TrainerConfig)] = []
     for t in [PaperTask.hopper, .walker2d, .humanoid] where tasks.contains(t) {
       for p in presets {

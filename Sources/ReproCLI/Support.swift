@@ -21,13 +21,13 @@ func trainerFunction(assets: String?) -> TrainFunction {
 /// The manifest's tasks' model files checked (`ModelFiles`), before anything runs; with custom
 /// models, the specs that train on them carry the model in their identity.
 func checkedModels(_ expansion: Expansion, assets: String?, custom: Bool, io: CommandIO) throws -> Expansion {
-  var tasks: [MuJoCoTaskKind] = []
-  for s in expansion.specs { if let k = ModelFiles.kind(s.task), !tasks.contains(k) { tasks.append(k) } }
+  var tasks: [TaskRow] = []
+  for s in expansion.specs where !tasks.contains(where: { $0.id == s.task }) { tasks.append(s.task.row) }
   let models = try ModelFiles.check(tasks, assets: assets, custom: custom)
   guard !models.isEmpty else { return expansion }
-  for (kind, m) in models { io.err("custom model for \(kind.rawValue): \(m.label); its hash is part of every run's identity") }
+  for (task, m) in models { io.err("custom model for \(task.row.gymnasiumID): \(m.label); its hash is part of every run's identity") }
   var e = expansion
-  e.specs = e.specs.map { s in s.on(model: models.first { $0.0 == ModelFiles.kind(s.task) }?.1) }
+  e.specs = e.specs.map { s in s.on(model: models.first { $0.0 == s.task }?.1) }
   return e
 }
 

@@ -22,7 +22,7 @@ enum TrainCommand: Command {
   }
   static var options: [OptionSpec] {
     [
-      .value("task", "T", "\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")) (Gymnasium v5), or Pendulum-v1", required: true),
+      .value("task", "T", "a task (`repro env list`): Hopper, Walker2d, Humanoid (Gymnasium v5),\n" + wrapped(TaskRegistry.ids.filter { !["Hopper", "Walker2d", "Humanoid"].contains($0) }), required: true),
       .value("algorithm", "A", "a preset: the paper's, with the per-task settings of its Tables 4-6,\nand CleanRL's PPO (the same on every task):\n" + wrapped(Preset.allCases.map(\.rawValue)), required: true),
       .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
       .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),
@@ -37,25 +37,21 @@ enum TrainCommand: Command {
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     guard let taskName = args.value("task") else {
-      throw UsageError("--task is required (\(PaperTask.allCases.map(\.rawValue).joined(separator: ", ")), Pendulum-v1)")
+      throw UsageError("--task is required (\(knownTasks.joined(separator: ", ")))")
     }
     let preset = try presetArgument(args.value("algorithm"))
     let seed = UInt64(try args.int("seed", default: 0, min: 0))
     let assets = args.value("assets")
-    // Tasks outside the paper (Pendulum) start from the Hopper preset.
-    let paperTask = PaperTask(name: taskName)
-    let task: String
-    if let t = paperTask {
-      task = t.rawValue
-    } else {
-      _ = try namedEnvironment(taskName, assetsDirectory: assets)  // validates the name
-      task = taskName
-    }
-    var config = preset.config(task: paperTask ?? .hopper)
+    // Validates the name and the model file.
+    _ = try namedEnvironment(taskName, assetsDirectory: assets, customModel: args.flag("custom-model"))
+    let row = TaskRegistry.row(named: taskName)!  // namedEnvironment found it
+    let task = row.id.rawValue
+    // A paper preset on a robot the paper did not run (Pendulum) starts from its Hopper column.
+    var config = preset.config(on: row.id) ?? preset.config(task: .hopper)
     if let it = args.value("iterations") { try config.set("iterations", to: it) }
     try applySettings(args.values("set"), to: &config)
     if args.flag("list-settings") {
-      io.out(settingsListing(config, title: "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue)"))
+      io.out(settingsListing(config, title: "\(row.gymnasiumID) \(preset.rawValue)"))
       return 0
     }
     try checkSettings(config)
@@ -72,7 +68,7 @@ enum TrainCommand: Command {
     let showProgress = !args.flag("quiet") && io.terminal
     let total = config.iterations
     let startTime = Date()
-    let label = "\(paperTask?.gymnasiumID ?? task) \(preset.rawValue) seed \(seed)" + (model.map { " on custom model \($0.label)" } ?? "")
+    let label = "\(row.gymnasiumID) \(preset.rawValue) seed \(seed)" + (model.map { " on custom model \($0.label)" } ?? "")
     var result = try trainer.run { m, seconds in
       guard showProgress else { return }
       let done = m.iteration + 1
@@ -151,8 +147,10 @@ func namedEnvironment(_ name: String, assetsDirectory: String?, seed: UInt64 = 0
     _ = try ModelFiles.check(task: name, assets: assetsDirectory, custom: customModel)
     return try makeEnvironment(name, assetsDirectory: assetsDirectory, seed: seed, resetSeeding: resetSeeding)
   } catch EnvironmentError.unknownTask(let t, let valid) {
-    let names = (PaperTask.allCases.map(\.rawValue) + valid).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-    throw UsageError("unknown task '\(t)'; " + NameSuggestion.hint(for: t, in: names, listLabel: "valid tasks:"))
+    // Suggest any of a task's names ("Hoper" → "Hopper", "Hoper-v5" → "Hopper-v5"); list Gymnasium's ids.
+    let list = "valid tasks: " + valid.joined(separator: ", ")
+    let names = TaskRegistry.all.flatMap(\.names)
+    throw UsageError("unknown task '\(t)'; " + (NameSuggestion.didYouMean(t, in: names).map { "\($0) (\(list))" } ?? list))
   }
 }
 

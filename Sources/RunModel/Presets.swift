@@ -61,7 +61,15 @@ public enum Preset: String, CaseIterable, Sendable {
     }
   }
 
-  /// The preset's configuration for `task`.
+  /// The preset's configuration on `task`: the paper's column for its robot (Hopper-v4
+  /// takes Hopper's), CleanRL's on every task; nil for a paper preset on a task the
+  /// paper did not run, which has no column to take.
+  public func config(on task: TaskID) -> TrainerConfig? {
+    guard base != nil else { return Preset.cleanRLConfig() }
+    return PaperTask(task: task).map { config(task: $0) }
+  }
+
+  /// The preset's configuration for the paper's `task`.
   public func config(task: PaperTask) -> TrainerConfig {
     guard let base else { return Preset.cleanRLConfig() }
     var c = Preset.authorsCode(base, task)
@@ -235,13 +243,23 @@ public enum Preset: String, CaseIterable, Sendable {
   }
 }
 
-/// The three tasks of the paper, with their Gymnasium v5 ids.
+/// The three tasks of the paper: columns of its tables, not tasks the harness runs
+/// (`TaskID`). Every version of a robot takes the paper's column for it.
 public enum PaperTask: String, CaseIterable, Sendable {
   case walker2d = "Walker2d"
   case hopper = "Hopper"
   case humanoid = "Humanoid"
 
   public var gymnasiumID: String { "\(rawValue)-v5" }
+
+  /// The harness's task for this column: its v5 task.
+  public var task: TaskID { TaskID(rawValue: rawValue) }
+
+  /// The column of `task`'s robot, or nil for a robot the paper did not run.
+  public init?(task: TaskID) {
+    guard let family = TaskRegistry.row(task.rawValue)?.family, let t = PaperTask(rawValue: family) else { return nil }
+    self = t
+  }
 
   /// Accepts "Hopper", "hopper" or "Hopper-v5".
   public init?(name: String) {

@@ -127,7 +127,7 @@ final class ArchiveTests: XCTestCase {
     lines[2] = lines[2].replacingOccurrences(of: "\"task\":\"Hopper\"", with: "\"task\":\"Hoppr\"")
       .replacingOccurrences(of: "\"task\":\"Walker2d\"", with: "\"task\":\"Hoppr\"")
     XCTAssertThrowsError(try Archive.decode(Data((lines.joined(separator: "\n") + "\n").utf8), file: "x.jsonl")) { error in
-      XCTAssertEqual("\(error)", "x.jsonl: line 3: unknown task")
+      XCTAssertEqual("\(error)", "x.jsonl: line 3: unknown task 'Hoppr'")
     }
   }
 

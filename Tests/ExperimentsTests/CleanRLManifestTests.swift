@@ -18,7 +18,7 @@ final class CleanRLManifestTests: XCTestCase {
     XCTAssertEqual(e.uniqueSpecs.count, 9)
     XCTAssertEqual(Set(e.uniqueSpecs.map(\.seed)), [1, 2, 3], "CleanRL's benchmark: --num-seeds 3 from seed 1")
     for spec in e.uniqueSpecs {
-      XCTAssertEqual(spec.config, Preset.cleanRL.config(task: spec.task), "no override of the preset")
+      XCTAssertEqual(spec.config, Preset.cleanRL.config(on: spec.task), "no override of the preset")
       XCTAssertEqual(spec.config.iterations * spec.config.stepsPerIteration, 1_000_000 / 2048 * 2048)
     }
   }

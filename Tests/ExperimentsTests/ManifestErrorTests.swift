@@ -66,12 +66,12 @@ final class ManifestErrorTests: XCTestCase {
   func testUnknownAlgorithmPresetAndTask() {
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\",", "{\"preset\": \"TRPO++\","),
                         "\(f): algorithms.TRPO.preset: unknown preset 'TRPO++'; did you mean 'TRPO+'? (expected one of PPO, PPO-M, PPO-NoClip, TRPO, TRPO+, TRPO+ (KL schedule), PPO (paper text), PPO-M (paper text), PPO-NoClip (paper text), TRPO (paper text), TRPO+ (paper text), CleanRL)")
-    assertManifestError(miniManifest.replacing1("[\"Hopper\", \"Walker2d\"]", "[\"Hopper\", \"Ant\"]"),
-                        "\(f): tasks[1]: unknown task 'Ant'; expected one of Walker2d, Hopper, Humanoid")
+    assertManifestError(miniManifest.replacing1("[\"Hopper\", \"Walker2d\"]", "[\"Hopper\", \"CartPole\"]"),
+                        "\(f): tasks[1]: unknown task 'CartPole'; expected one of \(TaskRegistry.ids.joined(separator: ", "))")
     assertManifestError(miniManifest.replacing1("\"perTask\": {\"Hopper\"", "\"perTask\": {\"Humanoid\""),
                         "\(f): algorithms.PPO.perTask.Humanoid: task Humanoid is not in this manifest's tasks (Hopper, Walker2d)")
     assertManifestError(miniManifest.replacing1("{\"PPO\": {\"Hopper\":", "{\"PPO\": {\"Hopperr\":"),
-                        "\(f): paper.PPO.Hopperr: unknown task 'Hopperr'; did you mean 'Hopper'? (expected one of Walker2d, Hopper, Humanoid)")
+                        "\(f): paper.PPO.Hopperr: unknown task 'Hopperr'; did you mean 'Hopper'? (expected one of \(TaskRegistry.ids.joined(separator: ", ")))")
     assertManifestError(miniManifest.replacing1("\"defaultScale\": \"tiny\"", "\"defaultScale\": \"huge\""),
                         "\(f): defaultScale: unknown scale 'huge'; scales: tiny, two")
     assertManifestError(miniManifest.replacing1("\"method\": \"lastMean\"", "\"method\": \"median\""),

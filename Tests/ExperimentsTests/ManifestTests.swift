@@ -53,7 +53,7 @@ final class ManifestTests: XCTestCase {
       let paper = try m.resolveScale("paper")
       for a in m.algorithms {
         for t in m.tasks {
-          var expected = a.preset.config(task: t)
+          var expected = try XCTUnwrap(a.preset.config(on: t))
           expected.iterations = 488
           expected.stepsPerIteration = 2048
           XCTAssertEqual(try m.config(algorithm: a, task: t, scale: paper), expected, "\(name) \(a.name) \(t)")

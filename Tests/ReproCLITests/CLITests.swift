@@ -70,7 +70,7 @@ final class ExitStatusTests: XCTestCase {
       (["run", "experiments/smoke.json", "--jobs", "0"], "--jobs expects a whole number ≥ 1, got '0'"),
       (["run", "experiments/smoke.json", "--shard", "3/2"], "--shard: shard must be i/n with 1 <= i <= n, got 3/2"),
       (["train", "--task", "Hopper"], "--algorithm A is required: a preset"),
-      (["train", "--algorithm", "PPO"], "--task T is required: Walker2d, Hopper, Humanoid"),
+      (["train", "--algorithm", "PPO"], "--task T is required: a task (`repro env list`): Hopper, Walker2d, Humanoid"),
       (["plan", "experiments/table2.json"], "--from-scale S is required"),
       (["merge", "a.jsonl"], "--out FILE is required"),
       (["train", "--task", "Hopper", "--algorithm", "PPO", "--set", "gamma=2"], "gamma: must be in (0, 1], got 2.0"),

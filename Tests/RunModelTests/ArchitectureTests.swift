@@ -9,7 +9,7 @@ final class ArchitectureTests: XCTestCase {
   static let allowed: [String: Set<String>] = [
     "ReproRandom": [],
     "RunModel": [],
-    "Environments": ["CMuJoCo", "ReproRandom"],
+    "Environments": ["CMuJoCo", "ReproRandom", "RunModel"],
     "NeuralNet": ["ReproRandom", "CKernels"],
     "Algorithms": ["RunModel", "Environments", "NeuralNet", "ReproRandom"],
     "Statistics": ["ReproRandom"],

@@ -1,0 +1,68 @@
+import Foundation
+import RunModel
+
+/// Builds one task's environment: the assets folder (nil: `Assets.defaultDirectory`), the
+/// construction seed and where reset noise comes from.
+public typealias EnvironmentFactory = @Sendable (_ assetsDirectory: String?, _ seed: UInt64, _ resetSeeding: ResetSeeding)
+  throws -> any Environment
+
+/// The environment behind each row of `TaskRegistry`: the built-in tasks' below, and those a
+/// test or plug-in adds with `register` (after registering the row itself).
+public enum EnvironmentRegistry {
+  static let builtIn: [String: EnvironmentFactory] = {
+    var f: [String: EnvironmentFactory] = [
+      "Pendulum-v1": { _, seed, seeding in
+        let env = PendulumEnvironment(seed: seed)
+        try env.useResetSeeding(seeding)
+        return env
+      },
+    ]
+    for kind in MuJoCoTaskKind.allCases {
+      f[kind.row.id.rawValue] = { assets, seed, seeding in
+        try MuJoCoEnvironment(kind, assetsDirectory: assets, seed: seed, resetSeeding: seeding)
+      }
+    }
+    return f
+  }()
+
+  private static let added = LockedFactories()
+
+  /// Adds the environment of the registered task `id`; refused for an unregistered or taken id.
+  public static func register(_ id: TaskID, _ factory: @escaping EnvironmentFactory) throws {
+    guard TaskRegistry.row(id.rawValue) != nil else {
+      throw TaskRegistryError(message: "register task \(id)'s row (TaskRegistry.register) before its environment")
+    }
+    try added.add(id.rawValue, factory) { builtIn[id.rawValue] == nil }
+  }
+
+  /// The factory of task `id`, or nil.
+  public static func factory(_ id: TaskID) -> EnvironmentFactory? { builtIn[id.rawValue] ?? added.factory(id.rawValue) }
+
+  /// Ids of the registered tasks that can be built, in registry order.
+  public static var ids: [String] { TaskRegistry.all.filter { factory($0.id) != nil }.map(\.id.rawValue) }
+}
+
+/// Gymnasium ids of the tasks the harness can build, for error messages and suggestions.
+public var knownTasks: [String] { TaskRegistry.all.filter { EnvironmentRegistry.factory($0.id) != nil }.map(\.gymnasiumID) }
+
+/// Builds a task by any of its names ("Hopper", "Hopper-v5", "hopper-v4", "Pendulum-v1"; see
+/// `TaskRegistry.row(named:)`). With `resetSeeding` `.gymnasium`, a task that cannot reproduce
+/// Gymnasium's reset seeding is refused.
+public func makeEnvironment(_ name: String, assetsDirectory: String? = nil, seed: UInt64 = 0,
+                            resetSeeding: ResetSeeding = .repro) throws -> any Environment {
+  guard let row = TaskRegistry.row(named: name), let factory = EnvironmentRegistry.factory(row.id) else {
+    throw EnvironmentError.unknownTask(name, valid: knownTasks)
+  }
+  return try factory(assetsDirectory, seed, resetSeeding)
+}
+
+private final class LockedFactories: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [String: EnvironmentFactory] = [:]
+  func factory(_ id: String) -> EnvironmentFactory? { lock.lock(); defer { lock.unlock() }; return stored[id] }
+  func add(_ id: String, _ f: @escaping EnvironmentFactory, if free: () -> Bool) throws {
+    lock.lock(); defer { lock.unlock() }
+    guard stored[id] == nil, free() else { throw TaskRegistryError(message: "task \(id) already has an environment") }
+    stored[id] = f
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+// The tasks the harness runs: one registry row per task, in a vocabulary that
+// knows neither MuJoCo nor any paper. The environment behind a row is built by
+// Environments (`EnvironmentFactories`); a paper maps rows to its own table
+// columns in its layer (e.g. `PaperTask(family:)`).
+
+/// A task, by the name manifests, reports and run identities use: Gymnasium's id,
+/// except that a v5 MuJoCo task drops its version ("Hopper" is Hopper-v5), as every
+/// stored run of the v5 tasks was identified before versions were added.
+public struct TaskID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+  public var description: String { rawValue }
+  public static func < (a: TaskID, b: TaskID) -> Bool { a.rawValue < b.rawValue }
+
+  /// The registered task `name` names (see `TaskRegistry.row(named:)`), or nil.
+  public init?(name: String) {
+    guard let row = TaskRegistry.row(named: name) else { return nil }
+    self = row.id
+  }
+
+  /// Its registry row. Every `TaskID` made by `init(name:)` or taken from a row has one.
+  public var row: TaskRow {
+    guard let row = TaskRegistry.row(rawValue) else { preconditionFailure("task \(rawValue) is not registered") }
+    return row
+  }
+}
+
+/// One task: what the harness needs to know of it without building it.
+public struct TaskRow: Sendable, Equatable {
+  /// Name in manifests, reports and run identities (see `TaskID`).
+  public var id: TaskID
+  /// Gymnasium's id, e.g. `Hopper-v5`.
+  public var gymnasiumID: String
+  /// The id without its version: `Hopper`. Rows of one family share a robot.
+  public var family: String
+  /// Gymnasium's version (`-vN`).
+  public var version: Int
+  /// Model file in the assets folder and its SHA-256 as the pinned Gymnasium wheel ships it (nil: no model).
+  public var modelFile: String?
+  public var modelSHA256: String?
+  public var observationSize: Int
+  public var actionSize: Int
+  /// Steps before a time-limit truncation.
+  public var timeLimit: Int
+  /// Physics steps per environment step (1 without physics).
+  public var frameSkip: Int
+  /// Cost of one training step against Hopper's (1), for progress ETAs and for
+  /// costs where no run of the task was measured (`CostModel`).
+  public var stepCost: Double
+
+  public init(gymnasiumID: String, modelFile: String? = nil, modelSHA256: String? = nil, observationSize: Int,
+              actionSize: Int, timeLimit: Int, frameSkip: Int = 1, stepCost: Double) {
+    let parts = gymnasiumID.split(separator: "-")
+    let family = String(parts.first ?? "")
+    let version = parts.count == 2 && parts[1].hasPrefix("v") ? Int(parts[1].dropFirst()) ?? 0 : 0
+    let isMuJoCoV5 = version == 5 && modelFile != nil
+    self.id = TaskID(rawValue: isMuJoCoV5 ? family : gymnasiumID)
+    self.gymnasiumID = gymnasiumID
+    self.family = family
+    self.version = version
+    self.modelFile = modelFile
+    self.modelSHA256 = modelSHA256
+    self.observationSize = observationSize
+    self.actionSize = actionSize
+    self.timeLimit = timeLimit
+    self.frameSkip = frameSkip
+    self.stepCost = stepCost
+  }
+
+  /// Names that mean this row (case-insensitive): its id and its Gymnasium id.
+  public var names: [String] { id.rawValue == gymnasiumID ? [gymnasiumID] : [id.rawValue, gymnasiumID] }
+}
+
+/// Every task the harness can run. Built-in rows are below; a test or a plug-in
+/// adds one with `register` (and its environment with Environments' `EnvironmentFactories`).
+public enum TaskRegistry {
+  /// Gymnasium 1.4.0's tasks with their default constructor arguments (sizes as Gymnasium reports them).
+  public static let builtIn: [TaskRow] = [
+    TaskRow(gymnasiumID: "Hopper-v5", modelFile: "hopper.xml",
+            modelSHA256: "3ce93a055ffdcd83c0c701d2400768e40d2cbb9532f3c4ae33377c27f8b39f9e",
+            observationSize: 11, actionSize: 3, timeLimit: 1000, frameSkip: 4, stepCost: 1),
+    TaskRow(gymnasiumID: "Walker2d-v5", modelFile: "walker2d_v5.xml",
+            modelSHA256: "6bed53a6cc3ca73c4fe8ac3486d3b4228927264a6454f4ef16d3eed3c58bc09d",
+            observationSize: 17, actionSize: 6, timeLimit: 1000, frameSkip: 4, stepCost: 1),
+    TaskRow(gymnasiumID: "Humanoid-v5", modelFile: "humanoid.xml",
+            modelSHA256: "85816f372c826d2094b4a598918233bd9c5843b2439119eece2733bdc2e0d073",
+            observationSize: 348, actionSize: 17, timeLimit: 1000, frameSkip: 5, stepCost: 2.5),
+    TaskRow(gymnasiumID: "Hopper-v4", modelFile: "hopper.xml",
+            modelSHA256: "3ce93a055ffdcd83c0c701d2400768e40d2cbb9532f3c4ae33377c27f8b39f9e",
+            observationSize: 11, actionSize: 3, timeLimit: 1000, frameSkip: 4, stepCost: 1),
+    TaskRow(gymnasiumID: "Walker2d-v4", modelFile: "walker2d.xml",
+            modelSHA256: "ac13373c7ac9003a5311c4704b314ed11149b3dd7600bbc02770487300f9ad2d",
+            observationSize: 17, actionSize: 6, timeLimit: 1000, frameSkip: 4, stepCost: 1),
+    TaskRow(gymnasiumID: "Humanoid-v4", modelFile: "humanoid.xml",
+            modelSHA256: "85816f372c826d2094b4a598918233bd9c5843b2439119eece2733bdc2e0d073",
+            observationSize: 376, actionSize: 17, timeLimit: 1000, frameSkip: 5, stepCost: 2.5),
+    TaskRow(gymnasiumID: "Pendulum-v1", observationSize: 3, actionSize: 1, timeLimit: 200, stepCost: 0.3),
+  ]
+
+  private static let added = LockedRows()
+
+  /// Every row: the built-in ones, then those registered, in order.
+  public static var all: [TaskRow] { builtIn + added.rows }
+
+  /// Adds `row`; a row whose id or Gymnasium id is taken is refused.
+  public static func register(_ row: TaskRow) throws {
+    try added.append(row) { existing in
+      for r in builtIn + existing where !Set(r.names.map { $0.lowercased() }).isDisjoint(with: row.names.map { $0.lowercased() }) {
+        throw TaskRegistryError(message: "task \(row.gymnasiumID) is already registered (as \(r.id))")
+      }
+    }
+  }
+
+  /// The row whose id is exactly `id`.
+  public static func row(_ id: String) -> TaskRow? { all.first { $0.id.rawValue == id } }
+
+  /// The row `name` names: its id or Gymnasium id, any case ("hopper", "Hopper-v5").
+  public static func row(named name: String) -> TaskRow? {
+    let lower = name.lowercased()
+    return all.first { $0.names.contains { $0.lowercased() == lower } }
+  }
+
+  /// Every id, for messages and suggestions.
+  public static var ids: [String] { all.map(\.id.rawValue) }
+}
+
+public struct TaskRegistryError: Error, CustomStringConvertible {
+  public var message: String
+  public init(message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// Rows registered at run time, behind a lock (registration may race with lookups on worker threads).
+private final class LockedRows: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [TaskRow] = []
+  var rows: [TaskRow] { lock.lock(); defer { lock.unlock() }; return stored }
+  func append(_ row: TaskRow, checking check: ([TaskRow]) throws -> Void) throws {
+    lock.lock(); defer { lock.unlock() }
+    try check(stored)
+    stored.append(row)
+  }
+}
+
+extension TaskID {
+  /// The built-in v5 locomotion tasks, by name.
+  public static let hopper = TaskID(rawValue: "Hopper")
+  public static let walker2d = TaskID(rawValue: "Walker2d")
+  public static let humanoid = TaskID(rawValue: "Humanoid")
+}
