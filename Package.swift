@@ -99,7 +99,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ReproCLITests",
-      dependencies: ["ReproCLI", "RunModel", "Experiments", "TestSupport"],
+      dependencies: ["ReproCLI", "RunModel", "Environments", "Algorithms", "NeuralNet", "ReproRandom", "Experiments", "TestSupport"],
       exclude: ["Snapshots"],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink

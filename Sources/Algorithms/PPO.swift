@@ -71,7 +71,7 @@ public struct PPOUpdate: PolicyUpdate {
     let policyRate = settings.policyLR * config.learningRateFactor(at: iteration)
     let valueRate = config.valueLR * config.learningRateFactor(at: iteration)
     let targets = valueTargets(values: values, advantages: advantages)
-    let valueClip = valueClipRange(config)
+    let valueClip = config.valueClipRange
     var lastPolicyLoss = 0.0, lastValueLoss = 0.0
     for parts in epochs {
       var policyLoss = 0.0, valueLoss = 0.0

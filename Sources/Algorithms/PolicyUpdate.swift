@@ -37,11 +37,10 @@ public struct PolicyUpdateReport: Sendable, Equatable {
 /// and PPO, TRPO or any other update. Each conforming type carries its own
 /// settings (`PPOSettings`, `TRPOSettings`).
 ///
-/// Adding an algorithm: a new file with a type conforming to `PolicyUpdate`;
-/// its settings in `Settings.table` and a case of `AlgorithmKind` (RunModel);
-/// a preset; and its line in `AlgorithmKind.makeUpdate` below, which the
-/// compiler points at. `Trainer.init(..., update:)` takes any update directly
-/// (the tests train with a toy one).
+/// Adding an algorithm: one new file with a type conforming to `PolicyUpdate` and an
+/// `AlgorithmDescriptor` (its registry row, its settings, its update factory), registered
+/// once (`register()`); manifests then name it with the `algorithm` setting.
+/// `Trainer.init(..., update:)` also takes any update directly.
 public protocol PolicyUpdate {
   /// The ratio clip range whose violations `IterationMetrics.clipFraction` counts (nil: none).
   var ratioClipRange: Double? { get }
@@ -60,13 +59,45 @@ extension PolicyUpdate {
   public var trainsValueNetwork: Bool { false }
 }
 
+/// One algorithm, whole: its registry row (RunModel's `AlgorithmRow`: name, help, settings
+/// group, trust-region bounds, cost), its settings (`Settings.registeredSetting`, in the row's
+/// group) and how to build its update from a run's settings.
+public struct AlgorithmDescriptor: Sendable {
+  public var row: AlgorithmRow
+  public var settings: [SettingDefinition]
+  public var makeUpdate: @Sendable (TrainerConfig) -> any PolicyUpdate
+
+  public init(row: AlgorithmRow, settings: [SettingDefinition] = [],
+              makeUpdate: @escaping @Sendable (TrainerConfig) -> any PolicyUpdate) {
+    self.row = row
+    self.settings = settings
+    self.makeUpdate = makeUpdate
+  }
+
+  /// The built-in algorithms (their rows and settings are RunModel's).
+  static let builtIn: [AlgorithmKind: @Sendable (TrainerConfig) -> any PolicyUpdate] = [
+    .ppo: { PPOUpdate(config: $0) },
+    .trpo: { TRPOUpdate(config: $0) },
+  ]
+  private static let added = Locked<[AlgorithmKind: @Sendable (TrainerConfig) -> any PolicyUpdate]>([:])
+
+  /// Registers the row, the settings and the factory; a taken name or setting key is refused.
+  public func register() throws {
+    try AlgorithmRegistry.register(row, settings: settings)
+    AlgorithmDescriptor.added.update { $0[row.kind] = makeUpdate }
+  }
+
+  /// The update factory of `kind`, or nil when none is registered.
+  public static func factory(_ kind: AlgorithmKind) -> (@Sendable (TrainerConfig) -> any PolicyUpdate)? {
+    builtIn[kind] ?? added.value[kind]
+  }
+}
+
 extension AlgorithmKind {
   /// The policy update this setting names, with the run's settings.
   public func makeUpdate(_ config: TrainerConfig) -> any PolicyUpdate {
-    switch self {
-    case .ppo: return PPOUpdate(config: config)
-    case .trpo: return TRPOUpdate(config: config)
-    }
+    guard let make = AlgorithmDescriptor.factory(self) else { preconditionFailure("algorithm \(rawValue) has no update factory") }
+    return make(config)
   }
 }
 

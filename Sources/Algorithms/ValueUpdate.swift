@@ -12,7 +12,7 @@ func trainValue(agent: Agent, batch: RolloutBatch, targets: [Double], config: Tr
   let net = agent.valueNet
   let obsSize = batch.observationSize
   let include = valueLossMask(batch, config: config)
-  let clip = valueClipRange(config)
+  let clip = config.valueClipRange
   let scale = config.valueLossCoefficient
   return trainEpochs(epochs: config.valueEpochs, count: batch.count, minibatches: config.minibatches, rng: &rng) { idx in
     let loss = valueLossAndGradient(
@@ -29,12 +29,6 @@ func trainValue(agent: Agent, batch: RolloutBatch, targets: [Double], config: Tr
 /// false at the last step of every finished episode.
 func valueLossMask(_ batch: RolloutBatch, config: TrainerConfig) -> [Bool]? {
   config.valueLossMaskEpisodeEnds ? (0..<batch.count).map { !(batch.terminated[$0] || batch.truncated[$0]) } : nil
-}
-
-/// Section 3, optimization 1: value clipping around the old value by ±epsilon
-/// (`valueClipEpsilon`, else the policy's ε); nil when off.
-func valueClipRange(_ config: TrainerConfig) -> Double? {
-  config.valueClipping ? (config.valueClipEpsilon ?? config.ppo.clipEpsilon) : nil
 }
 
 /// The value loss of one minibatch and its gradient, left in `network.gradients`

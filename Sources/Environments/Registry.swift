@@ -25,18 +25,23 @@ public enum EnvironmentRegistry {
     return f
   }()
 
-  private static let added = LockedFactories()
+  private static let added = Locked<[String: EnvironmentFactory]>([:])
 
   /// Adds the environment of the registered task `id`; refused for an unregistered or taken id.
   public static func register(_ id: TaskID, _ factory: @escaping EnvironmentFactory) throws {
     guard TaskRegistry.row(id.rawValue) != nil else {
       throw TaskRegistryError(message: "register task \(id)'s row (TaskRegistry.register) before its environment")
     }
-    try added.add(id.rawValue, factory) { builtIn[id.rawValue] == nil }
+    try added.update { f in
+      guard f[id.rawValue] == nil, builtIn[id.rawValue] == nil else {
+        throw TaskRegistryError(message: "task \(id) already has an environment")
+      }
+      f[id.rawValue] = factory
+    }
   }
 
   /// The factory of task `id`, or nil.
-  public static func factory(_ id: TaskID) -> EnvironmentFactory? { builtIn[id.rawValue] ?? added.factory(id.rawValue) }
+  public static func factory(_ id: TaskID) -> EnvironmentFactory? { builtIn[id.rawValue] ?? added.value[id.rawValue] }
 
   /// Ids of the registered tasks that can be built, in registry order.
   public static var ids: [String] { TaskRegistry.all.filter { factory($0.id) != nil }.map(\.id.rawValue) }
@@ -54,15 +59,4 @@ public func makeEnvironment(_ name: String, assetsDirectory: String? = nil, seed
     throw EnvironmentError.unknownTask(name, valid: knownTasks)
   }
   return try factory(assetsDirectory, seed, resetSeeding)
-}
-
-private final class LockedFactories: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [String: EnvironmentFactory] = [:]
-  func factory(_ id: String) -> EnvironmentFactory? { lock.lock(); defer { lock.unlock() }; return stored[id] }
-  func add(_ id: String, _ f: @escaping EnvironmentFactory, if free: () -> Bool) throws {
-    lock.lock(); defer { lock.unlock() }
-    guard stored[id] == nil, free() else { throw TaskRegistryError(message: "task \(id) already has an environment") }
-    stored[id] = f
-  }
 }

@@ -46,7 +46,8 @@ public struct CostModel: Sendable, Equatable {
   /// each than one alone, so a cluster core is likely cheaper; episodes lengthen as
   /// agents learn, so a paper-length run may cost more per step: `repro slurm` adds a margin.
   ///
-  /// Every other registered task is priced at Hopper's rate times its row's `stepCost`
+  /// Every other registered (task, algorithm) is priced at PPO's rate on the task (else Hopper's
+  /// PPO rate times the task row's `stepCost`) times the algorithm row's `relativeCost`
   /// (`runs` 0: an estimate, no run measured).
   public static var reference: CostModel {
     let measured: [(String, AlgorithmKind, Double)] = [
@@ -56,10 +57,11 @@ public struct CostModel: Sendable, Equatable {
     ]
     var rates: [Key: Rate] = [:]
     for (task, kind, rate) in measured { rates[Key(task: TaskID(rawValue: task), algorithm: kind)] = Rate(secondsPerStep: rate, runs: 4) }
-    for row in TaskRegistry.all {
-      for kind in AlgorithmKind.allCases where rates[Key(task: row.id, algorithm: kind)] == nil {
-        guard let hopper = rates[Key(task: TaskID(rawValue: "Hopper"), algorithm: kind)] else { continue }
-        rates[Key(task: row.id, algorithm: kind)] = Rate(secondsPerStep: hopper.secondsPerStep * row.stepCost, runs: 0)
+    let hopperPPO = measured[0].2
+    for task in TaskRegistry.all {
+      let ppo = rates[Key(task: task.id, algorithm: .ppo)]?.secondsPerStep ?? hopperPPO * task.stepCost
+      for algorithm in AlgorithmRegistry.all where rates[Key(task: task.id, algorithm: algorithm.kind)] == nil {
+        rates[Key(task: task.id, algorithm: algorithm.kind)] = Rate(secondsPerStep: ppo * algorithm.relativeCost, runs: 0)
       }
     }
     return CostModel(rates: rates)
@@ -178,9 +180,12 @@ public struct CostEstimate: Sendable, Equatable {
       let missing = Set(unmeasured.map { "\($0.task.rawValue) \($0.row)" }).sorted().joined(separator: ", ")
       out.append("\(manifest) at scale \(scale): no measured cost for \(missing); run a pilot of those cells first.")
     }
-    let rates = model.rates.keys.sorted().map { k in
+    // Measured rates, and the estimated ones of this manifest's tasks.
+    let rates = model.rates.keys.sorted().compactMap { k -> String? in
       let r = model.rates[k]!
-      return "\(k.task.rawValue) \(k.algorithm.rawValue.uppercased()) \(formatNumber(r.secondsPerStep * 1e6, decimals: 1)) µs (\(r.runs) runs)"
+      guard r.runs > 0 || cells.contains(where: { $0.task == k.task }) else { return nil }
+      return "\(k.task.rawValue) \(k.algorithm.rawValue.uppercased()) \(formatNumber(r.secondsPerStep * 1e6, decimals: 1)) µs "
+        + (r.runs > 0 ? "(\(r.runs) runs)" : "(estimated: no run measured)")
     }
     out.append("Core-seconds per environment step, from \(source): "
       + (rates.isEmpty ? "none." : rates.joined(separator: "; ") + "."))

@@ -159,7 +159,7 @@ public enum Fidelity {
   /// policy's ε, when value clipping is on; off otherwise).
   public static func ours(_ config: TrainerConfig, _ key: String) -> JSONValue? {
     if key == "valueClipEpsilon" {
-      return config.valueClipping ? .double(config.valueClipEpsilon ?? config.ppo.clipEpsilon) : .null
+      return config.valueClipRange.map { .double($0) } ?? .null
     }
     return config.value(of: key)
   }

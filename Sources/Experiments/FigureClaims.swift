@@ -65,8 +65,8 @@ public struct RunStatistic: Sendable, Equatable {
   /// The run's bound on this diagnostic at `iteration` (0-based), or nil when its algorithm has none.
   static func bound(_ d: Diagnostic, _ c: TrainerConfig, iteration: Int) -> Double? {
     switch d {
-    case .meanKL: return c.algorithm == .trpo ? c.klBound(at: iteration) : nil
-    case .maxRatio: return c.algorithm == .ppo && c.ppo.clipEpsilon < 1e6 ? 1 + c.ppo.clipEpsilon : nil
+    case .meanKL: return c.algorithm.row.meanKLBound(c, iteration)
+    case .maxRatio: return c.algorithm.row.ratioBound(c)
     case .maxKL: return nil
     }
   }

@@ -570,13 +570,10 @@ func settingText(_ v: JSONValue) -> String {
   }
 }
 
-/// Whether a setting acts in a run of `algorithm` (PPO's own settings in PPO, TRPO's in TRPO).
+/// Whether a setting acts in a run of `algorithm`: a shared one always, an algorithm's own
+/// (its row's settings group) only in its runs.
 func applies(_ d: SettingDefinition, to algorithm: AlgorithmKind) -> Bool {
-  switch d.group {
-  case .ppo: return algorithm == .ppo
-  case .trpo: return algorithm == .trpo
-  default: return true
-  }
+  d.group.algorithm.map { $0 == algorithm } ?? true
 }
 
 /// One table per task: the paper's rows, then every other setting that differs
@@ -730,12 +727,14 @@ func trustRegionSection(_ inputs: ReportInputs) -> TrustRegionSection? {
         }
         var bound: Double? = nil, label: String? = nil
         if let c = specs.first?.config {
-          if m.key.hasPrefix("meanKL"), c.algorithm == .trpo {
-            bound = c.trpo.klBound
-            label = "δ = \(formatNumber(c.trpo.klBound, decimals: 3))" + (c.trpo.klBoundFinal.map { " (first iteration; \(formatNumber($0, decimals: 3)) at the last)" } ?? "")
-          } else if m.key.hasPrefix("maxRatio"), c.algorithm == .ppo, c.ppo.clipEpsilon < 1e6 {
-            bound = 1 + c.ppo.clipEpsilon
-            label = "1 + ε = \(formatNumber(1 + c.ppo.clipEpsilon, decimals: 2))"
+          let row = c.algorithm.row
+          if m.key.hasPrefix("meanKL"), let first = row.meanKLBound(c, 0) {
+            let last = row.meanKLBound(c, c.iterations - 1) ?? first
+            bound = first
+            label = "δ = \(formatNumber(first, decimals: 3))" + (last != first ? " (first iteration; \(formatNumber(last, decimals: 3)) at the last)" : "")
+          } else if m.key.hasPrefix("maxRatio"), let ratio = row.ratioBound(c) {
+            bound = ratio
+            label = "1 + ε = \(formatNumber(ratio, decimals: 2))"
           }
         }
         any = true

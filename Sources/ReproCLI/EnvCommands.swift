@@ -155,7 +155,7 @@ enum BenchTrainCommand: Command {
     let mean = scores.isEmpty ? Double.nan : scores.reduce(0, +) / Double(scores.count)
     io.out(String(format: "mean score %.1f over %d runs; median run time %.1f s; median %.0f steps/s end to end",
                   mean, scores.count, median(times), Double(results[0].totalSteps) / median(times)))
-    if config.algorithm == .trpo {
+    if config.algorithm.row.meanKLBound(config, 0) != nil {
       var worst = 0.0, sum = 0.0, n = 0
       for r in results {
         for m in r.iterations {
@@ -165,8 +165,8 @@ enum BenchTrainCommand: Command {
           n += 1
         }
       }
-      io.out(String(format: "TRPO mean KL per iteration: average %.4f; largest KL/bound ratio %.3f (must be ≤ 1)",
-                    sum / Double(max(n, 1)), worst))
+      io.out(String(format: "%@ mean KL per iteration: average %.4f; largest KL/bound ratio %.3f (must be ≤ 1)",
+                    config.algorithm.rawValue.uppercased(), sum / Double(max(n, 1)), worst))
     }
     if let jsonOut = args.value("json") {
       let labels = RunLabels(manifest: "", algorithm: preset.rawValue, preset: preset.rawValue)

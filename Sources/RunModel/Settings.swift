@@ -15,14 +15,6 @@
 // would give two different runs one identity. `SettingsTests.testNeutralValuesArePinned`
 // fails if one moves; add a new setting instead.
 
-/// Which policy update an agent uses.
-public enum AlgorithmKind: String, Sendable, CaseIterable, SettingChoice {
-  /// Proximal Policy Optimization: clipped surrogate, Adam on the policy (Schulman et al., 2017).
-  case ppo
-  /// Trust Region Policy Optimization: natural gradient step with a KL bound and line search.
-  case trpo
-}
-
 /// Reward normalisation (paper, Section 3, optimization 2 "Reward scaling").
 public enum RewardNormalization: String, Sendable, CaseIterable, SettingChoice {
   /// Raw rewards.
@@ -175,6 +167,9 @@ public struct TrainerConfig: Sendable, Equatable {
   // Per-algorithm settings
   public var ppo = PPOSettings()
   public var trpo = TRPOSettings()
+  /// Settings registered at run time (`Settings.register`), by key; a setting at its neutral
+  /// value is absent, so that registering one changes no stored config or identity.
+  public var registered: [String: JSONValue] = [:]
   // Diagnostics
   public var diagnosticsEvery: Int = 10
   public var heldOutUpdatesFilters: Bool = false
@@ -223,14 +218,26 @@ public enum SettingType: Sendable, Hashable {
   }
 }
 
-/// Which part of training a setting belongs to (the order of `--list-settings`).
-public enum SettingGroup: String, Sendable, CaseIterable {
-  case budget = "Budget"
-  case shared = "Algorithm and shared settings"
-  case codeLevel = "Code-level optimizations (paper, Section 3)"
-  case ppo = "PPO"
-  case trpo = "TRPO"
-  case diagnostics = "Diagnostics"
+/// Which part of training a setting belongs to (the order of `--list-settings`). Each
+/// algorithm has a group of its own (`AlgorithmRow.settingsGroup`): settings that act
+/// only in its runs.
+public struct SettingGroup: RawRepresentable, Hashable, Sendable {
+  public let rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+  public static let budget = SettingGroup(rawValue: "Budget")
+  public static let shared = SettingGroup(rawValue: "Algorithm and shared settings")
+  public static let codeLevel = SettingGroup(rawValue: "Code-level optimizations (paper, Section 3)")
+  public static let ppo = SettingGroup(rawValue: "PPO")
+  public static let trpo = SettingGroup(rawValue: "TRPO")
+  public static let diagnostics = SettingGroup(rawValue: "Diagnostics")
+
+  /// Every group in listing order: the shared ones, one per registered algorithm, then diagnostics.
+  public static var allCases: [SettingGroup] {
+    [budget, shared, codeLevel] + AlgorithmRegistry.all.map(\.settingsGroup) + [diagnostics]
+  }
+
+  /// The algorithm whose runs alone this group's settings act in (nil: every run).
+  public var algorithm: AlgorithmKind? { AlgorithmRegistry.all.first { $0.settingsGroup == self }?.kind }
 }
 
 /// A value a setting can hold, with its JSON form.
@@ -367,8 +374,49 @@ public enum Settings {
     return v > 0 ? nil : "must be positive, or off (null; --set KEY=off), got \(v)"
   }
 
-  /// Every setting, in the order of `--list-settings`.
-  public static let table: [SettingDefinition] = [
+  /// A registered setting, held in `TrainerConfig.registered` (for an algorithm defined outside
+  /// RunModel; see `AlgorithmRegistry.register`). `neutral` is its value when unset.
+  public static func registeredSetting(
+    _ key: String, type: SettingType, group: SettingGroup, neutral: JSONValue, _ documentation: String,
+    check: (@Sendable (JSONValue, TrainerConfig) -> String?)? = nil
+  ) -> SettingDefinition {
+    SettingDefinition(
+      key: key, type: type, group: group, documentation: documentation, paperReference: nil,
+      read: { $0.registered[key] ?? neutral },
+      assign: { c, v in c.registered[key] = v == neutral ? nil : v },
+      check: { c in check?(c.registered[key] ?? neutral, c) })
+  }
+
+  /// Every setting, in the order of `--list-settings`: the built-in ones, then those registered.
+  public static var table: [SettingDefinition] { current.value.table }
+
+  /// Adds settings (an algorithm's, from its registration) and rebuilds the table, so that the
+  /// `algorithm` setting's choices include any algorithm registered since; a key already taken is refused.
+  static func register(_ definitions: [SettingDefinition]) throws {
+    try current.update { t in
+      for d in definitions where t.byKey[d.key] != nil || definitions.filter({ $0.key == d.key }).count > 1 {
+        throw ConfigError(key: d.key, message: "setting already defined")
+      }
+      t = SettingsTable(registered: t.registered + definitions)
+    }
+  }
+
+  struct SettingsTable: Sendable {
+    let table: [SettingDefinition]
+    let registered: [SettingDefinition]
+    let byKey: [String: SettingDefinition]
+    let keys: [String]
+    init(registered: [SettingDefinition]) {
+      table = builtInTable() + registered
+      self.registered = registered
+      byKey = Dictionary(uniqueKeysWithValues: table.map { ($0.key, $0) })
+      keys = table.map(\.key)
+    }
+  }
+
+  private static let current = Locked(SettingsTable(registered: []))
+
+  static func builtInTable() -> [SettingDefinition] { [
     // Budget
     setting("iterations", \.iterations, .budget,
             "Policy updates (paper: 488, so 488 × 2048 = 999,424 steps).", check: within(1...maximumIterations)),
@@ -377,7 +425,7 @@ public enum Settings {
     setting("resetEachIteration", \.resetEachIteration, .budget,
             "Reset the environment at the start of every iteration, dropping the partial episode (the authors' code does this). Off: episodes continue across iterations."),
     // Algorithm and shared
-    setting("algorithm", \.algorithm, .shared, "The policy update: ppo or trpo."),
+    setting("algorithm", \.algorithm, .shared, "The policy update: \(AlgorithmRegistry.all.map(\.kind.rawValue).joined(separator: " or "))."),
     setting("gamma", \.gamma, .shared, "Discount factor, in (0, 1].",
             check: { v, _ in v > 0 && v <= 1 ? nil : "must be in (0, 1], got \(v)" }),
     setting("gaeLambda", \.gaeLambda, .shared, "GAE lambda, in [0, 1].",
@@ -398,7 +446,7 @@ public enum Settings {
             "PPO only. On: one loop of policyEpochs × minibatches trains both networks on the same minibatches with one loss, policy loss + valueLossCoefficient × value loss, as CleanRL's ppo_continuous_action.py (vwxyzjn/cleanrl@35896b1, the Gymnasium version) L259-L305 (loss at L300); gradientClip then clips the norm of both networks' gradients together (L304, clip_grad_norm_ over agent.parameters()), and each network takes its Adam step (the two Adams step together, so with valueLR = policyLR they are one Adam over both networks, L183). Off: the value network trains first for valueEpochs, then the policy (the authors' code).",
             check: { v, c in
               guard v else { return nil }
-              if c.algorithm != .ppo { return "needs algorithm ppo (TRPO has no loss to join)" }
+              if c.algorithm != .ppo { return "needs algorithm ppo (the one update that trains a joint loss)" }
               return c.valueEpochs == c.ppo.policyEpochs ? nil
                 : "needs valueEpochs (\(c.valueEpochs)) = policyEpochs (\(c.ppo.policyEpochs)): both networks train in one loop"
             }),
@@ -476,15 +524,13 @@ public enum Settings {
             "The held-out diagnostic rollout also pushes its observations and rewards into the training normalisation statistics, as the authors' advanced_logging did in 10 of their 15 configs (their held-out rollout ran through the training environment's filters). Changes training."),
     setting("recordEpisodeReturns", \.recordEpisodeReturns, .diagnostics,
             "Store the return of every completed training episode in its iteration's metrics (episodeReturns), which the score method lastEpisodes needs (CleanRL's benchmark: the mean of a run's last 100 episodic returns). Does not change training."),
-  ]
+  ] }
 
   /// Every key, in table order.
-  public static let keys: [String] = table.map(\.key)
+  public static var keys: [String] { current.value.keys }
 
   /// The row for `key`.
-  public static func definition(_ key: String) -> SettingDefinition? { byKey[key] }
-  private static let byKey: [String: SettingDefinition] =
-    Dictionary(uniqueKeysWithValues: table.map { ($0.key, $0) })
+  public static func definition(_ key: String) -> SettingDefinition? { current.value.byKey[key] }
 
   static func unknownKey(_ key: String) -> ConfigError {
     ConfigError(key: key, message: unknownKeyMessage(key))

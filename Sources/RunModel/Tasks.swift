@@ -99,17 +99,18 @@ public enum TaskRegistry {
     TaskRow(gymnasiumID: "Pendulum-v1", observationSize: 3, actionSize: 1, timeLimit: 200, stepCost: 0.3),
   ]
 
-  private static let added = LockedRows()
+  private static let added = Locked<[TaskRow]>([])
 
   /// Every row: the built-in ones, then those registered, in order.
-  public static var all: [TaskRow] { builtIn + added.rows }
+  public static var all: [TaskRow] { builtIn + added.value }
 
   /// Adds `row`; a row whose id or Gymnasium id is taken is refused.
   public static func register(_ row: TaskRow) throws {
-    try added.append(row) { existing in
+    try added.update { existing in
       for r in builtIn + existing where !Set(r.names.map { $0.lowercased() }).isDisjoint(with: row.names.map { $0.lowercased() }) {
         throw TaskRegistryError(message: "task \(row.gymnasiumID) is already registered (as \(r.id))")
       }
+      existing.append(row)
     }
   }
 
@@ -130,18 +131,6 @@ public struct TaskRegistryError: Error, CustomStringConvertible {
   public var message: String
   public init(message: String) { self.message = message }
   public var description: String { message }
-}
-
-/// Rows registered at run time, behind a lock (registration may race with lookups on worker threads).
-private final class LockedRows: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [TaskRow] = []
-  var rows: [TaskRow] { lock.lock(); defer { lock.unlock() }; return stored }
-  func append(_ row: TaskRow, checking check: ([TaskRow]) throws -> Void) throws {
-    lock.lock(); defer { lock.unlock() }
-    try check(stored)
-    stored.append(row)
-  }
 }
 
 extension TaskID {

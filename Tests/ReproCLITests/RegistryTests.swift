@@ -1,4 +1,7 @@
+import Algorithms
 import Environments
+import NeuralNet
+import ReproRandom
 import Experiments
 import Foundation
 import ReproCLI
@@ -98,5 +101,103 @@ final class TaskRegistryTests: XCTestCase {
     }
     // Hopper-v4 takes Hopper's column.
     XCTAssertEqual(Preset.ppo.config(on: TaskID(name: "Hopper-v4")!), Preset.ppo.config(task: .hopper))
+  }
+}
+
+/// Issue 23: algorithms are registry rows. An algorithm defined only in this file (vanilla
+/// policy gradient with a learning rate of its own), registered by one descriptor, runs through
+/// the whole path: its setting in a manifest, the runner, the store, the report's settings table.
+final class AlgorithmRegistryTests: XCTestCase {
+  struct VanillaPolicyGradient: PolicyUpdate {
+    var learningRate: Double
+    var adam: Adam<Float>? = nil
+    var ratioClipRange: Double? { nil }
+    var valueGradientClip: Double? { nil }
+
+    mutating func update(agent: Agent, batch: RolloutBatch, advantages: [Double], iteration: Int,
+                         rng: inout Xoshiro256) -> PolicyUpdateReport {
+      let loss = policyLossAndGradient(
+        policy: agent.policy, observations: batch.observations, count: batch.count, actions: batch.actions,
+        logProbsOld: batch.logProbs, advantages: advantages, clipEpsilon: nil, entropyCoefficient: 0,
+        normalizeAdvantages: true)
+      if adam == nil { adam = Adam(parameterCount: agent.policy.parameterCount) }
+      adam!.update(agent.policy, learningRate: learningRate)
+      return PolicyUpdateReport(policyLoss: loss, learningRate: learningRate)
+    }
+  }
+
+  static let group = SettingGroup(rawValue: "Vanilla policy gradient (test)")
+  static let registered: Void = {
+    let descriptor = AlgorithmDescriptor(
+      row: AlgorithmRow(kind: "vpg", summary: "vanilla policy gradient, one Adam step per batch", settingsGroup: group,
+                        relativeCost: 0.9),
+      settings: [Settings.registeredSetting("vpgLR", type: .number, group: group, neutral: .double(1e-3),
+                                            "The policy's Adam learning rate.") { v, _ in
+        (v.numberValue ?? 0) > 0 ? nil : "must be positive"
+      }],
+      makeUpdate: { c in VanillaPolicyGradient(learningRate: c.value(of: "vpgLR")?.numberValue ?? 0) })
+    try! descriptor.register()
+  }()
+
+  func testAnAlgorithmDefinedOnlyInATestRunsThroughAManifest() throws {
+    _ = Self.registered
+    let dir = try temporaryFolder()
+    let path = dir.appendingPathComponent("vpg.json").path
+    try """
+      {"name": "vpg", "citation": "registry test", "tasks": ["Pendulum-v1"],
+       "algorithms": {"PPO": {"preset": "CleanRL", "overrides": {"minibatches": 4}},
+                      "VPG": {"preset": "CleanRL", "overrides": {"algorithm": "vpg", "vpgLR": 0.01, "jointLoss": false}}},
+       "seeds": {"count": 3, "base": 1}, "scales": {"t": {"iterations": 2, "stepsPerIteration": 100}},
+       "defaultScale": "t", "score": {"method": "lastMean", "iterations": 5},
+       "claims": [{"name": "PPO > VPG", "left": "PPO", "op": ">", "right": "VPG", "tasks": "all"}]}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let results = dir.appendingPathComponent("results").path
+    let run = repro("run", path, "--results", results, "--jobs", "2", "--quiet")
+    XCTAssertEqual(run.status, 0, run.err)
+    let m = try Manifest.load(path: path)
+    let stored = ResultStore(root: URL(fileURLWithPath: results), manifest: "vpg").loadAll(try m.expand()).results.values
+    let vpg = stored.filter { $0.config.algorithm.rawValue == "vpg" }
+    XCTAssertEqual(vpg.count, 3)
+    for r in vpg {
+      XCTAssertEqual(r.config.value(of: "vpgLR"), .double(0.01))
+      XCTAssertTrue(r.iterations.allSatisfy { $0.learningRate == 0.01 }, "the registered update ran")
+    }
+    // A setting at its neutral value stays out of the identity, like every other.
+    var c = TrainerConfig()
+    try c.set("algorithm", json: .string("vpg"))
+    let plain = RunIdentity(task: "Pendulum-v1", seed: 1, config: c).hash
+    try c.set("vpgLR", json: .double(1e-3))
+    XCTAssertEqual(RunIdentity(task: "Pendulum-v1", seed: 1, config: c).hash, plain)
+
+    let reports = dir.appendingPathComponent("reports").path
+    let report = repro("report", path, "--results", results, "--out", reports, "--date", "2026-12-08", "--command", "test")
+    XCTAssertEqual(report.status, 0, report.err)
+    let md = try String(contentsOfFile: reports + "/vpg-t.md", encoding: .utf8)
+    // Its own setting is N/A in PPO's column; PPO's own settings are N/A in its column.
+    let lines = md.split(separator: "\n")
+    XCTAssertTrue(lines.contains("| `vpgLR` | N/A | 0.01 |"), md)
+    XCTAssertTrue(lines.contains("| PPO clipping ε | 0.2 | N/A |"), md)
+    let listing = repro("train", "--task", "Pendulum-v1", "--algorithm", "CleanRL", "--set", "algorithm=vpg", "--list-settings")
+    XCTAssertTrue(listing.out.contains("Vanilla policy gradient (test)"), listing.out)
+  }
+
+  /// Every registered algorithm has every row: an update factory, a settings group of its own,
+  /// a summary, a cost; each of its settings is in its group; every preset names a registered one.
+  func testEveryAlgorithmHasItsRows() throws {
+    _ = Self.registered
+    XCTAssertGreaterThanOrEqual(AlgorithmRegistry.all.count, 3)
+    for row in AlgorithmRegistry.all {
+      XCTAssertNotNil(AlgorithmDescriptor.factory(row.kind), row.kind.rawValue)
+      XCTAssertFalse(row.summary.isEmpty)
+      XCTAssertGreaterThan(row.relativeCost, 0)
+      XCTAssertEqual(row.settingsGroup.algorithm, row.kind)
+      XCTAssertTrue(SettingGroup.allCases.contains(row.settingsGroup))
+      XCTAssertNotNil(CostModel.reference.seconds(task: .hopper, config: { var c = TrainerConfig(); c.algorithm = row.kind; return c }()))
+    }
+    XCTAssertEqual(Set(AlgorithmRegistry.all.map(\.settingsGroup)).count, AlgorithmRegistry.all.count, "one group per algorithm")
+    for p in Preset.allCases { XCTAssertNotNil(AlgorithmKind(rawValue: p.config(task: .hopper).algorithm.rawValue), p.rawValue) }
+    XCTAssertThrowsError(try AlgorithmDescriptor(
+      row: AlgorithmRow(kind: "ppo", summary: "again", settingsGroup: SettingGroup(rawValue: "x"), relativeCost: 1),
+      makeUpdate: { c in VanillaPolicyGradient(learningRate: 0) }).register(), "a taken name is refused")
   }
 }
