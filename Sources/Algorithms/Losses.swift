@@ -76,8 +76,10 @@ public func ppoSurrogateLoss(logProbNew: Double, logProbOld: Double, advantage: 
 ///   0 when |V − V_old| > ε, so the loss has zero derivative where the clipped
 ///   branch is the larger one and the clip binds.
 ///
-/// Note: the authors clip with `clip_val_eps` (0.2 in their base config), which
-/// equals the policy's ε in every preset that clips the value.
+/// Note: the authors clip with `clip_val_eps` (0.2 in their base config, never
+/// overridden), not the policy's ε: the two differ where a preset clips the value
+/// with another policy ε (Humanoid PPO-NoClip: ε = 1e32, value clip 0.2). The presets
+/// set `valueClipEpsilon` to it; `TrainerConfig.valueClipRange` is the range in effect.
 public func valueLoss(value: Double, oldValue: Double, target: Double, clipEpsilon: Double?) -> LossAndDerivative {
   let e = value - target
   let unclipped = e * e

@@ -14,6 +14,9 @@ public enum FidelitySource: String, Sendable, CaseIterable {
   case paper
   /// The authors' released code and configs.
   case code
+  /// The tasks themselves: the paper's gym v2 environments on MuJoCo 1.5 against the ones these
+  /// runs step (a model's physics, a reward term); never a setting.
+  case environment
 }
 
 /// One setting of one cell where ours differs from a reference.
@@ -58,6 +61,34 @@ public struct AuthorsConfigs: Sendable {
     }
     return AuthorsConfigs(repository: repository, commit: commit, resolved: resolved, paths: paths)
   }
+
+  /// Every key of their configs (`src/MuJoCo.json`), with the setting it governs here, or nil
+  /// and why it governs none. `FidelityTests` fails when their configs hold a key missing
+  /// here, or a key mapped to a setting that `effectiveSettings` leaves out.
+  public static let keyMap: [String: (setting: String?, why: String)] = [
+    "adam_eps": ("adamEpsilon", ""), "advanced_logging": ("heldOutUpdatesFilters", ""),
+    "anneal_lr": ("learningRateAnnealing", ""), "cg_steps": ("cgIterations", ""), "clip_eps": ("clipEpsilon", ""),
+    "clip_grad_norm": ("gradientClip", ""), "clip_observations": ("observationClip", ""), "clip_rewards": ("rewardClip", ""),
+    "clip_val_eps": ("valueClipEpsilon", ""), "damping": ("cgDamping", ""), "entropy_coeff": ("entropyCoefficient", ""),
+    "fisher_frac_samples": ("fisherFraction", ""), "gamma": ("gamma", ""), "initialization": ("initialization", ""),
+    "lambda": ("gaeLambda", ""), "log_every": ("diagnosticsEvery", ""), "max_backtrack": ("lineSearchSteps", ""),
+    "max_kl": ("klBound", ""), "max_kl_final": ("klBoundFinal", ""), "mode": ("algorithm", ""),
+    "norm_rewards": ("rewardNormalization", ""), "norm_states": ("observationNormalization", ""),
+    "num_minibatches": ("minibatches", ""), "ppo_epochs": ("policyEpochs", ""), "ppo_lr_adam": ("policyLR", ""),
+    "share_weights": ("jointLoss", ""), "t": ("stepsPerIteration", ""), "train_steps": ("iterations", ""),
+    "val_epochs": ("valueEpochs", ""), "val_lr": ("valueLR", ""), "value_clipping": ("valueClipping", ""),
+    "value_multiplier": ("valueLossCoefficient", ""),
+    "cpu": (nil, "the device; training is on the CPU here too"),
+    "game": (nil, "the task, a manifest's tasks"),
+    "kl_approximation_iters": (nil, "-1 in every config: the KL is computed on the whole batch, as here"),
+    "num_actors": (nil, "1 in every config: one environment, as here"),
+    "out_dir": (nil, "where their results go"),
+    "policy_net_type": (nil, "CtsPolicy, the Gaussian MLP policy with a state-independent log-std, the one policy here"),
+    "ppo_lr": (nil, "-1 in every config: ppo_lr_adam is the learning rate"),
+    "save_iters": (nil, "checkpoint interval; no effect on training"),
+    "value_calc": (nil, "gae in every config: GAE value targets, the only kind here"),
+    "value_net_type": (nil, "ValueNet, the MLP value network here"),
+  ]
 
   /// Their config's name for a paper algorithm on a task: `hopper_ppo`, `walker_trpo_plus`, ...
   public static func name(_ preset: Preset, _ task: PaperTask) -> String {
@@ -123,6 +154,12 @@ public struct AuthorsConfigs: Sendable {
       ("observationClip", normStates ? offIfNegative(try num("clip_observations")) : .null),
       ("gradientClip", isTRPO ? .null : offIfNegative(try num("clip_grad_norm"))),
       ("heldOutUpdatesFilters", .bool(try bool("advanced_logging"))),
+      ("observationNormalizer", .string("zFilter")),  // torch_utils.py ZFilter
+      // share_weights: false is separate networks and optimizers (jointLoss off); the value
+      // multiplier only weighs a shared network's joint loss, so it is unread (off) then.
+      ("jointLoss", .bool(try bool("share_weights"))),
+      ("valueLossCoefficient", try bool("share_weights") ? .double(try num("value_multiplier")) : .null),
+      ("diagnosticsEvery", .int(Int(try num("log_every")))),  // agent.py: the held-out rollout every log_every
     ]
     if isTRPO {
       out += [
@@ -158,6 +195,7 @@ public enum Fidelity {
   /// value-clip range is the effective one (`valueClipEpsilon`, else the
   /// policy's ε, when value clipping is on; off otherwise).
   public static func ours(_ config: TrainerConfig, _ key: String) -> JSONValue? {
+    if key == "valueLossCoefficient" { return config.jointLoss ? .double(config.valueLossCoefficient) : .null }
     if key == "valueClipEpsilon" {
       return config.valueClipRange.map { .double($0) } ?? .null
     }

@@ -47,7 +47,7 @@ import Statistics
 ///       "rows"?: ["PPO", "PPO (baselines)", ...],         // display order of every row
 ///       "authorsConfigs"?: "sources/authors-configs.json", // relative to the manifest: compare with the authors' code
 ///       "deviations"?: [{"rows"?: ["PPO-M", "TRPO"], "tasks": "all", "setting"?: "initialization",
-///                        "from": "paper" | "code", "reason": "why the manifest differs"}],
+///                        "from": "paper" | "code" | "environment", "reason": "why the manifest differs"}],
 ///       "trustRegionFigure"?: true,                      // the report draws Figures 2–4 from the diagnostics
 ///       "grid"?: {"factors": [{"name": "VC", "setting": "valueClipping", "values": [false, true]}],
 ///                 "search"?: {"name": "lr", "setting": "policyLR", "values": [0.0001, 0.0002]},
@@ -693,6 +693,9 @@ struct ManifestDecoder {
       let fromNode = try o.required("from")
       guard let from = FidelitySource(rawValue: try fromNode.string()) else {
         throw Fail(fromNode.path, "expected one of \(FidelitySource.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      if from == .environment, setting != nil {
+        throw Fail(fromNode.path, "an environment difference names no setting (it is the task's own: a model, a reward term)")
       }
       out.append(Deviation(rows: devRows, tasks: try claimTasks(o.required("tasks"), among: tasks), setting: setting,
                            from: from, reason: try o.required("reason").nonEmptyString()))

@@ -196,10 +196,23 @@ func fidelitySentence(_ f: FidelitySection) -> String {
     + "from the settings; the reasons are the manifest's."
 }
 
-/// "Differs from the paper (printed Tables 4–6 and text):" and its code counterpart.
+/// The fidelity groups in report order; the environment's is shown only where the manifest lists one.
+func fidelityGroups(_ f: FidelitySection) -> [(source: String, lines: [FidelityLine])] {
+  ["paper", "code", "environment"].compactMap { source in
+    let lines = f.lines.filter { $0.source == source }
+    return source == "environment" && lines.isEmpty ? nil : (source, lines)
+  }
+}
+
+/// "Differs from the paper (printed Tables 4–6 and text):" and its code and environment counterparts.
 func fidelityHeading(_ source: String, _ f: FidelitySection) -> String {
-  source == "paper" ? "Differs from the paper (its printed Tables 4–6 and its text):"
-    : "Differs from the authors' code" + (f.authorsCode == nil ? " (not compared: the manifest names no authors' configs)" : "") + ":"
+  switch source {
+  case "paper": return "Differs from the paper (its printed Tables 4–6 and its text):"
+  case "environment":
+    return "Differs in the environment (the paper's gym v2 tasks on MuJoCo 1.5 against the tasks these runs step), with what each difference could move:"
+  default:
+    return "Differs from the authors' code" + (f.authorsCode == nil ? " (not compared: the manifest names no authors' configs)" : "") + ":"
+  }
 }
 
 /// One fidelity line: the row and setting, our values against the reference's

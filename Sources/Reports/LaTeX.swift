@@ -228,8 +228,7 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .settings(let tables): return latexSettings(tables)
   case .fidelity(let f):
     var out = ["\\subsection*{Fidelity}", "{\\small \(escapeLaTeX(fidelitySentence(f)))\\par}"]
-    for source in ["paper", "code"] {
-      let lines = f.lines.filter { $0.source == source }
+    for (source, lines) in fidelityGroups(f) {
       out.append("{\\small \\textbf{\(escapeLaTeX(fidelityHeading(source, f)))}\\par}")
       out.append(contentsOf: smallList(lines.isEmpty ? ["No difference."]
         : lines.map { fidelityText($0, code: latexCode, text: escapeLaTeX) }))

@@ -135,8 +135,7 @@ func markdownSettings(_ tables: [SettingsTable]) -> [String] {
 /// Where the runs differ from the paper and the authors' code, and why.
 func markdownFidelity(_ f: FidelitySection) -> [String] {
   var out = ["## Fidelity", "", escapeMarkdown(fidelitySentence(f)), ""]
-  for source in ["paper", "code"] {
-    let lines = f.lines.filter { $0.source == source }
+  for (source, lines) in fidelityGroups(f) {
     out.append("**\(escapeMarkdown(fidelityHeading(source, f)))**")
     out.append("")
     if lines.isEmpty { out.append("- No difference.") }

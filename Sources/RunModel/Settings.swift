@@ -472,7 +472,7 @@ public enum Settings {
             "none; rewards: the authors' ZFilter(center=False), (r − μ)/(σ + 1e-8) + μ over the rewards' running statistics; returns: r / (σ + 1e-8) with σ the running std of the discounted return; gymnasium: Gymnasium's NormalizeReward(gamma) (0.28.1/0.29.1 wrappers/normalize.py), CleanRL's ppo_continuous_action.py L99: ret ← ret·γ·(1 − terminated) + r, never reset at a reset or truncation, r / √(var + 1e-8) with Gymnasium's RunningMeanStd of ret (count 1e-4, var 1 to start).",
             paper: "Section 3, optimization 2 (reward scaling)"),
     setting("initialization", \.initialization, .codeLevel,
-            "orthogonal (gain √2 hidden, 0.01 policy head, 1 value head, zero biases) or PyTorch's default Linear init.",
+            "orthogonal (gain √2 hidden, 0.01 policy head, 1 value head, zero biases), xavier (Xavier-uniform weights on every layer, zero biases: the authors' code for what the paper calls the default initialization) or default (PyTorch's default Linear init).",
             paper: "Section 3, optimization 3 (orthogonal initialization and layer scaling)"),
     setting("learningRateAnnealing", \.learningRateAnnealing, .codeLevel,
             "Both learning rates × (1 − iteration / iterations).",
