@@ -54,8 +54,16 @@ let package = Package(
     ),
     .target(name: "Statistics", dependencies: ["ReproRandom"]),
     .target(name: "Reports", dependencies: ["Statistics", "RunModel"]),
-    // Manifests, expansion, the result store, the runner and report assembly: no MuJoCo.
-    .target(name: "Experiments", dependencies: ["RunModel", "Statistics", "Reports"]),
+    // The manifest language: manifests, scales, claims, grids, figure claims, expansion into runs.
+    .target(name: "Manifests", dependencies: ["RunModel", "Statistics"]),
+    // Running: the runner and its workers, progress, the result store, run leases, golden
+    // files, preflight checks, run costs and Slurm scripts.
+    .target(name: "Running", dependencies: ["RunModel", "Reports", "Manifests"]),
+    // Analysis: report assembly, archives, continuing from archives, planning and sequential
+    // designs, the fidelity comparison. No MuJoCo in any of the three.
+    .target(name: "Analysis", dependencies: ["RunModel", "Statistics", "Reports", "Manifests", "Running"]),
+    // The three above as one import (the command line and the tests).
+    .target(name: "Experiments", dependencies: ["Manifests", "Running", "Analysis"]),
     // The command line, as a library so that tests can call it; `repro` is its main.
     .target(
       name: "ReproCLI",

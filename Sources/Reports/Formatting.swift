@@ -1,6 +1,8 @@
+import RunModel
 // Number formatting and escaping shared by the renderers. No Foundation
 // formatters: no locale, and the same digits on every platform.
 
+import RunModel
 import Statistics
 
 /// `x` rounded to `decimals` places, half away from zero (as the paper prints:

@@ -1,6 +1,8 @@
+import RunModel
 // LaTeX rendering of a `TableReport`: a standalone document and the bare
 // tabular (needs only \usepackage{booktabs}) to paste into a paper.
 
+import RunModel
 import Statistics
 
 /// How a results tabular is laid out.

@@ -1,3 +1,4 @@
+import RunModel
 // Reports: rendering of a results table (the paper's Table 2 layout) to
 // Markdown, LaTeX, JSON, CSV and SVG.
 //
@@ -26,6 +27,7 @@
 // Determinism: renderers are pure functions of the model; no clock, locale,
 // environment or dictionary order reaches their output.
 
+import RunModel
 import Statistics
 
 /// A report: a header, then sections in order (the results table in the
@@ -210,16 +212,6 @@ public struct ResultsTable: Equatable, Sendable {
   }
 }
 
-/// What a row is, which decides how it is drawn.
-public enum RowKind: String, Sendable, CaseIterable {
-  /// An algorithm we ran: cells have run counts.
-  case algorithm
-  /// A row computed from other rows (AAI, ACLI): cells have no run counts.
-  case derived
-  /// A row with only the paper's values (e.g. "PPO (baselines)"): we ran nothing.
-  case reference
-}
-
 /// One row of the table.
 public struct ReportRow: Equatable, Sendable {
   /// The row's label, as the paper writes it: "PPO", "PPO-M", "TRPO+", "AAI".
@@ -273,25 +265,6 @@ public struct RunCounts: Equatable, Sendable {
 
   /// Whether the mean is over fewer runs than expected.
   public var isIncomplete: Bool { finished < expected || missing > 0 || diverged > 0 }
-}
-
-/// A value as the paper prints it: a mean with a CI (`3292 [3157, 3426]`) or a
-/// bare value (`242`).
-public struct PaperValue: Equatable, Sendable {
-  public var value: Double
-  public var low: Double?
-  public var high: Double?
-
-  public init(_ value: Double, low: Double? = nil, high: Double? = nil) {
-    self.value = value
-    self.low = low
-    self.high = high
-  }
-
-  /// `PaperValue(3292, 3157, 3426)`.
-  public init(_ value: Double, _ low: Double, _ high: Double) {
-    self.init(value, low: low, high: high)
-  }
 }
 
 /// One cell: our result (if any), its run counts, our IQM, and the paper's value.

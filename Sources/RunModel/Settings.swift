@@ -416,6 +416,9 @@ public enum Settings {
 
   private static let current = Locked(SettingsTable(registered: []))
 
+  /// The settings this package defines (without any registered at run time).
+  public static var builtIn: [SettingDefinition] { builtInTable() }
+
   static func builtInTable() -> [SettingDefinition] { [
     // Budget
     setting("iterations", \.iterations, .budget,

@@ -17,9 +17,12 @@ final class ContinuationTests: XCTestCase {
     let a = try archived(e)
     let one = Continuation.sample(a.runs, expansion: e, count: 1)
     XCTAssertEqual(one.count, 1)
-    // Every run of `tiny` has the same budget on equally costly tasks: the smallest hash is taken.
-    XCTAssertEqual(one[0].hash, a.runs.keys.min())
-    XCTAssertEqual(Continuation.sample(a.runs, expansion: e, count: 3).map(\.hash), Array(a.runs.keys.sorted().prefix(3)))
+    // Every run of `tiny` has the same budget; Hopper's steps cost less than Walker2d's (1 against
+    // 1.5, the task rows' step costs): Hopper's runs first, the smallest hash first.
+    let hopper = e.uniqueSpecs.filter { $0.task == .hopper }.map(\.hash).sorted()
+    let walker = e.uniqueSpecs.filter { $0.task == .walker2d }.map(\.hash).sorted()
+    XCTAssertEqual(one[0].hash, hopper.first)
+    XCTAssertEqual(Continuation.sample(a.runs, expansion: e, count: hopper.count + 1).map(\.hash), hopper + [walker[0]])
     XCTAssertEqual(Continuation.sample(a.runs, expansion: e, count: 0), [])
     XCTAssertEqual(Continuation.sample(a.runs, expansion: e, count: 100).count, a.runs.count)
   }

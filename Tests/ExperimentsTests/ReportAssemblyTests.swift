@@ -214,7 +214,7 @@ final class ReportAssemblyTests: XCTestCase {
     XCTAssertEqual(ppo.cells[0].ours?.estimate, hopperScores.reduce(0, +) / 3)
     var b = Bootstrap(seed: 7, stream: "bootstrap/Hopper/PPO")
     XCTAssertEqual(ppo.cells[0].ours, try b.meanCI(hopperScores), "one named stream per cell")
-    XCTAssertEqual(ppo.cells[0].paper, Reports.PaperValue(2513, 2391, 2632))
+    XCTAssertEqual(ppo.cells[0].paper, RunModel.PaperValue(2513, 2391, 2632))
     let trpoPlus = report.results!.rows[3]
     XCTAssertEqual(trpoPlus.cells[1].runs, RunCounts(expected: 4, finished: 3, missing: 0, diverged: 1))
     XCTAssertEqual(report.provenance.computeHours, 450 * 31 / 3600, "wall seconds of the 31 results present")

@@ -1,3 +1,4 @@
+import RunModel
 import Reports
 import Statistics
 

@@ -14,7 +14,11 @@ final class ArchitectureTests: XCTestCase {
     "Algorithms": ["RunModel", "Environments", "NeuralNet", "ReproRandom"],
     "Statistics": ["ReproRandom"],
     "Reports": ["Statistics", "RunModel"],
-    "Experiments": ["RunModel", "Statistics", "Reports"],
+    // The experiment layer, split by what it does; imports go one way: Manifests ← Running ← Analysis.
+    "Manifests": ["RunModel", "Statistics"],
+    "Running": ["RunModel", "Reports", "Manifests"],
+    "Analysis": ["RunModel", "Statistics", "Reports", "Manifests", "Running"],
+    "Experiments": ["Manifests", "Running", "Analysis"],
     "ReproCLI": ["RunModel", "Environments", "NeuralNet", "Algorithms", "Experiments", "Statistics", "Reports", "ReproRandom"],
     "repro": ["ReproCLI"],
   ]
@@ -56,9 +60,14 @@ final class ArchitectureTests: XCTestCase {
 
   /// The check itself can fail: a file of Reports importing Experiments is caught.
   func testTheCheckSeesAForbiddenImport() throws {
-    let found = try Self.imports(of: "Experiments").map(\.module)
+    let found = try Self.imports(of: "Analysis").map(\.module)
     XCTAssertTrue(found.contains("Reports"), "sanity: imports are read")
     XCTAssertFalse(Self.allowed["Reports"]!.contains("Experiments"))
-    XCTAssertFalse(Self.allowed["Experiments"]!.contains("Algorithms"), "Experiments must not reach MuJoCo")
+    for layer in ["Manifests", "Running", "Analysis"] {
+      XCTAssertFalse(Self.allowed[layer]!.contains("Algorithms"), "\(layer) must not reach MuJoCo")
+    }
+    // One way: the manifest language imports neither running nor analysis, running not analysis.
+    XCTAssertTrue(Self.allowed["Manifests"]!.isDisjoint(with: ["Running", "Analysis", "Reports"]))
+    XCTAssertFalse(Self.allowed["Running"]!.contains("Analysis"))
   }
 }

@@ -34,6 +34,8 @@
 
 import Foundation
 import Reports
+import Manifests
+import Running
 import RunModel
 import Statistics
 

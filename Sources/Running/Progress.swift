@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 
 /// A golden file: the exact outcome of every run of a small manifest, for a

@@ -1,5 +1,23 @@
 import Foundation
+import Manifests
 import RunModel
+
+/// The machine and commit a run was trained on (informational, outside the checksum).
+public struct TrainedBy: Sendable, Equatable {
+  /// `git rev-parse --short HEAD` (+ "-dirty") of the tree that trained it.
+  public var commit: String
+  /// CPU model, cores, system.
+  public var machine: String
+  public init(commit: String, machine: String) {
+    self.commit = commit
+    self.machine = machine
+  }
+  package var json: JSONValue { .object([("commit", .string(commit)), ("machine", .string(machine))]) }
+  package init?(json: JSONValue?) {
+    guard let c = json?["commit"]?.stringValue, let m = json?["machine"]?.stringValue else { return nil }
+    self.init(commit: c, machine: m)
+  }
+}
 
 /// Who asked for a run first: the manifest, its row and the preset. Informational
 /// only (the hash is the identity); not covered by the checksum.

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import Reports
 import RunModel
 
@@ -84,12 +85,7 @@ public struct CostModel: Sendable, Equatable {
     })
   }
 
-  /// Rates from archive records.
-  public init(runs: some Sequence<ArchivedRun>) {
-    self.init(samples: runs.map { ($0.task, $0.kind, $0.totalSteps, $0.timing.coreSeconds) })
-  }
-
-  init(samples: [(task: TaskID, kind: AlgorithmKind, steps: Int, seconds: Double)]) {
+  package init(samples: [(task: TaskID, kind: AlgorithmKind, steps: Int, seconds: Double)]) {
     var perStep: [Key: [Double]] = [:]
     for s in samples where s.steps > 0 && s.seconds > 0 {
       perStep[Key(task: s.task, algorithm: s.kind), default: []].append(s.seconds / Double(s.steps))

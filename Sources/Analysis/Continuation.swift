@@ -1,4 +1,6 @@
 import Foundation
+import Manifests
+import Running
 import RunModel
 
 // Archives that continue: a results folder can start from an archive's runs.

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 
 /// Told by the training function after each finished iteration: how many are done.
@@ -78,7 +79,7 @@ public struct RunSummary: Sendable, Equatable {
 /// the runs so that several machines can write into one results folder.
 public enum Runner {
   /// Relative work of a run for the ETA: its steps times its task's `stepCost`.
-  static func work(_ spec: RunSpec) -> Double {
+  package static func work(_ spec: RunSpec) -> Double {
     Double(spec.config.iterations) * Double(spec.config.stepsPerIteration) * spec.task.row.stepCost
   }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Reports
+import Manifests
+import Running
 import RunModel
 import Statistics
 

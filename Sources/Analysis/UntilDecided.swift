@@ -1,4 +1,6 @@
 import Foundation
+import Manifests
+import Running
 import RunModel
 import Statistics
 

@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 import RunModel
 import Statistics
 
@@ -226,6 +225,40 @@ public struct PaperRow: Sendable, Equatable {
 public struct PaperCell: Sendable, Equatable {
   public var task: TaskID
   public var value: PaperValue
+}
+
+/// Where a reference value comes from.
+public enum FidelitySource: String, Sendable, CaseIterable {
+  /// The paper's printed Tables 4–6 and its text.
+  case paper
+  /// The authors' released code and configs.
+  case code
+  /// The tasks themselves: the paper's gym v2 environments on MuJoCo 1.5 against the ones these
+  /// runs step (a model's physics, a reward term); never a setting.
+  case environment
+}
+
+/// One setting of one cell where ours differs from a reference.
+public struct SettingDifference: Sendable, Equatable {
+  public var row: String
+  public var task: TaskID
+  public var key: String
+  public var ours: JSONValue
+  public var theirs: JSONValue
+  public var source: FidelitySource
+  /// Where the reference value is written: "Table 6", "§3", "configs/hopper_ppo.py", ...
+  public var reference: String
+
+  public init(row: String, task: TaskID, key: String, ours: JSONValue, theirs: JSONValue, source: FidelitySource,
+              reference: String) {
+    self.row = row
+    self.task = task
+    self.key = key
+    self.ours = ours
+    self.theirs = theirs
+    self.source = source
+    self.reference = reference
+  }
 }
 
 /// Why a manifest's runs differ from the paper or from the authors' code.

@@ -1,4 +1,6 @@
 import Foundation
+import Manifests
+import Running
 import RunModel
 
 // Fidelity: how the runs a manifest asks for differ from what the paper printed
@@ -7,29 +9,6 @@ import RunModel
 // paper's reading (`PaperReading`) and the transcription of the authors'
 // configs (`AuthorsConfigs`). A manifest explains each one in `deviations`;
 // `Fidelity.check` lists those without a reason, and the report prints them all.
-
-/// Where a reference value comes from.
-public enum FidelitySource: String, Sendable, CaseIterable {
-  /// The paper's printed Tables 4–6 and its text.
-  case paper
-  /// The authors' released code and configs.
-  case code
-  /// The tasks themselves: the paper's gym v2 environments on MuJoCo 1.5 against the ones these
-  /// runs step (a model's physics, a reward term); never a setting.
-  case environment
-}
-
-/// One setting of one cell where ours differs from a reference.
-public struct SettingDifference: Sendable, Equatable {
-  public var row: String
-  public var task: TaskID
-  public var key: String
-  public var ours: JSONValue
-  public var theirs: JSONValue
-  public var source: FidelitySource
-  /// Where the reference value is written: "Table 6", "§3", "configs/hopper_ppo.py", ...
-  public var reference: String
-}
 
 /// The authors' released configs, as transcribed in `experiments/sources/authors-configs.json`.
 public struct AuthorsConfigs: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 
 /// Leases on runs in a results folder, so that runners sharing the folder (two

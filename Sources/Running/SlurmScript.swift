@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 
 /// A Slurm submission for one manifest at one scale: a job array whose task i

@@ -1,23 +1,8 @@
 import Foundation
 import Reports
+import Manifests
+import Running
 import RunModel
-
-/// The machine and commit a run was trained on (informational, outside the checksum).
-public struct TrainedBy: Sendable, Equatable {
-  /// `git rev-parse --short HEAD` (+ "-dirty") of the tree that trained it.
-  public var commit: String
-  /// CPU model, cores, system.
-  public var machine: String
-  public init(commit: String, machine: String) {
-    self.commit = commit
-    self.machine = machine
-  }
-  var json: JSONValue { .object([("commit", .string(commit)), ("machine", .string(machine))]) }
-  init?(json: JSONValue?) {
-    guard let c = json?["commit"]?.stringValue, let m = json?["machine"]?.stringValue else { return nil }
-    self.init(commit: c, machine: m)
-  }
-}
 
 /// One run as the results archive keeps it, and as every report reads it: the
 /// score under the manifest's definition (exact), the divergence, learning curves
@@ -423,5 +408,12 @@ public struct Archive: Sendable, Equatable {
     guard case let .object(x) = a.contentJSON, case let .object(y) = b.contentJSON else { return "content" }
     let keys = zip(x, y).filter { $0.0.value != $0.1.value }.map(\.0.key)
     return keys.isEmpty ? "content" : keys.joined(separator: ", ")
+  }
+}
+
+extension CostModel {
+  /// Rates from archive records.
+  public init(runs: some Sequence<ArchivedRun>) {
+    self.init(samples: runs.map { ($0.task, $0.kind, $0.totalSteps, $0.timing.coreSeconds) })
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import RunModel
 
 /// The checks made before anything trains or is written, shared by `repro run`,
