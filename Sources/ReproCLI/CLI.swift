@@ -225,7 +225,7 @@ struct CommandEntry: Sendable {
 
 /// Every subcommand, in the order `repro --help` lists them.
 let commands: [CommandEntry] = [
-  CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self),
+  CommandEntry(TrainCommand.self), CommandEntry(RunCommand.self), CommandEntry(ReportCommand.self), CommandEntry(CompareCommand.self),
   CommandEntry(ExportCommand.self), CommandEntry(PlotCommand.self),
   CommandEntry(CheckCommand.self), CommandEntry(PlanCommand.self), CommandEntry(CostCommand.self),
   CommandEntry(ArchiveCommand.self), CommandEntry(ImportCommand.self), CommandEntry(MergeCommand.self), CommandEntry(SlurmCommand.self),

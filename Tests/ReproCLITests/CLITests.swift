@@ -32,7 +32,7 @@ final class HelpTests: XCTestCase {
   }
 
   func testEveryCommandsHelp() throws {
-    for command in ["train", "run", "report", "export", "plot", "check", "plan", "cost", "archive", "import", "merge", "slurm", "env list", "env rollout", "bench env", "bench overhead", "bench train"] {
+    for command in ["train", "run", "report", "compare", "export", "plot", "check", "plan", "cost", "archive", "import", "merge", "slurm", "env list", "env rollout", "bench env", "bench overhead", "bench train"] {
       let r = repro(command.split(separator: " ").map(String.init) + ["--help"])
       XCTAssertEqual(r.status, 0, command)
       XCTAssertTrue(r.out.hasPrefix("usage: repro \(command)"), r.out)
