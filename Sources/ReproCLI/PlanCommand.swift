@@ -12,8 +12,18 @@ enum PlanCommand: Command {
     each claim on each task, finds the runs per cell at which the report's
     calibrated verdict decides it (reproduced if the pilot's difference is on
     the claimed side, contradicted otherwise) with 80% power, taking the
-    pilot's cell means and standard deviations as the truth. Costs are the
-    pilot's measured seconds per environment step scaled to --scale's budget.
+    pilot's standard deviations and an effect as the truth. The effect is
+    --effect: lower (the default: the pilot's difference shrunk to the end of
+    its 80% interval nearer 0; a claim whose interval reaches 0 is not
+    planned), pilot (the pilot's difference as it is, optimistic) or smallest
+    (the claim's smallest effect of interest). Then it simulates the design
+    `repro run --until-decided --round R` runs up to those runs per cell, at
+    the first step of Holm's procedure over the report's claim lines (the
+    family-adjusted verdict), and gives the chances of "reproduced" and
+    "contradicted" and the runs it uses on average. Costs are the pilot's
+    measured seconds per environment step scaled to --scale's budget; with
+    --budget H, a claim that needs more than H core-hours is marked as not
+    decidable within it and left out of the total.
     Writes OUT/<name>-plan.md and .json, and prints the command to run next.
 
     The pilot's runs are those in the results folder (result files and
@@ -32,6 +42,9 @@ enum PlanCommand: Command {
     .value("out", "DIR", "where to write (default: reports)"),
     .value("power", "P", "target power in (0, 1) (default 0.8)"),
     .value("cap", "N", "the most runs per cell considered (default 1000)"),
+    .value("effect", "E", "the effect planned for: lower (default), pilot or smallest"),
+    .value("budget", "H", "core-hours a claim may cost; claims above it are not decidable within it"),
+    .value("round", "R", "seeds per round of the simulated --until-decided design (default 5)"),
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
@@ -44,6 +57,16 @@ enum PlanCommand: Command {
       return p
     } ?? 0.8
     let cap = try args.int("cap", default: 1000, min: 2)
+    let effectName = args.value("effect") ?? PlanningEffect.lower.rawValue
+    guard let effect = PlanningEffect(rawValue: effectName) else {
+      throw UsageError("unknown --effect '\(effectName)'; " + NameSuggestion.hint(
+        for: effectName, in: PlanningEffect.allCases.map(\.rawValue), listLabel: "expected one of"))
+    }
+    let budget = try args.value("budget").map { text -> Double in
+      guard let h = Double(text), h > 0, h.isFinite else { throw UsageError("--budget expects positive core-hours, got '\(text)'") }
+      return h
+    }
+    let round = try args.int("round", default: 5, min: 1)
     let store = ResultStore(root: URL(fileURLWithPath: args.value("results") ?? "results", isDirectory: true),
                             manifest: manifest.name)
     var sources = [(name: store.directory.path, runs: try runsInFolder(store, pilot).runs)]
@@ -68,14 +91,14 @@ enum PlanCommand: Command {
       return 1
     }
     let plan = try SeedPlanner.plan(manifest: manifest, pilot: pilot, pilotRuns: runs, target: target,
-                                    power: power, cap: cap)
+                                    power: power, cap: cap, effect: effect, budget: budget, round: round)
     let command = commandLineText(["plan"] + args.raw)
     // Continuing from the archive the pilot came from (its runs count where they are runs of the target scale).
     let continuing = archiveFile.map { " --from-archive \(shellQuote($0))" } ?? ""
     let next = "repro run \(path) --scale \(target.scale.name)\(continuing) --until-decided --max-seeds \(max(plan.maxRunsPerCell, 3))"
     let outDir = args.value("out") ?? "reports"
     let cheapest = plan.cheapestToDecide.map { c in
-      "repro run \(path) --scale \(target.scale.name)\(continuing) --until-decided --max-seeds \(c.plan.runsPerCell ?? 0) "
+      "repro run \(path) --scale \(target.scale.name)\(continuing) --until-decided --max-seeds \(c.familyRunsPerCell ?? 0) "
         + "--claim '\(c.claim)' --task \(c.task.rawValue)"
     }
     for (ext, text) in [("md", SeedPlanner.markdown(plan, command: command, next: next, cheapest: cheapest)),
