@@ -28,6 +28,9 @@ public struct ArchivedRun: Sendable, Equatable {
   public var curves: Curves
   public var timing: RunTiming
   public var trainedBy: TrainedBy?
+  /// The custom model file the run trained on (its hash is in the run's identity); nil: the task's
+  /// pinned model. Stored only when set, so records of pinned-model runs keep their bytes.
+  public var model: ModelIdentity? = nil
 
   /// Per-iteration series in blocks of `every` iterations (the last may be shorter):
   /// each value the mean of the block's finite values (nil when none), rounded to
@@ -92,6 +95,7 @@ public struct ArchivedRun: Sendable, Equatable {
     }
     timing = RunTiming(wallSeconds: result.timing.wallSeconds, cpuSeconds: result.timing.cpuSeconds)
     self.trainedBy = trainedBy
+    model = spec.model ?? result.model
   }
 
   /// `x` to 5 significant digits (the shortest text of that value is what is stored).
@@ -115,6 +119,7 @@ public struct ArchivedRun: Sendable, Equatable {
       .object([("maxKL", series(s.maxKL)), ("maxRatio", series(s.maxRatio)), ("meanKL", series(s.meanKL))])
     }
     var curveMembers: [(key: String, value: JSONValue)] = []
+    let modelMember: [(key: String, value: JSONValue)] = model.map { [("model", $0.json)] } ?? []
     if let d = curves.diagnostics {
       curveMembers.append(("diagnostics", .object([("heldOut", stats(d.heldOut)), ("iterations", .array(d.iterations.map(JSONValue.int))),
                                                    ("train", stats(d.train))])))
@@ -128,6 +133,7 @@ public struct ArchivedRun: Sendable, Equatable {
       ("hash", .string(hash)),
       ("iterations", .int(iterations)),
       ("kind", .string(kind.rawValue)),
+    ] + modelMember + [
       ("preset", .string(preset)),
       ("score", score.map(JSONValue.double) ?? .null),
       ("seed", .number(text: String(seed), value: Double(seed))),
@@ -233,6 +239,10 @@ public struct ArchivedRun: Sendable, Equatable {
     timing = RunTiming(wallSeconds: json["timing"]?["wallSeconds"]?.numberValue ?? 0,
                        cpuSeconds: json["timing"]?["cpuSeconds"]?.numberValue)
     trainedBy = TrainedBy(json: json["trainedBy"])
+    if let m = json["model"], m != .null {
+      guard let file = m["file"]?.stringValue, let sha = m["sha256"]?.stringValue else { throw ArchiveError("'model' is malformed") }
+      model = ModelIdentity(file: file, sha256: sha)
+    }
   }
 }
 

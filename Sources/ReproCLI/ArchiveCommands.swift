@@ -26,10 +26,16 @@ enum ArchiveCommand: Command {
     .value("out", "FILE", "where to write (default: reports/archive/<manifest>-<scale>.jsonl)"),
     .value("upgrade", "FILE", "rewrite an archive written before line checksums with them, after checking "
       + "each line against the manifest's runs at --scale (task, seed, preset, settings); writes FILE (or --out)"),
+    .value("assets", "DIR", "with --custom-model: the model files the runs trained on, as given to repro run"),
+    ModelFiles.customOption,
   ]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
-    let (manifest, expansion) = try loadExpansion(args.positional[0], scale: args.value("scale"))
+    var (manifest, expansion) = try loadExpansion(args.positional[0], scale: args.value("scale"))
+    if args.flag("custom-model") {
+      // Runs on custom models are stored under identities with the model: archive those (each record names it).
+      expansion = try checkedModels(expansion, assets: args.value("assets"), custom: true, io: io)
+    }
     if let file = args.value("upgrade") {
       if args.value("results") != nil { throw UsageError("give --results or --upgrade, not both") }
       let data: Data

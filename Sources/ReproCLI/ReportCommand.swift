@@ -98,7 +98,10 @@ enum ReportCommand: Command {
       }
       runs = try archive.runs(of: expansion, file: file)
       if runs.count < archive.runs.count {
-        io.err("\(file): \(archive.runs.count - runs.count) run(s) are not runs of \(path) at scale \(expansion.scale.name); left out")
+        let custom = Set(archive.runs.values.filter { runs[$0.hash] == nil }.compactMap(\.model).map(\.label)).sorted()
+        io.err("\(file): \(archive.runs.count - runs.count) run(s) are not runs of \(path) at scale \(expansion.scale.name); left out"
+          + (custom.isEmpty ? "" : " (runs on custom model \(custom.joined(separator: ", ")) among them: give --custom-model "
+             + "with --assets DIR holding the model files they trained on)"))
       }
       archiveFile = ReadFile(path: file, sha256: try sha256OfFile(file))
     } else {

@@ -89,5 +89,23 @@ final class CustomModelReportTests: XCTestCase {
     XCTAssertTrue(md.contains("4 of 4") || !md.contains("missing"), md)
     let json = try JSONParser.parse(String(contentsOf: out.appendingPathComponent("walkersmoke-smoke.json"), encoding: .utf8))
     XCTAssertEqual(json["provenance"]?["customModels"].map { if case .array(let a) = $0 { return a.count } else { return 0 } }, 1)
+
+    // Through an archive (issue 26): each record names its model; a report from the archive alone
+    // says which model its runs need, and with it gives the same table.
+    let archive = assets.appendingPathComponent("walkersmoke.jsonl").path
+    let archived = repro("archive", manifest.path, "--results", results.path, "--out", archive, "--assets", assets.path, "--custom-model")
+    XCTAssertEqual(archived.status, 0, archived.err)
+    XCTAssertTrue(archived.out.contains(": 4 of 4 runs"), archived.out)
+    let text = try String(contentsOfFile: archive, encoding: .utf8)
+    XCTAssertEqual(text.components(separatedBy: "\"model\":{\"file\":\"walker2d_v5.xml\"").count - 1, 4, text)
+    let out2 = assets.appendingPathComponent("reports2")
+    let plain = repro("report", manifest.path, "--from-archive", archive, "--out", out2.path, "--date", "d")
+    XCTAssertTrue(plain.err.contains("runs on custom model walker2d_v5.xml (sha256 "), plain.err)
+    XCTAssertTrue(plain.err.contains("give --custom-model"), plain.err)
+    let fromArchive = repro("report", manifest.path, "--from-archive", archive, "--out", out2.path, "--date", "d",
+                            "--assets", assets.path, "--custom-model", "--force")
+    XCTAssertEqual(fromArchive.status, 0, fromArchive.err)
+    let md2 = try String(contentsOf: out2.appendingPathComponent("walkersmoke-smoke.md"), encoding: .utf8)
+    XCTAssertTrue(md2.contains("4 of 4"), md2)
   }
 }
