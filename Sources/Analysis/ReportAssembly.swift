@@ -195,10 +195,11 @@ public func buildReport(
   }
   sections.append(.compute(computeSection(inputs)))
   let report = Report(
-    title: reportTitle(manifest), citation: manifest.citation, manifestName: manifest.name,
+    title: reportTitle(manifest), citation: manifest.citation ?? "", manifestName: manifest.name,
     scale: expansion.scale.name,
     sections: sections,
-    provenance: provenance(inputs, manifestHash: manifestHash, archive: Archive(expansion: full, runs: runs)))
+    provenance: provenance(inputs, manifestHash: manifestHash, archive: Archive(expansion: full, runs: runs)),
+    kind: reportKind(manifest))
   do {
     try report.validate()
   } catch {
@@ -227,7 +228,10 @@ public func archivedRuns(_ expansion: Expansion, _ results: [String: RunResult])
   return out
 }
 
-/// The table in the paper's layout: one row per manifest row, in display order.
+/// A study of one's own (no citation) or a reproduction.
+func reportKind(_ m: Manifest) -> ReportKind { m.isStudy ? .study : .reproduction }
+
+/// The table in the paper's layout: one row per manifest row, in display order (a study's without paper columns).
 func resultsTable(_ inputs: ReportInputs, invalidFiles: [String: String]) throws -> ResultsTable {
   let manifest = inputs.manifest
   var rows: [ReportRow] = []
@@ -242,7 +246,7 @@ func resultsTable(_ inputs: ReportInputs, invalidFiles: [String: String]) throws
     }
   }
   return ResultsTable(scoreDefinition: manifest.score.text, columns: manifest.tasks.map(\.rawValue), rows: rows,
-                      notes: notes(inputs, invalidFiles: invalidFiles))
+                      notes: notes(inputs, invalidFiles: invalidFiles), paperColumns: !manifest.isStudy)
 }
 
 /// An algorithm row: per task, the mean and CI of the finished runs' scores, run counts and IQM.
@@ -335,7 +339,7 @@ func claimLines(_ inputs: ReportInputs) throws -> [TestedLine] {
         let k = try? judgedWithinRange(calibrated.judge(cells: withDiverged, level: inputs.options.confidenceLevel))
         if k?.verdict != j.verdict {
           caveats.append("not robust to diverged runs: scored from their returns before divergence, they make it "
-            + (k?.verdict?.rawValue ?? "not judged"))
+            + reportKind(inputs.manifest).word(k?.verdict))
         }
       }
       if let v = j.verdict, let flag = (try? methodDependence(claim, verdict: v, finished, inputs)) ?? nil { caveats.append(flag) }
@@ -429,7 +433,7 @@ func methodDependence(
   guard other != verdict else { return nil }
   let i = b.interval
   return "the verdict depends on the method: Brunner–Munzel on P([\(claim.left)] > [\(claim.right)]) = "
-    + String(format: "%.2f [%.2f, %.2f]", i.estimate, i.low, i.high) + " makes it \(other.rawValue)"
+    + String(format: "%.2f [%.2f, %.2f]", i.estimate, i.low, i.high) + " makes it \(reportKind(inputs.manifest).word(other))"
 }
 
 /// The claims as a sequential design decided them (`UntilDecided`).
@@ -602,7 +606,7 @@ func settingsTables(_ inputs: ReportInputs) throws -> [SettingsTable] {
       }
     }
     tables.append(SettingsTable(
-      title: t.row.gymnasiumID + (PaperTask(task: t).map { " (the paper's \(PaperReading.table($0)): \($0.rawValue)-v2)" } ?? ""),
+      title: t.row.gymnasiumID + (manifest.isStudy ? "" : PaperTask(task: t).map { " (the paper's \(PaperReading.table($0)): \($0.rawValue)-v2)" } ?? ""),
       columns: manifest.algorithms.map(\.name), rows: rows))
   }
   return tables
@@ -829,11 +833,13 @@ func provenance(_ inputs: ReportInputs, manifestHash: String, archive: Archive) 
   return p
 }
 
-/// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2.
+/// "Table 2: PPO, PPO-M, TRPO, TRPO+ on Walker2d, Hopper, Humanoid" for a manifest named table2;
+/// "Study obs-norm: PPO, PPO-NoObsNorm on Hopper, Walker2d" for a study named obs-norm.
 func reportTitle(_ m: Manifest) -> String {
   var head = m.name
   if m.name.hasPrefix("table"), let n = Int(m.name.dropFirst(5)) { head = "Table \(n)" }
   if m.name.hasPrefix("figure"), let n = Int(m.name.dropFirst(6)) { head = "Figure \(n)" }
+  if m.isStudy { head = "Study \(m.name)" }
   let tasks = m.tasks.map(\.rawValue).joined(separator: ", ")
   if let g = m.grid {
     let bases = g.cells.map(\.base).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

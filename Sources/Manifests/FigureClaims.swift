@@ -116,7 +116,7 @@ extension ManifestDecoder {
   }
 
   func runStatistic(_ node: Node) throws -> RunStatistic {
-    let o = try node.object(allowed: ["diagnostic", "batch", "over", "perBound"])
+    let o = try node.object(allowed: ManifestKeys.statistic)
     func pick<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws -> E where E.RawValue == String {
       let n = try o.required(key)
       let s = try n.string()

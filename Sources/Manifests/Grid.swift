@@ -129,7 +129,7 @@ public struct Grid: Sendable, Equatable {
 
 extension ManifestDecoder {
   func grid(_ node: Node, algorithms: [AlgorithmEntry]) throws -> Grid {
-    let o = try node.object(allowed: ["factors", "search", "select"])
+    let o = try node.object(allowed: ManifestKeys.grid)
     let factorsNode = try o.required("factors")
     var factors: [Grid.Factor] = []
     for n in try factorsNode.array() { factors.append(try factor(n)) }
@@ -161,7 +161,7 @@ extension ManifestDecoder {
   }
 
   func factor(_ node: Node) throws -> Grid.Factor {
-    let o = try node.object(allowed: ["name", "setting", "values"])
+    let o = try node.object(allowed: ManifestKeys.gridFactor)
     let nameNode = try o.required("name")
     let name = try nameNode.nonEmptyString()
     if name.contains("[") || name.contains("]") || name.contains("(") || name.contains(")") || name.contains(",") || name.contains(";")

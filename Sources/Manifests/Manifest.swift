@@ -16,7 +16,7 @@ import Statistics
 ///
 ///     {
 ///       "name": "table2",                         // results/<name>/; [A-Za-z0-9._-]
-///       "citation": "Engstrom et al. ... Table 2",
+///       "citation"?: "Engstrom et al. ... Table 2", // what it reproduces; none: a study of one's own
 ///       "description"?: "...",
 ///       "tasks": ["Walker2d", "Hopper", "Humanoid"],
 ///       "algorithms": {                           // row label → how to train it
@@ -53,6 +53,11 @@ import Statistics
 ///                 "select"?: "bestMeanScore"}              // every algorithm row × configuration × search value (`Grid`)
 ///     }
 ///
+/// docs/MANIFEST.md documents every key (`ManifestKeys`). A manifest without a
+/// `citation` is a study of one's own (`isStudy`): it may not have `paper`,
+/// `references`, `authorsConfigs` or `deviations`, and its report has no paper
+/// columns and judges its claims in words that name no paper.
+///
 /// `deviations` explain every setting where a row differs from the paper's
 /// reading or the authors' code (`Fidelity`); an entry without `setting` is a
 /// general note on fidelity. The report prints them.
@@ -66,7 +71,8 @@ public struct Manifest: Sendable, Equatable {
   public var file: String
   /// Results go to `results/<name>/`. Letters, digits, `.`, `_`, `-`.
   public var name: String
-  public var citation: String
+  /// The paper (or other source) the manifest reproduces; nil for a study of one's own.
+  public var citation: String?
   public var description: String?
   /// Tasks in display order.
   public var tasks: [TaskID]
@@ -101,6 +107,10 @@ public struct Manifest: Sendable, Equatable {
   public var authorsConfigsPath: String? {
     authorsConfigs.map { URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent($0).path }
   }
+
+  /// A study of one's own, with no paper behind it: no citation (and so no paper values, reference rows,
+  /// authors' configs or deviations). Its report is a study's (`ReportKind.study`).
+  public var isStudy: Bool { citation == nil }
 
   public func algorithm(named name: String) -> AlgorithmEntry? { algorithms.first { $0.name == name } }
   public func scale(named name: String) -> Scale? { scales.first { $0.name == name } }
@@ -397,21 +407,55 @@ extension Manifest {
   }
 }
 
+/// The keys each object of a manifest accepts, by where the object sits (`claims[]`,
+/// `scales.<name>`): the decoder refuses any other key, and docs/MANIFEST.md documents
+/// exactly these (`ManifestDocTests`), so the two cannot drift apart.
+public enum ManifestKeys {
+  public static let top = [
+    "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
+    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge", "trustRegionFigure",
+    "grid",
+  ]
+  public static let algorithm = ["preset", "overrides", "perTask"]
+  public static let seeds = ["count", "base"]
+  public static let scale = ["seeds", "iterations", "stepsPerIteration", "note"]
+  public static let score = ["method", "iterations", "episodes"]
+  public static let paperValue = ["mean", "low", "high"]
+  public static let claim = ["name", "left", "op", "right", "tasks", "statistic", "factor", "smallestEffect"]
+  public static let statistic = ["diagnostic", "batch", "over", "perBound"]
+  public static let deviation = ["rows", "tasks", "setting", "from", "reason"]
+  public static let grid = ["factors", "search", "select"]
+  public static let gridFactor = ["name", "setting", "values"]
+  /// The top-level keys a study of one's own (no `citation`) may not have: they are about a paper.
+  public static let needCitation = ["paper", "references", "authorsConfigs", "deviations"]
+
+  /// Every object with fixed keys: where it sits (`<row>`, `<name>`, `<task>` stand for names the
+  /// manifest chooses, `[]` for each element of an array) and its keys.
+  public static let objects: [(path: String, keys: [String])] = [
+    ("", top), ("algorithms.<row>", algorithm), ("seeds", seeds), ("scales.<name>", scale), ("score", score),
+    ("paper.<row>.<task>", paperValue), ("claims[]", claim), ("claims[].statistic", statistic),
+    ("deviations[]", deviation), ("grid", grid), ("grid.factors[]", gridFactor), ("grid.search", gridFactor),
+  ]
+
+  /// Every key's path, e.g. `name`, `scales.<name>.note`, `claims[].smallestEffect`.
+  public static var paths: [String] {
+    objects.flatMap { o in o.keys.map { o.path.isEmpty ? $0 : "\(o.path).\($0)" } }
+  }
+}
+
 /// The decoding of one manifest, one small function per part, in the order the
 /// parts depend on each other (tasks before algorithms, rows before formulas).
 struct ManifestDecoder {
   let file: String
 
-  static let topKeys = [
-    "name", "citation", "description", "tasks", "algorithms", "seeds", "scales", "defaultScale",
-    "score", "derived", "references", "paper", "claims", "rows", "authorsConfigs", "deviations", "allowLarge", "trustRegionFigure",
-    "grid",
-  ]
-
   func manifest(_ root: Node) throws -> Manifest {
-    let top = try root.object(allowed: ManifestDecoder.topKeys)
+    let top = try root.object(allowed: ManifestKeys.top)
     let name = try self.name(top.required("name"))
-    let citation = try top.required("citation").nonEmptyString()
+    let citation = try top.optional("citation")?.nonEmptyString()
+    if citation == nil, let key = ManifestKeys.needCitation.first(where: { top.optional($0) != nil }) {
+      throw Fail(JSONPath().appending(key), "needs a citation (the paper it is about); a manifest without one is a "
+        + "study of one's own, with no " + ManifestKeys.needCitation.joined(separator: ", "))
+    }
     let description = try top.optional("description")?.string()
     let tasks = try self.tasks(top.required("tasks"))
     var algorithms = try self.algorithms(top.required("algorithms"), tasks: tasks)
@@ -492,7 +536,7 @@ struct ManifestDecoder {
   }
 
   func algorithm(_ name: String, _ node: Node, tasks: [TaskID]) throws -> AlgorithmEntry {
-    let o = try node.object(allowed: ["preset", "overrides", "perTask"])
+    let o = try node.object(allowed: ManifestKeys.algorithm)
     let presetNode = try o.required("preset")
     let presetText = try presetNode.string()
     guard let preset = Preset(rawValue: presetText) else {
@@ -531,14 +575,14 @@ struct ManifestDecoder {
   }
 
   func seeds(_ node: Node) throws -> SeedPlan {
-    let o = try node.object(allowed: ["count", "base"])
+    let o = try node.object(allowed: ManifestKeys.seeds)
     return SeedPlan(count: try seedCount(o.required("count")), base: try o.required("base").positiveInteger())
   }
 
   func scales(_ node: Node) throws -> [Scale] {
     var scales: [Scale] = []
     for (key, n) in try node.map() {
-      let o = try n.object(allowed: ["seeds", "iterations", "stepsPerIteration", "note"])
+      let o = try n.object(allowed: ManifestKeys.scale)
       scales.append(Scale(
         name: try fileName(key, n.path),
         seeds: try o.optional("seeds").map(seedCount),
@@ -559,7 +603,7 @@ struct ManifestDecoder {
   }
 
   func score(_ node: Node) throws -> ScoreDefinition {
-    let methodNode = try node.object(allowed: ["method", "iterations", "episodes"]).required("method")
+    let methodNode = try node.object(allowed: ManifestKeys.score).required("method")
     let methodText = try methodNode.string()
     guard let method = ScoreMethod(rawValue: methodText) else {
       throw Fail(methodNode.path, "unknown score method '\(methodText)'; " + NameSuggestion.hint(for: methodText, in: ScoreMethod.allCases.map(\.rawValue), listLabel: "expected one of"))
@@ -632,7 +676,7 @@ struct ManifestDecoder {
       var cells: [PaperCell] = []
       for (taskName, cellNode) in try rowNode.map() {
         let t = try task(Node(value: .string(taskName), path: cellNode.path), among: tasks)
-        let o = try cellNode.object(allowed: ["mean", "low", "high"])
+        let o = try cellNode.object(allowed: ManifestKeys.paperValue)
         let v = PaperValue(try o.required("mean").number(), low: try o.optional("low")?.number(), high: try o.optional("high")?.number())
         if (v.low == nil) != (v.high == nil) { throw Fail(cellNode.path, "give both low and high, or neither") }
         if let lo = v.low, let hi = v.high, !(lo <= v.value && v.value <= hi) {
@@ -650,7 +694,7 @@ struct ManifestDecoder {
   ) throws -> [ManifestClaim] {
     var claims: [ManifestClaim] = []
     for n in try node.array() {
-      let o = try n.object(allowed: ["name", "left", "op", "right", "tasks", "statistic", "factor", "smallestEffect"])
+      let o = try n.object(allowed: ManifestKeys.claim)
       if o.optional("factor") != nil || o.optional("statistic") != nil || o.optional("right")?.isNumber == true {
         if let e = o.optional("smallestEffect") {
           throw Fail(e.path, "a smallest effect of interest applies to a claim between two rows (not to a figure claim)")
@@ -709,7 +753,7 @@ struct ManifestDecoder {
   func deviations(_ node: Node, rows: [String], tasks: [TaskID]) throws -> [Deviation] {
     var out: [Deviation] = []
     for n in try node.array() {
-      let o = try n.object(allowed: ["rows", "tasks", "setting", "from", "reason"])
+      let o = try n.object(allowed: ManifestKeys.deviation)
       var devRows: [String]? = nil
       if let r = o.optional("rows") {
         devRows = try r.array().map { node in

@@ -96,33 +96,37 @@ let runPolicySentence =
   + "(non-finite score) are both left out of the mean; diverged runs are counted and flagged. "
   + "A cell over fewer runs than expected says how many it has."
 
-/// The verdict rule, in words.
-let verdictRuleSentence =
-  "Each claim is judged on an interval of left − right from a calibrated method: Welch's t interval (95%) "
-  + "when left − right is a difference of cell means; when it is not linear (ACLI > AAI compares maxima of "
-  + "absolute differences), a Welch interval for each difference it is made of, at a Bonferroni-corrected "
-  + "level, combined by interval arithmetic. A claim is reproduced when the interval lies wholly on the "
-  + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
-  + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
-  + "Each method's false \"reproduced\" rate is at most 2.5% at the run counts it is given, shown by simulation "
-  + "(BENCHMARKS.md, calibration), when both cells have a shape in common; Welch's does not hold when only the "
-  + "claimed-better cell has a cluster of failed runs or a left skew (BENCHMARKS.md, on RL-shaped data). That rate "
-  + "holds for each line on its own. The percentile-bootstrap CIs in "
-  + "the table are the paper's method, kept for comparison with its numbers."
+/// The verdict rule, in words; `reproduced` is the word for a claim the data bear out (in a study "supported").
+func verdictRuleSentence(_ kind: ReportKind) -> String {
+  let reproduced = kind.word(.reproduced)
+  return "Each claim is judged on an interval of left − right from a calibrated method: Welch's t interval (95%) "
+    + "when left − right is a difference of cell means; when it is not linear (ACLI > AAI compares maxima of "
+    + "absolute differences), a Welch interval for each difference it is made of, at a Bonferroni-corrected "
+    + "level, combined by interval arithmetic. A claim is \(reproduced) when the interval lies wholly on the "
+    + "claimed side of 0, contradicted when it lies wholly on the other side, and inconclusive when it contains 0; "
+    + "with fewer than \(minimumRunsPerCell) finished runs in a cell, or no spread, it is not judged. "
+    + "Each method's false \"\(reproduced)\" rate is at most 2.5% at the run counts it is given, shown by simulation "
+    + "(BENCHMARKS.md, calibration), when both cells have a shape in common; Welch's does not hold when only the "
+    + "claimed-better cell has a cluster of failed runs or a left skew (BENCHMARKS.md, on RL-shaped data). That rate "
+    + "holds for each line on its own. The percentile-bootstrap CIs in "
+    + (kind == .study ? "the table describe each cell; they do not judge the claims."
+                      : "the table are the paper's method, kept for comparison with its numbers.")
+}
 
 /// The verdict rule, with how claims against a number and grid-factor claims are judged when the report has them.
-func verdictRule(_ claims: [ClaimLine]) -> String {
-  var s = verdictRuleSentence
+func verdictRule(_ claims: [ClaimLine], _ kind: ReportKind) -> String {
+  let reproduced = kind.word(.reproduced)
+  var s = verdictRuleSentence(kind)
   let members = claims.filter { $0.family != nil }.count
   if members > 0 {
     s += " The report's \(members) lines are one declared family, judged with Holm's step-down procedure: "
       + "while some of the r lines not yet marked has its interval at level 1 − 5%/r wholly on the "
-      + "claimed side of 0 (a sequential line: its design run at overall 5%/r), mark it reproduced (\"at 5%/r\"); "
+      + "claimed side of 0 (a sequential line: its design run at overall 5%/r), mark it \(reproduced) (\"at 5%/r\"); "
       + "lines not judged count among the r, so a line chosen for a sequential run after a first look at the data "
       + "is charged for the choice among all of them. So the chance "
-      + "that any line of the family is falsely reproduced is at most 2.5%, whatever the dependence between lines; "
+      + "that any line of the family is falsely \(reproduced) is at most 2.5%, whatever the dependence between lines; "
       + "contradicted is marked the same way, separately. A line's own verdict is the evidence for that line "
-      + "alone; a count of reproduced claims should use the family's."
+      + "alone; a count of \(reproduced) claims should use the family's."
   }
   if claims.contains(where: { $0.kind == .rows && !$0.sequential && $0.verdict != nil }) {
     s += " Beside Welch's t on the means, a claim between two algorithm rows gets the Brunner–Munzel interval of "
@@ -140,22 +144,25 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
       + "\"contradicted\"."
   }
   if claims.contains(where: { $0.method?.contains("smallest effect of interest") == true }) {
-    s += " A claim between rows carries a smallest effect of interest δ (half the paper's own effect on the task, "
-      + "unless the manifest sets another before the data): an inconclusive line whose interval's bound on the "
+    s += " A claim between rows carries a smallest effect of interest δ ("
+      + (kind == .study ? "set by the manifest before the data"
+                        : "half the paper's own effect on the task, unless the manifest sets another before the data")
+      + "): an inconclusive line whose interval's bound on the "
       + "claimed side is nearer 0 than δ is \"smaller than the smallest effect of interest\": the effect, if "
       + "any, is below δ. When the true effect is δ or more this happens at most 2.5% of the time, like a false "
-      + "\"reproduced\" (SmallestEffectTests; BENCHMARKS.md). It is not evidence against the paper's direction, "
+      + "\"\(reproduced)\" (SmallestEffectTests; BENCHMARKS.md). It is not evidence against the "
+      + (kind == .study ? "claimed" : "paper's") + " direction, "
       + "only against an effect as large as δ; lines judged by a sequential run have no such verdict."
   }
   if claims.contains(where: { !$0.everyTask.isEmpty }) {
-    s += " A claim made on every task is reproduced on every task when each task's line is reproduced on its own "
+    s += " A claim made on every task is \(reproduced) on every task when each task's line is \(reproduced) on its own "
       + "(intersection–union: the claim fails if it fails on any one task, so no correction is needed); it is "
       + "contradicted when some task's family verdict is contradicted."
   }
   if claims.contains(where: { $0.kind == .median }) {
     s += " A claim of one row against a number is about the median run: each finished run gives one number (its "
       + "score, or the statistic the claim names), and the claim is judged on the distribution-free interval of "
-      + "their median between two order statistics (the sign test inverted), whose false \"reproduced\" rate is "
+      + "their median between two order statistics (the sign test inverted), whose false \"\(reproduced)\" rate is "
       + "at most 2.5% for any continuous distribution; it needs at least \(minimumRunsForMedian(alpha: 0.05)) runs."
   }
   if claims.contains(where: { $0.kind == .gridFactor }) {
@@ -166,7 +173,7 @@ func verdictRule(_ claims: [ClaimLine]) -> String {
   if claims.contains(where: \.sequential) {
     s += " A line judged by a sequential run (--until-decided) is judged instead at looks whose run counts were fixed "
       + "in advance, each by the method above at its share of the 5% from an O'Brien–Fleming-type α-spending function "
-      + "(Lan–DeMets), and stops at the first decisive look; by the union bound its false \"reproduced\" rate over "
+      + "(Lan–DeMets), and stops at the first decisive look; by the union bound its false \"\(reproduced)\" rate over "
       + "all looks together is at most 2.5%, shown by simulation under optional stopping (SequentialTests). Its "
       + "interval is the one at the look it stopped at, at that look's level, so it is wider than a 95% interval on "
       + "the same runs."
@@ -186,10 +193,15 @@ func noiseFloorSentence(_ row: ReportRow, _ table: ResultsTable) -> String? {
 }
 
 /// The sentence under the settings tables' heading.
-let settingsTablesSentence =
-  "The runs' resolved settings at this scale, one table per task, in the layout of the paper's Tables 4–6: "
-  + "the paper's rows first, then every other setting that differs between the algorithms or from its neutral value. "
-  + "N/A: the setting does not apply to the algorithm; —: off."
+func settingsTablesSentence(_ kind: ReportKind) -> String {
+  "The runs' resolved settings at this scale, one table per task, "
+    + (kind == .study ? "the main settings first, " : "in the layout of the paper's Tables 4–6: the paper's rows first, ")
+    + "then every other setting that differs between the algorithms or from its neutral value. "
+    + "N/A: the setting does not apply to the algorithm; —: off."
+}
+
+/// The line under a study's title, in place of a reproduction's "Reproduction of <citation>".
+let studySentence = "A study of its own, with no paper to compare with: the runs' numbers, and the manifest's claims judged on them."
 
 /// The sentence under the fidelity heading.
 func fidelitySentence(_ f: FidelitySection) -> String {

@@ -30,7 +30,9 @@ private func runsJSON(_ r: RunCounts) -> JSONValue {
 /// its mean is over fewer runs than expected, or, for a derived cell, computed
 /// from such a cell), and `totals` of the run counts over the algorithm cells;
 /// `settings` (the settings tables) and `fidelity` (differences from the paper
-/// and the authors' code, with reasons) since version 2.
+/// and the authors' code, with reasons) since version 2. A study's report (`kind` "study", a key
+/// that a reproduction's report does not have) has a null `citation`, no `paper` in its cells, and
+/// "supported" where a reproduction's verdict is "reproduced".
 public func renderJSON(_ report: Report) -> String {
   let p = report.provenance
   let table = report.results ?? ResultsTable(scoreDefinition: "", columns: [], rows: [])
@@ -43,17 +45,17 @@ public func renderJSON(_ report: Report) -> String {
       case .derived: incomplete = table.derivedFromIncomplete(row, j)
       case .reference: incomplete = false
       }
+      let paper: [(String, JSONValue)] = !table.paperColumns ? [] : [("paper", opt(c?.paper) { v in
+        .object([("value", .double(v.value)), ("low", opt(v.low, JSONValue.double)),
+                 ("high", opt(v.high, JSONValue.double))])
+      })]
       return .object([
         ("task", .string(table.columns[j])),
         ("ours", opt(c?.ours, ciJSON)),
         ("runs", opt(c?.runs, runsJSON)),
         ("iqm", opt(c?.iqm, ciJSON)),
-        ("paper", opt(c?.paper) { v in
-          .object([("value", .double(v.value)), ("low", opt(v.low, JSONValue.double)),
-                   ("high", opt(v.high, JSONValue.double))])
-        }),
         ("incomplete", .bool(incomplete)),
-      ])
+      ] + paper)
     }
     return .object([
       ("name", .string(row.name)), ("kind", .string(row.kind.rawValue)),
@@ -68,10 +70,10 @@ public func renderJSON(_ report: Report) -> String {
       ("relation", .string(c.relation.rawValue)), ("right", .string(c.right)),
       ("task", opt(c.task, JSONValue.string)),
       ("difference", opt(c.difference, ciJSON)),
-      ("verdict", opt(c.verdict) { .string($0.rawValue) }),
+      ("verdict", opt(c.verdict) { .string(report.kind.word($0)) }),
       ("reason", opt(c.reason, JSONValue.string)),
       ("family", opt(c.family) { f in
-        .object([("verdict", opt(f.verdict) { .string($0.rawValue) }), ("holmDivisor", opt(f.divisor, JSONValue.int))])
+        .object([("verdict", opt(f.verdict) { .string(report.kind.word($0)) }), ("holmDivisor", opt(f.divisor, JSONValue.int))])
       }),
       ("everyTask", .array(c.everyTask.map(JSONValue.string))),
     ])
@@ -108,7 +110,7 @@ public func renderJSON(_ report: Report) -> String {
   let root = JSONValue.object([
     ("schema", .string("repro.table-report/2")),
     ("title", .string(report.title)),
-    ("citation", .string(report.citation)),
+    ("citation", report.kind == .study ? .null : .string(report.citation)),
     ("manifest", .string(report.manifestName)),
     ("scale", .string(report.scale)),
     ("scoreDefinition", .string(table.scoreDefinition)),
@@ -130,7 +132,7 @@ public func renderJSON(_ report: Report) -> String {
     ("compute", opt(report.compute, computeJSON)),
     ("trustRegion", opt(report.trustRegion, trustRegionJSON)),
     ("grid", opt(report.grid, gridJSON)),
-  ])
+  ] + (report.kind == .study ? [("kind", .string(report.kind.rawValue))] : []))
   return root.pretty
 }
 
@@ -224,9 +226,11 @@ private func fidelityJSON(_ f: FidelitySection) -> JSONValue {
 
 /// One line per cell (row-major), RFC 4180 quoting, full-precision numbers,
 /// empty fields for absent values. Header:
-/// `row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high,paper,paper_low,paper_high`.
+/// `row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high,paper,paper_low,paper_high`
+/// (without the three paper fields for a table with no paper columns, a study's).
 public func renderCSV(_ report: ResultsTable) -> String {
-  var lines = ["row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high,paper,paper_low,paper_high"]
+  let paperFields = report.paperColumns ? ",paper,paper_low,paper_high" : ""
+  var lines = ["row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high" + paperFields]
   func num(_ d: Double?) -> String { d.map { $0.isFinite ? jsonNumber($0) : "" } ?? "" }
   func int(_ i: Int?) -> String { i.map(String.init) ?? "" }
   for row in report.rows {
@@ -237,8 +241,7 @@ public func renderCSV(_ report: ResultsTable) -> String {
         num(c?.ours?.estimate), num(c?.ours?.low), num(c?.ours?.high),
         int(c?.runs?.expected), int(c?.runs?.finished), int(c?.runs?.missing), int(c?.runs?.diverged),
         num(c?.iqm?.estimate), num(c?.iqm?.low), num(c?.iqm?.high),
-        num(c?.paper?.value), num(c?.paper?.low), num(c?.paper?.high),
-      ]
+      ] + (report.paperColumns ? [num(c?.paper?.value), num(c?.paper?.low), num(c?.paper?.high)] : [])
       lines.append(fields.joined(separator: ","))
     }
   }

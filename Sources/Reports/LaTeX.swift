@@ -16,7 +16,8 @@ public enum LaTeXTableLayout: Sendable {
 }
 
 /// The table alone, in the paper's layout: a `tabular` with booktabs rules,
-/// each task a pair of columns (ours, paper) under a \cmidrule, a \midrule
+/// each task a pair of columns (ours, paper) under a \cmidrule (in a study's
+/// table, with no paper columns, one column under the task's name), a \midrule
 /// before the derived rows and before the reference rows. Every mean stands
 /// alone in a right-aligned column, padded to the column's decimals, so the
 /// means align on the decimal point; each CI is in small type beside it (`.wide`)
@@ -26,23 +27,30 @@ public func renderLaTeXTabular(_ report: ResultsTable, layout: LaTeXTableLayout 
   let grid = latexCells(report)
   let n = report.columns.count
   // Decimal alignment: every number of a column gets as many decimals as its longest (phantom digits).
-  var decimals = [Int](repeating: 0, count: 2 * n)
+  // Per task: ours and paper, or ours alone in a study's table.
+  let perTask = report.paperColumns ? 2 : 1
+  var decimals = [Int](repeating: 0, count: perTask * n)
   for row in grid { for (k, c) in row.cells.enumerated() { decimals[k] = max(decimals[k], fractionDigits(c.number)) } }
   func number(_ c: LaTeXCell, _ k: Int) -> String {
     let have = fractionDigits(c.number), want = decimals[k]
     let pad = want > have ? "\\phantom{" + (have == 0 ? "." : "") + String(repeating: "0", count: want - have) + "}" : ""
     return latexNumbers(c.number) + pad + c.mark
   }
-  // Per task: ours and paper, each one column (`.narrow`) or a number and its CI (`.wide`).
-  let span = layout == .narrow ? 2 : 4
-  let spec = layout == .narrow ? "rr" : "r@{\\,}lr@{\\,}l"
+  // Each of those one column (`.narrow`) or a number and its CI (`.wide`).
+  let span = (layout == .narrow ? 1 : 2) * perTask
+  let spec = String(repeating: layout == .narrow ? "r" : "r@{\\,}l", count: perTask)
   let heads = layout == .narrow ? " & ours & paper" : " & \\multicolumn{2}{c}{ours} & \\multicolumn{2}{c}{paper}"
   var out: [String] = []
   out.append("\\begin{tabular}{@{}l" + String(repeating: spec, count: n) + "@{}}")
   out.append("\\toprule")
-  out.append(" & " + report.columns.map { "\\multicolumn{\(span)}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ") + " \\\\")
-  out.append((0..<n).map { "\\cmidrule(lr){\(2 + span * $0)-\(1 + span * ($0 + 1))}" }.joined(separator: " "))
-  out.append("Step" + String(repeating: heads, count: n) + " \\\\")
+  let tasks = report.columns.map { "\\multicolumn{\(span)}{c}{\(escapeLaTeX($0))}" }.joined(separator: " & ")
+  if report.paperColumns {
+    out.append(" & " + tasks + " \\\\")
+    out.append((0..<n).map { "\\cmidrule(lr){\(2 + span * $0)-\(1 + span * ($0 + 1))}" }.joined(separator: " "))
+    out.append("Step" + String(repeating: heads, count: n) + " \\\\")
+  } else {
+    out.append("Step & " + tasks + " \\\\")
+  }
   out.append("\\midrule")
   // Each task's pair of columns takes about 90 pt of a one-column article's 345 pt \linewidth
   // (a CI in \scriptsize is about 40 pt); a row name (about 4.5 pt a character in \footnotesize)
@@ -130,6 +138,7 @@ func latexCellsAndNotes(_ report: ResultsTable) -> (rows: [(name: String, kind: 
         notes.append("\\textsuperscript{\(mark)}\(escapeLaTeX(row.name)), \(escapeLaTeX(report.columns[j])): \(escapeLaTeX(note)).")
       }
       cells.append(ours)
+      guard report.paperColumns else { continue }
       let paper = cell?.paper
       cells.append(LaTeXCell(number: paper.map { formatNumber($0.value) } ?? "---",
                              detail: paper.flatMap { p in p.low.flatMap { lo in p.high.map { interval(lo, $0) } } }))
@@ -175,7 +184,12 @@ public func renderLaTeX(_ report: Report) -> String {
   out.append("\\begin{document}")
   out.append("\\sloppy")
   out.append("\\section*{\(escapeLaTeX(report.title))}")
-  out.append("\\noindent Reproduction of \(escapeLaTeX(report.citationWithoutFinalPeriod)): our numbers beside the paper's. "
+  let opening: String
+  switch report.kind {
+  case .reproduction: opening = "Reproduction of \(escapeLaTeX(report.citationWithoutFinalPeriod)): our numbers beside the paper's."
+  case .study: opening = escapeLaTeX(studySentence)
+  }
+  out.append("\\noindent \(opening) "
     + "Manifest \(latexCode(report.manifestName)) at scale \\textbf{\(escapeLaTeX(report.scale))}.")
   out.append("")
   for section in report.sections { out.append(contentsOf: latexSection(section, report)) }
@@ -224,10 +238,10 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
   case .claims(let claims):
     guard !claims.isEmpty else { return [] }
     return ["\\subsection*{Claims}",
-            "{\\small \(escapeLaTeX(claimsSummary(claims) + " " + verdictRule(claims)))\\par}"]
-      + smallList(claims.map(latexClaimLine))
+            "{\\small \(escapeLaTeX(claimsSummary(claims, report.kind) + " " + verdictRule(claims, report.kind)))\\par}"]
+      + smallList(claims.map { latexClaimLine($0, report.kind) })
   case .robust(let robust): return report.results.map { latexRobust($0, robust, level: level) } ?? []
-  case .settings(let tables): return latexSettings(tables)
+  case .settings(let tables): return latexSettings(tables, report.kind)
   case .fidelity(let f):
     var out = ["\\subsection*{Fidelity}", "{\\small \(escapeLaTeX(fidelitySentence(f)))\\par}"]
     for (source, lines) in fidelityGroups(f) {
@@ -240,10 +254,10 @@ func latexSection(_ section: ReportSection, _ report: Report) -> [String] {
 }
 
 /// The settings tables, each a `table` environment with a booktabs tabular.
-func latexSettings(_ tables: [SettingsTable]) -> [String] {
+func latexSettings(_ tables: [SettingsTable], _ kind: ReportKind) -> [String] {
   guard !tables.isEmpty else { return [] }
   // Numbered S1, S2, ... so that the results table keeps the paper's number.
-  var out = ["\\subsection*{Settings}", "{\\small \(escapeLaTeX(settingsTablesSentence))\\par}",
+  var out = ["\\subsection*{Settings}", "{\\small \(escapeLaTeX(settingsTablesSentence(kind)))\\par}",
              "\\renewcommand{\\thetable}{S\\arabic{table}}", "\\setcounter{table}{0}"]
   for t in tables {
     out.append("\\begin{table}[ht]")
@@ -306,7 +320,8 @@ func latexResultsTable(_ table: ResultsTable, _ report: Report, layout: LaTeXTab
   out.append("\\centering")
   out.append("\\footnotesize")
   out.append("\\setlength{\\tabcolsep}{3pt}")
-  let caption = "Mean score and \(level) bootstrap CI of each cell over its finished runs, beside the paper's values."
+  let caption = "Mean score and \(level) bootstrap CI of each cell over its finished runs"
+    + (table.paperColumns ? ", beside the paper's values." : ".")
   out.append("\\caption{\(escapeLaTeX(caption))}")
   out.append("\\label{\(latexLabel("tab", report))}")
   out.append(contentsOf: splitLines(renderLaTeXTabular(table, layout: layout)))
@@ -373,14 +388,14 @@ func latexFigure(svg: String, caption: String, label: String) -> [String] {
 }
 
 /// One claim: verdict, task, claim, CI of left − right.
-func latexClaimLine(_ c: ClaimLine) -> String {
-  var s = "\\textbf{\(verdictWord(c.verdict))}"
-  if let f = c.family { s += " (family: \(escapeLaTeX(familyWord(f))))" }
+func latexClaimLine(_ c: ClaimLine, _ kind: ReportKind) -> String {
+  var s = "\\textbf{\(kind.word(c.verdict))}"
+  if let f = c.family { s += " (family: \(escapeLaTeX(familyWord(f, kind))))" }
   if let t = c.task { s += " --- \(escapeLaTeX(t))" }
   if !c.everyTask.isEmpty { s += " --- on every task (\(escapeLaTeX(c.everyTask.joined(separator: ", "))))" }
   s += ": \(latexCode(c.text))"
   if let d = c.difference { s += "; left $-$ right $=$ \(latexNumbers(formatCI(d, decimals: c.decimals)))" }
-  if !c.everyTask.isEmpty { s += "; \(escapeLaTeX(everyTaskMethod))" }
+  if !c.everyTask.isEmpty { s += "; \(escapeLaTeX(everyTaskMethod(kind)))" }
   if let m = c.method { s += "; \(escapeLaTeX(m))" }
   if let r = c.reason { s += "; \(escapeLaTeX(r))" }
   for caveat in c.caveats { s += "; \\textbf{caveat:} \(escapeLaTeX(caveat))" }

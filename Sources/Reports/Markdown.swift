@@ -3,8 +3,8 @@
 import Statistics
 
 /// The report as GitHub-flavoured Markdown: the table in the paper's layout
-/// (each task split into "ours" and "paper" columns), the derived rows'
-/// formulas, the run counts and how missing and diverged runs are treated,
+/// (each task split into "ours" and "paper" columns; a study's has one column
+/// per task), the derived rows' formulas, the run counts and how missing and diverged runs are treated,
 /// the claims with their verdicts, robust statistics and provenance.
 ///
 /// A cell whose mean is over fewer runs than expected says so in the cell,
@@ -14,7 +14,11 @@ public func renderMarkdown(_ report: Report) -> String {
   let p = report.provenance
   out.append("# \(escapeMarkdown(report.title))")
   out.append("")
-  out.append("Reproduction of \(escapeMarkdown(report.citationWithoutFinalPeriod)): our numbers beside the paper's.")
+  switch report.kind {
+  case .reproduction:
+    out.append("Reproduction of \(escapeMarkdown(report.citationWithoutFinalPeriod)): our numbers beside the paper's.")
+  case .study: out.append(studySentence)
+  }
   out.append("Manifest \(markdownCode(report.manifestName)) at scale **\(escapeMarkdown(report.scale))**; "
     + "reproduce with \(markdownCode(p.command)).")
   out.append("")
@@ -35,9 +39,9 @@ func markdownSection(_ section: ReportSection, _ report: Report) -> [String] {
   let level = formatLevel(report.provenance.bootstrap.confidenceLevel)
   switch section {
   case .results(let table): return markdownResults(table, report.provenance)
-  case .claims(let claims): return markdownClaims(claims)
+  case .claims(let claims): return markdownClaims(claims, report.kind)
   case .robust(let robust): return report.results.map { markdownRobust($0, robust, level: level) } ?? []
-  case .settings(let tables): return markdownSettings(tables)
+  case .settings(let tables): return markdownSettings(tables, report.kind)
   case .fidelity(let f): return markdownFidelity(f)
   case .grid(let g):
     var out = ["## Grid selection", "", escapeMarkdown(gridSentence(g)), "",
@@ -115,9 +119,9 @@ func computeCell(_ hours: Double, _ runs: Int) -> String { "\(formatHours(hours)
 func formatHours(_ h: Double) -> String { formatNumber(h, decimals: h < 0.995 ? 2 : 1) }
 
 /// The settings tables, in the paper's Tables 4–6 layout.
-func markdownSettings(_ tables: [SettingsTable]) -> [String] {
+func markdownSettings(_ tables: [SettingsTable], _ kind: ReportKind) -> [String] {
   guard !tables.isEmpty else { return [] }
-  var out = ["## Settings", "", escapeMarkdown(settingsTablesSentence), ""]
+  var out = ["## Settings", "", escapeMarkdown(settingsTablesSentence(kind)), ""]
   for t in tables {
     out.append("### \(escapeMarkdown(t.title))")
     out.append("")
@@ -154,8 +158,9 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
     legend += " (\(n) runs per cell unless the cell says otherwise)"
   }
   legend += ". Score: \(escapeMarkdown(table.scoreDefinition)). "
-  legend += "Numbers are rounded half away from zero, as the paper prints them; "
-  legend += "\"paper\" is the value the paper prints."
+  legend += table.paperColumns
+    ? "Numbers are rounded half away from zero, as the paper prints them; \"paper\" is the value the paper prints."
+    : "Numbers are rounded half away from zero."
   out.append(legend)
   out.append("")
 
@@ -163,8 +168,8 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
   var header = "| Step |"
   var rule = "|:-----|"
   for c in table.columns {
-    header += " \(escapeMarkdown(c)) (ours) | \(escapeMarkdown(c)) (paper) |"
-    rule += "-----:|-----:|"
+    header += table.paperColumns ? " \(escapeMarkdown(c)) (ours) | \(escapeMarkdown(c)) (paper) |" : " \(escapeMarkdown(c)) |"
+    rule += table.paperColumns ? "-----:|-----:|" : "-----:|"
   }
   out.append(header)
   out.append(rule)
@@ -173,7 +178,7 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
     var line = "| \(name) |"
     for j in table.columns.indices {
       let cell = table.cell(row, j)
-      line += " \(markdownOurs(table, row, j, cell)) | \(cell?.paper.map(formatPaper) ?? "—") |"
+      line += " \(markdownOurs(table, row, j, cell)) |" + (table.paperColumns ? " \(cell?.paper.map(formatPaper) ?? "—") |" : "")
     }
     out.append(line)
   }
@@ -207,12 +212,12 @@ func markdownResults(_ table: ResultsTable, _ p: Provenance) -> [String] {
 }
 
 /// The claims with a summary line.
-func markdownClaims(_ claims: [ClaimLine]) -> [String] {
+func markdownClaims(_ claims: [ClaimLine], _ kind: ReportKind) -> [String] {
   guard !claims.isEmpty else { return [] }
   var out = ["## Claims", ""]
-  out.append(claimsSummary(claims) + " " + verdictRule(claims))
+  out.append(claimsSummary(claims, kind) + " " + verdictRule(claims, kind))
   out.append("")
-  for c in claims { out.append(markdownClaimLine(c)) }
+  for c in claims { out.append(markdownClaimLine(c, kind)) }
   out.append("")
   return out
 }
@@ -243,10 +248,10 @@ func markdownOurs(_ table: ResultsTable, _ row: ReportRow, _ j: Int, _ cell: Rep
   }
 }
 
-/// E.g. "3 claims: 2 reproduced, 0 contradicted, 1 inconclusive."
+/// E.g. "3 claims: 2 reproduced, 0 contradicted, 1 inconclusive." ("supported" in a study).
 /// Then, when the lines form a family, the same counts of the family-adjusted verdicts, and of the
 /// "on every task" lines.
-func claimsSummary(_ claims: [ClaimLine]) -> String {
+func claimsSummary(_ claims: [ClaimLine], _ kind: ReportKind) -> String {
   func counts(_ verdicts: [Verdict?]) -> String {
     var counts: [Int] = Verdict.allCases.map { _ in 0 }
     var unjudged = 0
@@ -255,7 +260,7 @@ func claimsSummary(_ claims: [ClaimLine]) -> String {
     }
     // "smaller than the smallest effect of interest" only when some line has it.
     var parts = zip(Verdict.allCases, counts).filter { $0.0 != .smallerThanEffectOfInterest || $0.1 > 0 }
-      .map { "\($1) \($0.rawValue)" }
+      .map { "\($1) \(kind.word($0))" }
     if unjudged > 0 { parts.append("\(unjudged) not judged") }
     return parts.joined(separator: ", ")
   }
@@ -274,21 +279,19 @@ func claimsSummary(_ claims: [ClaimLine]) -> String {
 }
 
 /// A family-adjusted verdict in words, with the Holm step that marked it, e.g. "reproduced (at 5%/9)".
-func familyWord(_ f: FamilyVerdict) -> String {
-  verdictWord(f.verdict) + (f.divisor.map { " (at 5%/\($0))" } ?? "")
+func familyWord(_ f: FamilyVerdict, _ kind: ReportKind) -> String {
+  kind.word(f.verdict) + (f.divisor.map { " (at 5%/\($0))" } ?? "")
 }
 
 /// How an "on every task" line is judged.
-let everyTaskMethod =
-  "intersection–union: reproduced when every task's line is reproduced on its own (no correction needed), "
-  + "contradicted when some task's family verdict is contradicted"
-
-
-/// The word for a verdict ("not judged" for none).
-func verdictWord(_ v: Verdict?) -> String { v?.rawValue ?? "not judged" }
+func everyTaskMethod(_ kind: ReportKind) -> String {
+  let reproduced = kind.word(.reproduced)
+  return "intersection–union: \(reproduced) when every task's line is \(reproduced) on its own (no correction needed), "
+    + "contradicted when some task's family verdict is contradicted"
+}
 
 /// One line per claim: verdict, task, claim, and the CI of left − right.
-func markdownClaimLine(_ c: ClaimLine) -> String {
+func markdownClaimLine(_ c: ClaimLine, _ kind: ReportKind) -> String {
   let mark: String
   switch c.verdict {
   case .reproduced: mark = "✅"
@@ -297,13 +300,13 @@ func markdownClaimLine(_ c: ClaimLine) -> String {
   case .smallerThanEffectOfInterest: mark = "🔽"
   case nil: mark = "⚪"
   }
-  var s = "- \(mark) **\(verdictWord(c.verdict))**"
-  if let f = c.family { s += " · family: **\(familyWord(f))**" }
+  var s = "- \(mark) **\(kind.word(c.verdict))**"
+  if let f = c.family { s += " · family: **\(familyWord(f, kind))**" }
   if let t = c.task { s += " · \(escapeMarkdown(t))" }
   if !c.everyTask.isEmpty { s += " · on every task (\(escapeMarkdown(c.everyTask.joined(separator: ", "))))" }
   s += " · \(markdownCode(c.text))"
   if let d = c.difference { s += " · left − right = \(formatCI(d, decimals: c.decimals))" }
-  if !c.everyTask.isEmpty { s += " · \(escapeMarkdown(everyTaskMethod))" }
+  if !c.everyTask.isEmpty { s += " · \(escapeMarkdown(everyTaskMethod(kind)))" }
   if let m = c.method { s += " · \(escapeMarkdown(m))" }
   if let r = c.reason { s += " · \(escapeMarkdown(r))" }
   for caveat in c.caveats { s += " · ⚠️ \(escapeMarkdown(caveat))" }

@@ -47,9 +47,12 @@ public struct Report: Equatable, Sendable {
   public var sections: [ReportSection]
   /// Where the numbers come from.
   public var provenance: Provenance
+  /// A reproduction of a paper or a study of one's own: how the report speaks.
+  public var kind: ReportKind
 
   public init(title: String, citation: String, manifestName: String, scale: String,
-              sections: [ReportSection], provenance: Provenance) {
+              sections: [ReportSection], provenance: Provenance, kind: ReportKind = .reproduction) {
+    self.kind = kind
     self.title = title
     self.citation = citation
     self.manifestName = manifestName
@@ -90,6 +93,23 @@ public struct Report: Equatable, Sendable {
   public var robust: RobustSection? {
     for s in sections { if case let .robust(r) = s { return r } }
     return nil
+  }
+}
+
+/// What a report is, which decides how it speaks.
+public enum ReportKind: String, Equatable, Sendable {
+  /// A paper's experiment redone: "Reproduction of <citation>", our numbers beside the paper's, each
+  /// claim reproduced, contradicted or inconclusive.
+  case reproduction
+  /// A study of one's own (a manifest with no citation): no paper to compare with, and the manifest's
+  /// own claims judged by the same methods, each supported, contradicted or inconclusive.
+  case study
+
+  /// A verdict in this kind's words ("not judged" for none): a study's claim is "supported" where a
+  /// reproduction's is "reproduced"; the other verdicts read the same in both.
+  public func word(_ v: Verdict?) -> String {
+    guard let v else { return "not judged" }
+    return v == .reproduced && self == .study ? "supported" : v.rawValue
   }
 }
 
@@ -203,8 +223,11 @@ public struct ResultsTable: Equatable, Sendable {
   /// Free-text notes listed under the table (e.g. on a paper value that
   /// cannot be recomputed from the printed means).
   public var notes: [String]
+  /// Whether each task has a "paper" column beside ours (false in a study: no paper to compare with).
+  public var paperColumns: Bool
 
-  public init(scoreDefinition: String, columns: [String], rows: [ReportRow], notes: [String] = []) {
+  public init(scoreDefinition: String, columns: [String], rows: [ReportRow], notes: [String] = [], paperColumns: Bool = true) {
+    self.paperColumns = paperColumns
     self.scoreDefinition = scoreDefinition
     self.columns = columns
     self.rows = rows

@@ -51,7 +51,8 @@ public func renderBarChartSVG(_ report: Report) -> String {
   } ?? []
   return renderSVG(Figure(
     title: report.title,
-    caption: ["Bars: our mean over the finished runs; whiskers: its bootstrap CI; black tick: the paper's mean. "
+    caption: ["Bars: our mean over the finished runs; whiskers: its bootstrap CI"
+              + (table.paperColumns ? "; black tick: the paper's mean. " : ". ")
               + "*: fewer finished runs than expected (missing and diverged runs are left out of the mean)."
               + (numbered ? " Bars are numbered in the order of the report's table." : ""),
               "Manifest \(report.manifestName), scale \(report.scale), commit \(report.provenance.gitCommit), \(report.provenance.date)."],

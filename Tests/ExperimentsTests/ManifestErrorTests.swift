@@ -52,9 +52,26 @@ final class ManifestErrorTests: XCTestCase {
                         "\(f): paper.PPO.Hopper.mean: expected a number")
   }
 
+  /// Issue 23: a manifest without a citation is a study of one's own, and what is about a paper needs one.
+  func testAStudyHasNothingAboutAPaper() throws {
+    let study = miniManifest.replacing1("\"citation\": \"test\",", "")
+      .replacing1("\"paper\": {\"PPO\": {\"Hopper\": {\"mean\": 2513, \"low\": 2391, \"high\": 2632}}},", "")
+    XCTAssertTrue(try decodeMini(study).isStudy)
+    XCTAssertFalse(try decodeMini().isStudy)
+    let parts = ["paper": "{}", "references": "{\"R\": \"note\"}", "authorsConfigs": "\"a.json\"", "deviations": "[]"]
+    XCTAssertEqual(Set(parts.keys), Set(ManifestKeys.needCitation))
+    for key in ManifestKeys.needCitation {
+      assertManifestError(study.replacing1("\"tasks\":", "\"\(key)\": \(parts[key]!), \"tasks\":"),
+                          "\(f): \(key): needs a citation (the paper it is about); a manifest without one is a study of "
+                            + "one's own, with no paper, references, authorsConfigs, deviations")
+    }
+  }
+
   func testMissingFields() {
+    // Without a citation the manifest is a study of one's own, which has no paper values.
     assertManifestError(miniManifest.replacing1("\"citation\": \"test\",", ""),
-                        "\(f): citation: missing required field")
+                        "\(f): paper: needs a citation (the paper it is about); a manifest without one is a study of one's own, "
+                          + "with no paper, references, authorsConfigs, deviations")
     assertManifestError(miniManifest.replacing1("{\"preset\": \"TRPO\", ", "{"),
                         "\(f): algorithms.TRPO.preset: missing required field")
     assertManifestError(miniManifest.replacing1("\"seeds\": {\"count\": 3, \"base\": 1}", "\"seeds\": {\"count\": 3}"),

@@ -257,3 +257,35 @@ final class PaperLaTeXTests: XCTestCase {
     XCTAssertTrue(bare.contains("<title>T: curves</title>") && bare.contains("<desc>What it shows.</desc>"), "kept for screen readers")
   }
 }
+
+/// Issue 23: a study's report (no paper behind it) in every format: no paper columns, no
+/// "Reproduction of", and its claims' verdicts in words that name no paper.
+final class StudyRenderTests: XCTestCase {
+  func testAStudyHasNoPaperColumnsAndSupportsItsClaims() throws {
+    var report = Fixtures.table2
+    report.kind = .study
+    report.citation = ""
+    var table = try XCTUnwrap(report.results)
+    table.paperColumns = false
+    // A study has no reference rows (the decoder refuses them without a citation); the fixture's note is the paper's.
+    table.rows.removeAll { $0.kind == .reference }
+    table.notes = []
+    report.results = table
+    let md = renderMarkdown(report), tex = renderLaTeX(report), json = renderJSON(report), csv = renderCSV(report)
+    let fragments = renderLaTeXTableFragment(report) + renderLaTeXTableFragment(report, layout: .wide)
+    for (name, text) in [("md", md), ("tex", tex + fragments), ("json", json), ("csv", csv), ("svg", renderBarChartSVG(report))] {
+      for word in ["(paper)", "& paper", "\"paper\":", ",paper", "paper's", "Reproduction", "reproduced"] {
+        XCTAssertFalse(text.contains(word), "\(name) says '\(word)'")
+      }
+    }
+    XCTAssertTrue(md.contains("| Step | Walker2d | Hopper | Humanoid |\n"), md)
+    XCTAssertTrue(md.contains("4 claims: 2 supported, 1 contradicted, 1 inconclusive."), md)
+    XCTAssertTrue(md.contains("- ✅ **supported** · "), md)
+    XCTAssertTrue(tex.contains("\\textbf{supported}"), tex)
+    XCTAssertTrue(json.contains("\"verdict\": \"supported\""), json)
+    XCTAssertTrue(json.contains("\"kind\": \"study\""), json)
+    XCTAssertEqual(csv.split(separator: "\n")[0], "row,kind,task,ours,ours_low,ours_high,expected,finished,missing,diverged,iqm,iqm_low,iqm_high")
+    // A reproduction's words are unchanged: its JSON has no "kind".
+    XCTAssertFalse(renderJSON(Fixtures.table2).contains("\"kind\": \"study\""))
+  }
+}
