@@ -81,7 +81,7 @@ let package = Package(
     .testTarget(name: "RunModelTests", dependencies: ["RunModel"]),
     .testTarget(
       name: "EnvironmentsTests",
-      dependencies: ["Environments", "CMuJoCo"],
+      dependencies: ["Environments", "CMuJoCo", "RunModel"],
       resources: [.copy("Fixtures")],
       swiftSettings: mujocoInclude,
       linkerSettings: mujocoLink

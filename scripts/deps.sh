@@ -64,7 +64,8 @@ with zipfile.ZipFile(gym) as z:
 PY
 [ -f "$stage/lib/libmujoco.so.3.3.7" ] || die "libmujoco.so.3.3.7 not found in the mujoco wheel"
 [ -f "$stage/include/mujoco/mujoco.h" ] || die "mujoco headers not found in the mujoco wheel"
-for m in hopper.xml walker2d_v5.xml humanoid.xml; do
+for m in ant.xml half_cheetah.xml hopper.xml humanoid.xml humanoidstandup.xml inverted_double_pendulum.xml \
+         inverted_pendulum.xml pusher.xml pusher_v5.xml reacher.xml swimmer.xml walker2d.xml walker2d_v5.xml; do
   [ -f "$stage/assets/$m" ] || die "$m not found in the gymnasium wheel"
 done
 chmod 755 "$stage/lib/libmujoco.so.3.3.7"

@@ -1,73 +1,179 @@
 import CMuJoCo
+import Foundation
 import RunModel
 import ReproRandom
 
-/// The MuJoCo locomotion tasks of the paper, with Gymnasium's v5 and v4 semantics
-/// (gymnasium 1.4.0 on MuJoCo 3.3.7, default constructor arguments). A name without a
-/// version ("Walker2d") means v5.
+/// One Gymnasium MuJoCo task as data plus small functions: what `MuJoCoEnvironment` needs
+/// to run it step for step as Gymnasium 1.4.0 computes it (MuJoCo 3.3.7, the task's default
+/// constructor arguments), in the same order of floating-point operations. The descriptors
+/// are in `MuJoCoTasks.swift`, one per Gymnasium id; the sizes, time limit, frame skip and
+/// model file are the task's `TaskRow` (RunModel's `TaskRegistry`). A name without a version
+/// ("Walker2d") means v5.
 ///
-/// v4 against v5 (Gymnasium 1.4.0's *_v4.py): the healthy reward is paid on every step,
-/// the terminating one included (`float(is_healthy or terminate_when_unhealthy)`);
-/// Walker2d-v4 runs walker2d.xml (right foot friction 0.9); Humanoid-v4 has no contact
-/// cost and observes every body's cinert, cvel and cfrc_ext and all of qfrc_actuator (376).
-public enum MuJoCoTaskKind: String, CaseIterable, Sendable {
-  case hopper = "Hopper-v5"
-  case walker2d = "Walker2d-v5"
-  case humanoid = "Humanoid-v5"
-  case hopperV4 = "Hopper-v4"
-  case walker2dV4 = "Walker2d-v4"
-  case humanoidV4 = "Humanoid-v4"
+/// Adding a task: one descriptor (a `static let` in `MuJoCoTasks.swift`, listed in
+/// `MuJoCoTask.builtIn`) and one `TaskRegistry.builtIn` row.
+public struct MuJoCoTask: Sendable, Equatable, CustomStringConvertible {
+  /// Gymnasium's id (`Ant-v5`); the key of its `TaskRegistry` row.
+  public let gymnasiumID: String
+  /// Bodies the functions read by name (`MuJoCoState.body(k)` is the k-th's id); a model
+  /// without one of them is refused when the environment is built.
+  public let bodies: [String]
+  /// How `reset` draws the start state (Gymnasium's `reset_model`).
+  public let reset: ResetNoise
+  /// Gymnasium's `_get_obs`: appends the observation to the array.
+  public let observe: @Sendable (MuJoCoState, inout [Double]) -> Void
+  /// Gymnasium's `step` less its last line: measures what it needs before, calls `simulate`
+  /// (ctrl = action; frame skip × mj_step; mj_rnePostConstraint) once, then returns the reward,
+  /// termination and info. The time limit is the environment's.
+  public let step: @Sendable (MuJoCoState, [Double], _ simulate: () -> Void) -> MuJoCoStepOutcome
 
-  /// The robot, whatever the version.
-  public enum Family: Sendable { case hopper, walker2d, humanoid }
-
-  public var family: Family {
-    switch self {
-    case .hopper, .hopperV4: return .hopper
-    case .walker2d, .walker2dV4: return .walker2d
-    case .humanoid, .humanoidV4: return .humanoid
-    }
+  public init(_ gymnasiumID: String, bodies: [String] = [], reset: ResetNoise,
+              observe: @escaping @Sendable (MuJoCoState, inout [Double]) -> Void,
+              step: @escaping @Sendable (MuJoCoState, [Double], _ simulate: () -> Void) -> MuJoCoStepOutcome) {
+    self.gymnasiumID = gymnasiumID
+    self.bodies = bodies
+    self.reset = reset
+    self.observe = observe
+    self.step = step
   }
+
+  public static func == (a: MuJoCoTask, b: MuJoCoTask) -> Bool { a.gymnasiumID == b.gymnasiumID }
+  public var description: String { gymnasiumID }
+  /// The Gymnasium id (the name the environment reports).
+  public var rawValue: String { gymnasiumID }
 
   /// Its registry row: model file and its pinned SHA-256, version, frame skip, sizes.
   public var row: TaskRow {
-    guard let row = TaskRegistry.row(named: rawValue) else { preconditionFailure("\(rawValue) has no registry row") }
+    guard let row = TaskRegistry.row(named: gymnasiumID) else { preconditionFailure("\(gymnasiumID) has no registry row") }
     return row
   }
 
   /// Gymnasium's version number (4 or 5).
   public var version: Int { row.version }
-
-  /// The task named (case-insensitive; "Hopper" or "Hopper-v5"), or nil.
-  public init?(name: String) {
-    guard let row = TaskRegistry.row(named: name), let k = MuJoCoTaskKind(rawValue: row.gymnasiumID) else { return nil }
-    self = k
-  }
-
   public var frameSkip: Int { row.frameSkip }
 
-  public var resetNoiseScale: Double {
-    switch family {
-    case .hopper, .walker2d: return 5e-3
-    case .humanoid: return 1e-2
+  /// The built-in task named (case-insensitive; "Hopper", "Hopper-v5", "ant-v4"), or nil.
+  public init?(name: String) {
+    guard let row = TaskRegistry.row(named: name),
+          let task = MuJoCoTask.builtIn.first(where: { $0.gymnasiumID == row.gymnasiumID }) else { return nil }
+    self = task
+  }
+}
+
+/// What a step returns besides the observation (which is the task's `observe`).
+public struct MuJoCoStepOutcome: Sendable {
+  public var reward: Double
+  public var terminated: Bool
+  public var info: StepInfo
+  public init(reward: Double, terminated: Bool = false, info: StepInfo = StepInfo()) {
+    self.reward = reward
+    self.terminated = terminated
+    self.info = info
+  }
+}
+
+/// A task's reset noise (Gymnasium's `reset_model`), on top of the model's qpos0 and zero velocities.
+public enum ResetNoise: Sendable {
+  /// qpos = qpos0 + U(−s, s) (nq draws), then qvel = 0 + U(−s, s) (nv draws).
+  case uniform(Double)
+  /// qpos = qpos0 + U(−s, s) (nq draws), then qvel = 0 + s · N(0, 1) (nv draws).
+  case uniformPositionNormalVelocity(Double)
+  /// Any other: the function gets qpos0 and zero velocities and draws what it needs.
+  case custom(@Sendable (inout ResetDraws, _ qpos: inout [Double], _ qvel: inout [Double]) -> Void)
+
+  func apply(_ draws: inout ResetDraws, qpos: inout [Double], qvel: inout [Double]) {
+    switch self {
+    case .uniform(let s):
+      for i in qpos.indices { qpos[i] += draws.uniform(-s, s) }
+      for i in qvel.indices { qvel[i] += draws.uniform(-s, s) }
+    case .uniformPositionNormalVelocity(let s):
+      for i in qpos.indices { qpos[i] += draws.uniform(-s, s) }
+      for i in qvel.indices { qvel[i] += s * draws.standardNormal() }
+    case .custom(let f):
+      f(&draws, &qpos, &qvel)
     }
   }
 }
 
-/// Hopper-v5, Walker2d-v5 and Humanoid-v5, step for step as Gymnasium computes
-/// them, including the order of floating-point operations, so that
-/// observations and rewards are bit-identical (checked against recordings).
+/// The stream a reset draws from: Repro's own (xoshiro256**), or NumPy's `default_rng` as
+/// Gymnasium's `np_random` (see `ResetSeeding`).
+public enum ResetDraws {
+  case repro(Xoshiro256)
+  case numpy(NumPyGenerator)
+
+  /// `np_random.uniform(low, high)`: one draw.
+  public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+    switch self {
+    case .repro(var g): let x = g.uniform(low, high); self = .repro(g); return x
+    case .numpy(var g): let x = g.uniform(low, high); self = .numpy(g); return x
+    }
+  }
+
+  /// `np_random.standard_normal()`: one draw (Repro's stream: Box–Muller).
+  public mutating func standardNormal() -> Double {
+    switch self {
+    case .repro(var g): let x = g.nextNormal(); self = .repro(g); return x
+    case .numpy(var g): let x = g.standardNormal(); self = .numpy(g); return x
+    }
+  }
+}
+
+/// The model and the simulation state a task's functions read (they write nothing).
+public struct MuJoCoState {
+  public let m: UnsafeMutablePointer<mjModel>
+  public let d: UnsafeMutablePointer<mjData>
+  /// Seconds per environment step: model timestep × frame skip (Gymnasium's `dt`).
+  public let dt: Double
+  let bodyIDs: [Int]
+
+  public var nq: Int { Int(m.pointee.nq) }
+  public var nv: Int { Int(m.pointee.nv) }
+  public var nbody: Int { Int(m.pointee.nbody) }
+  public var qpos: UnsafeMutablePointer<Double> { d.pointee.qpos }
+  public var qvel: UnsafeMutablePointer<Double> { d.pointee.qvel }
+  /// The id of the k-th of the task's `bodies`.
+  public func body(_ k: Int) -> Int { bodyIDs[k] }
+  /// `data.body(b).xpos[j]` (Gymnasium's `get_body_com`).
+  public func xpos(_ b: Int, _ j: Int) -> Double { d.pointee.xpos[3 * b + j] }
+  /// x of Gymnasium's `mass_center`: sum(mass * xipos, axis=0) / sum(mass), in numpy's order
+  /// (the axis-0 reduction is sequential; the total mass is numpy's pairwise sum).
+  public func massCenterX() -> Double {
+    let mass = m.pointee.body_mass!, xipos = d.pointee.xipos!
+    var acc = 0.0
+    for b in 0..<nbody { acc += mass[b] * xipos[3 * b] }
+    return acc / numpySum(UnsafeBufferPointer(start: mass, count: nbody))
+  }
+  /// `state_vector()` is all finite.
+  public func stateIsFinite() -> Bool {
+    for i in 0..<nq where !qpos[i].isFinite { return false }
+    for i in 0..<nv where !qvel[i].isFinite { return false }
+    return true
+  }
+}
+
+extension Array where Element == Double {
+  /// Appends `p[from..<to]`.
+  @inlinable mutating func append(_ p: UnsafeMutablePointer<Double>, _ from: Int, _ to: Int) {
+    for i in from..<to { append(p[i]) }
+  }
+  /// Appends `np.clip(p[from..<to], low, high)`.
+  @inlinable mutating func append(_ p: UnsafeMutablePointer<Double>, _ from: Int, _ to: Int, clip low: Double, _ high: Double) {
+    for i in from..<to { append(Swift.min(Swift.max(p[i], low), high)) }
+  }
+}
+
+/// Any `MuJoCoTask`, step for step as Gymnasium computes it, so that observations and
+/// rewards are bit-identical (checked against recordings of every task id).
 ///
-/// Step: ctrl = action; `frameSkip` × mj_step; mj_rnePostConstraint (so that
-/// cfrc_ext is filled, as Gymnasium does); observation, reward, health check;
-/// 1000-step time limit as truncation. Reset: mj_resetData, qpos = qpos0 + U(−s, s),
-/// qvel = 0 + U(−s, s), mj_forward; the noise from Repro's own seeded stream, or with
-/// `ResetSeeding.gymnasium` from NumPy's `default_rng(seed)` as Gymnasium draws it
-/// (`np_random.uniform(low, high, size=nq)`, then `size=nv`), so that `reset(seed: s)`
-/// is `env.reset(seed=s)` bit for bit, and unseeded resets continue that stream as
-/// Gymnasium's do.
+/// Step: refuse a wrong-length or non-finite action; the task's step around
+/// ctrl = action, `frameSkip` × mj_step, mj_rnePostConstraint (so that cfrc_ext is filled,
+/// as Gymnasium does); the task's observation; the time limit as truncation. Reset:
+/// mj_resetData, the task's reset noise on qpos0 and zero velocities, mj_forward; the noise
+/// from Repro's own seeded stream, or with `ResetSeeding.gymnasium` from NumPy's
+/// `default_rng(seed)` as Gymnasium draws it, so that `reset(seed: s)` is `env.reset(seed=s)`
+/// bit for bit, and unseeded resets continue that stream as Gymnasium's do.
 public final class MuJoCoEnvironment: Environment {
-  public let kind: MuJoCoTaskKind
+  public let task: MuJoCoTask
   public let model: MuJoCoModel
   private let m: UnsafeMutablePointer<mjModel>
   private let d: UnsafeMutablePointer<mjData>
@@ -80,8 +186,9 @@ public final class MuJoCoEnvironment: Environment {
   public let dt: Double
   private let nq: Int
   private let nv: Int
-  private let nbody: Int
+  private let frameSkip: Int
   private let initQpos: [Double]
+  private let state: MuJoCoState
   private var rng: Xoshiro256
   private var numpyRNG: NumPyGenerator
   private let constructionSeed: UInt64
@@ -89,44 +196,44 @@ public final class MuJoCoEnvironment: Environment {
   public private(set) var resetSeeding: ResetSeeding
   private var elapsedSteps = 0
   private var episodeOver = true
-  /// Humanoid: total body mass (numpy's pairwise sum order), computed once.
-  private let totalMass: Double
 
-  public var name: String { kind.rawValue }
+  public var name: String { task.gymnasiumID }
 
   /// Creates the task with the model from `assetsDirectory` (default: `Assets.defaultDirectory`).
-  public init(_ kind: MuJoCoTaskKind, assetsDirectory: String? = nil, maxEpisodeSteps: Int = 1000, seed: UInt64 = 0,
+  public init(_ task: MuJoCoTask, assetsDirectory: String? = nil, maxEpisodeSteps: Int? = nil, seed: UInt64 = 0,
               resetSeeding: ResetSeeding = .repro) throws {
     let dir = assetsDirectory ?? Assets.defaultDirectory
-    let model = try MuJoCoModel.shared(path: dir + "/" + (kind.row.modelFile ?? ""))
-    self.kind = kind
+    let row = task.row
+    let model = try MuJoCoModel.shared(path: dir + "/" + (row.modelFile ?? ""))
+    self.task = task
     self.model = model
     m = model.pointer
+    var ids: [Int] = []
+    for name in task.bodies {
+      let id = Int(mj_name2id(m, Int32(mjOBJ_BODY.rawValue), name))
+      guard id >= 0 else { throw EnvironmentError.modelLoadFailed(path: model.path, message: "\(task) needs a body named '\(name)'") }
+      ids.append(id)
+    }
     guard let data = mj_makeData(m) else {
       throw EnvironmentError.modelLoadFailed(path: model.path, message: "mj_makeData failed")
     }
     d = data
     nq = Int(m.pointee.nq)
     nv = Int(m.pointee.nv)
-    nbody = Int(m.pointee.nbody)
     let nu = Int(m.pointee.nu)
     actionSize = nu
     // Gymnasium's action space is float32 over actuator_ctrlrange.
     let range = m.pointee.actuator_ctrlrange!
     actionLow = (0..<nu).map { Double(Float(range[2 * $0])) }
     actionHigh = (0..<nu).map { Double(Float(range[2 * $0 + 1])) }
-    self.maxEpisodeSteps = maxEpisodeSteps
-    dt = m.pointee.opt.timestep * Double(kind.frameSkip)
-    initQpos = (0..<Int(m.pointee.nq)).map { data.pointee.qpos[$0] }
-    switch kind {
-    case .hopper, .hopperV4, .walker2d, .walker2dV4: observationSize = nq - 1 + nv
-    case .humanoid:
-      observationSize = (nq - 2) + nv + (nbody - 1) * 10 + (nbody - 1) * 6 + (nv - 6) + (nbody - 1) * 6
-    case .humanoidV4:
-      observationSize = (nq - 2) + nv + nbody * 10 + nbody * 6 + nv + nbody * 6
-    }
-    let mass = UnsafeBufferPointer(start: m.pointee.body_mass, count: nbody)
-    totalMass = numpySum(mass)
+    self.maxEpisodeSteps = maxEpisodeSteps ?? row.timeLimit
+    frameSkip = row.frameSkip
+    dt = m.pointee.opt.timestep * Double(frameSkip)
+    initQpos = (0..<nq).map { data.pointee.qpos[$0] }
+    state = MuJoCoState(m: m, d: data, dt: dt, bodyIDs: ids)
+    var probe: [Double] = []
+    task.observe(state, &probe)
+    observationSize = probe.count
     rng = Xoshiro256(seed: seed, stream: "reset")
     numpyRNG = NumPyGenerator(seed: seed)
     constructionSeed = seed
@@ -144,19 +251,19 @@ public final class MuJoCoEnvironment: Environment {
   // MARK: Reset
 
   public func reset(seed: UInt64?) -> [Double] {
-    let s = kind.resetNoiseScale
     var qpos = initQpos
     var qvel = [Double](repeating: 0, count: nv)
     switch resetSeeding {
     case .repro:
       if let seed { rng = Xoshiro256(seed: seed, stream: "reset") }
-      for i in 0..<nq { qpos[i] += rng.uniform(-s, s) }
-      for i in 0..<nv { qvel[i] += rng.uniform(-s, s) }
+      var draws = ResetDraws.repro(rng)
+      task.reset.apply(&draws, qpos: &qpos, qvel: &qvel)
+      if case .repro(let g) = draws { rng = g }
     case .gymnasium:
-      // init_qpos + np_random.uniform(low=-s, high=s, size=nq); init_qvel (zeros) + ... size=nv
       if let seed { numpyRNG = NumPyGenerator(seed: seed) }
-      for i in 0..<nq { qpos[i] += numpyRNG.uniform(-s, s) }
-      for i in 0..<nv { qvel[i] += numpyRNG.uniform(-s, s) }
+      var draws = ResetDraws.numpy(numpyRNG)
+      task.reset.apply(&draws, qpos: &qpos, qvel: &qvel)
+      if case .numpy(let g) = draws { numpyRNG = g }
     }
     // Lengths are ours, so this cannot fail.
     return (try? reset(qpos: qpos, qvel: qvel)) ?? []
@@ -190,116 +297,24 @@ public final class MuJoCoEnvironment: Environment {
     }
     guard !episodeOver else { throw EnvironmentError.stepAfterEpisodeEnd }
 
-    let before: Double
-    switch kind.family {
-    case .hopper, .walker2d: before = d.pointee.qpos[0]
-    case .humanoid: before = massCenterX()
+    let outcome = task.step(state, action) {
+      for i in 0..<actionSize { d.pointee.ctrl[i] = action[i] }
+      for _ in 0..<frameSkip { mj_step(m, d) }
+      mj_rnePostConstraint(m, d)
     }
-    for i in 0..<actionSize { d.pointee.ctrl[i] = action[i] }
-    for _ in 0..<kind.frameSkip { mj_step(m, d) }
-    mj_rnePostConstraint(m, d)
-    let after: Double
-    switch kind.family {
-    case .hopper, .walker2d: after = d.pointee.qpos[0]
-    case .humanoid: after = massCenterX()
-    }
-    let xVelocity = (after - before) / dt
     let obs = observation()
-    let healthy = isHealthy()
-    var info = StepInfo(xVelocity: xVelocity)
-    // v5 pays the healthy reward only while healthy; v4 on every step (terminate_when_unhealthy).
-    let paysHealthy = healthy || kind.version == 4
-    let reward: Double
-    switch kind.family {
-    case .hopper, .walker2d:
-      // forward_reward + healthy_reward - ctrl_cost, with ctrl_cost = 1e-3 * sum(action^2)
-      let forward = 1.0 * xVelocity
-      let healthyReward = paysHealthy ? 1.0 : 0.0
-      let ctrlCost = 1e-3 * numpySumOfSquares(action)
-      reward = (forward + healthyReward) - ctrlCost
-      info.rewardForward = forward
-      info.rewardHealthy = healthyReward
-      info.rewardControl = -ctrlCost
-    case .humanoid:
-      let forward = 1.25 * xVelocity
-      let healthyReward = paysHealthy ? 5.0 : 0.0
-      let ctrl = UnsafeBufferPointer(start: d.pointee.ctrl, count: actionSize)
-      let ctrlCost = 0.1 * numpySumOfSquares(ctrl)
-      if kind.version == 4 {
-        // Humanoid-v4: rewards - ctrl_cost, no contact cost.
-        reward = (forward + healthyReward) - ctrlCost
-        info.rewardForward = forward
-        info.rewardHealthy = healthyReward
-        info.rewardControl = -ctrlCost
-        break
-      }
-      let cfrc = UnsafeBufferPointer(start: d.pointee.cfrc_ext, count: nbody * 6)
-      let contactCost = min(5e-7 * numpySumOfSquares(cfrc), 10.0)
-      reward = (forward + healthyReward) - (ctrlCost + contactCost)
-      info.rewardForward = forward
-      info.rewardHealthy = healthyReward
-      info.rewardControl = -ctrlCost
-      info.rewardContact = -contactCost
-    }
-    let terminated = !healthy
     elapsedSteps += 1
     let truncated = elapsedSteps >= maxEpisodeSteps
-    if terminated || truncated { episodeOver = true }
-    return StepResult(observation: obs, reward: reward, terminated: terminated, truncated: truncated, info: info)
+    if outcome.terminated || truncated { episodeOver = true }
+    return StepResult(observation: obs, reward: outcome.reward, terminated: outcome.terminated, truncated: truncated,
+                      info: outcome.info)
   }
 
-  // MARK: Task definitions
-
-  /// Gymnasium's `_get_obs`.
   private func observation() -> [Double] {
     var o = [Double]()
     o.reserveCapacity(observationSize)
-    let qp = d.pointee.qpos!, qv = d.pointee.qvel!
-    switch kind {
-    case .hopper, .walker2d, .hopperV4, .walker2dV4:
-      for i in 1..<nq { o.append(qp[i]) }
-      for i in 0..<nv { o.append(Swift.min(Swift.max(qv[i], -10), 10)) }
-    case .humanoid, .humanoidV4:
-      // qpos[2:], qvel, cinert, cvel, qfrc_actuator, cfrc_ext: v4 every body and every dof
-      // (.flat), v5 without the worldbody's entries and the free joint's six actuator forces.
-      let skip = kind.version == 4 ? 0 : 1
-      for i in 2..<nq { o.append(qp[i]) }
-      for i in 0..<nv { o.append(qv[i]) }
-      let cinert = d.pointee.cinert!, cvel = d.pointee.cvel!
-      let qfrc = d.pointee.qfrc_actuator!, cfrc = d.pointee.cfrc_ext!
-      for i in (skip * 10)..<(nbody * 10) { o.append(cinert[i]) }
-      for i in (skip * 6)..<(nbody * 6) { o.append(cvel[i]) }
-      for i in (skip * 6)..<nv { o.append(qfrc[i]) }
-      for i in (skip * 6)..<(nbody * 6) { o.append(cfrc[i]) }
-    }
+    task.observe(state, &o)
     return o
-  }
-
-  /// Gymnasium's `is_healthy` (v5 default ranges; all comparisons strict).
-  private func isHealthy() -> Bool {
-    let qp = d.pointee.qpos!, qv = d.pointee.qvel!
-    switch kind.family {
-    case .hopper:
-      // state_vector()[2:] = qpos[2:] ++ qvel, every value in (-100, 100)
-      for i in 2..<nq where !(-100 < qp[i] && qp[i] < 100) { return false }
-      for i in 0..<nv where !(-100 < qv[i] && qv[i] < 100) { return false }
-      let z = qp[1], angle = qp[2]
-      return 0.7 < z && z < Double.infinity && -0.2 < angle && angle < 0.2
-    case .walker2d:
-      let z = qp[1], angle = qp[2]
-      return 0.8 < z && z < 2.0 && -1.0 < angle && angle < 1.0
-    case .humanoid:
-      let z = qp[2]
-      return 1.0 < z && z < 2.0
-    }
-  }
-
-  /// x of Gymnasium's `mass_center`: sum(mass * xipos, axis=0) / sum(mass), in numpy's order.
-  private func massCenterX() -> Double {
-    let mass = m.pointee.body_mass!, xipos = d.pointee.xipos!
-    var acc = 0.0
-    for b in 0..<nbody { acc += mass[b] * xipos[3 * b] }  // axis-0 reduction: sequential
-    return acc / totalMass
   }
 }
 
@@ -339,4 +354,20 @@ func numpyPairwise(_ n: Int, offset: Int = 0, _ at: (Int) -> Double) -> Double {
     n2 -= n2 % 8
     return numpyPairwise(n2, offset: offset, at) + numpyPairwise(n - n2, offset: offset + n2, at)
   }
+}
+
+/// `np.linalg.norm` of a short float64 vector: `sqrt(x.dot(x))`, where the dot is OpenBLAS's
+/// `ddot` (which NumPy calls for any length). Its remainder loop `dot += y[i] * x[i]` is
+/// compiled with fused multiply-adds in the kernels OpenBLAS picks on every x86-64 CPU with
+/// FMA (Haswell and later), so Gymnasium's value is the fused chain below; Repro computes it
+/// so on every CPU (`addingProduct` is exactly rounded everywhere). Two and three values (the
+/// kernel's blocked loop starts at 16).
+@inlinable
+func numpyNorm(_ a: Double, _ b: Double) -> Double {
+  (a * a).addingProduct(b, b).squareRoot()
+}
+
+@inlinable
+func numpyNorm(_ a: Double, _ b: Double, _ c: Double) -> Double {
+  (a * a).addingProduct(b, b).addingProduct(c, c).squareRoot()
 }

@@ -17,9 +17,9 @@ public enum EnvironmentRegistry {
         return env
       },
     ]
-    for kind in MuJoCoTaskKind.allCases {
-      f[kind.row.id.rawValue] = { assets, seed, seeding in
-        try MuJoCoEnvironment(kind, assetsDirectory: assets, seed: seed, resetSeeding: seeding)
+    for task in MuJoCoTask.builtIn {
+      f[task.row.id.rawValue] = { assets, seed, seeding in
+        try MuJoCoEnvironment(task, assetsDirectory: assets, seed: seed, resetSeeding: seeding)
       }
     }
     return f

@@ -12,24 +12,26 @@ enum EnvListCommand: Command {
   static let summary = "list the tasks, their sizes and bounds"
   static let discussion = """
     Lists the tasks Repro knows with their version, observation and action
-    sizes, action bounds, frame skip and time limit (steps). MuJoCo tasks follow Gymnasium v5
-    (gymnasium 1.4.0, MuJoCo 3.3.7) exactly; model files come from .deps/assets,
-    or from --assets DIR / $REPRO_ASSETS.
+    sizes, action bounds, frame skip and time limit (steps). MuJoCo tasks follow Gymnasium's
+    v5 and v4 (gymnasium 1.4.0, MuJoCo 3.3.7) exactly; a name without a version is v5. Model
+    files come from .deps/assets, or from --assets DIR / $REPRO_ASSETS.
     """
   static let options: [OptionSpec] = [.value("assets", "DIR", "MuJoCo model files")]
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     let assets = args.value("assets")
     io.out("MuJoCo \(loadedMuJoCoVersionString) (linked), assets: \(assets ?? Assets.defaultDirectory)")
-    io.out("task          version   obs  act  action bounds         frame skip  time limit")
-    for row in TaskRegistry.all where EnvironmentRegistry.factory(row.id) != nil {
+    let rows = TaskRegistry.all.filter { EnvironmentRegistry.factory($0.id) != nil }
+    let width = max(13, rows.map(\.gymnasiumID.count).max() ?? 0)
+    io.out("task".padding(toLength: width, withPad: " ", startingAt: 0) + " version   obs  act  action bounds         frame skip  time limit")
+    for row in rows {
       let name = row.gymnasiumID
       let env = try makeEnvironment(name, assetsDirectory: assets)
       let version = "v\(row.version)"
       let bounds = "[\(fmt(env.actionLow.min() ?? 0)), \(fmt(env.actionHigh.max() ?? 0))]"
       let skip: String
       skip = row.modelFile == nil ? "-" : "\(row.frameSkip)"
-      io.out(name.padding(toLength: 13, withPad: " ", startingAt: 0)
+      io.out(name.padding(toLength: width, withPad: " ", startingAt: 0)
         + " " + version.padding(toLength: 7, withPad: " ", startingAt: 0)
         + String(format: "%4d %4d  ", env.observationSize, env.actionSize)
         + bounds.padding(toLength: 22, withPad: " ", startingAt: 0)

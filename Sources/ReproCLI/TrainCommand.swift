@@ -22,7 +22,7 @@ enum TrainCommand: Command {
   }
   static var options: [OptionSpec] {
     [
-      .value("task", "T", "a task (`repro env list`): Hopper, Walker2d, Humanoid (Gymnasium v5),\n" + wrapped(TaskRegistry.ids.filter { !["Hopper", "Walker2d", "Humanoid"].contains($0) }), required: true),
+      .value("task", "T", "a task (`repro env list`; a MuJoCo id without a version is v5):\n" + wrapped(TaskRegistry.ids), required: true),
       .value("algorithm", "A", "a preset: the paper's, with the per-task settings of its Tables 4-6,\nand CleanRL's PPO (the same on every task):\n" + wrapped(Preset.allCases.map(\.rawValue)), required: true),
       .value("seed", "S", "run seed (default 0); same seed, same binary: same bits"),
       .value("iterations", "N", "override the budget (paper: 488 iterations of 2048 steps)"),

@@ -85,7 +85,7 @@ final class CleanRLRolloutParityTests: XCTestCase {
   /// Replays the recording through an Actor with `config` (the CleanRL preset unless given);
   /// returns the first mismatches (at most 5), the episode ends the recording holds, and the
   /// largest |Repro − CleanRL| advantage.
-  func replay(_ kind: MuJoCoTaskKind, fixture: String, change: (inout TrainerConfig) -> Void = { _ in })
+  func replay(_ kind: MuJoCoTask, fixture: String, change: (inout TrainerConfig) -> Void = { _ in })
     throws -> (mismatches: [String], terminations: Int, truncations: Int, episodes: Int, advantageError: Double) {
     let rec = try load(fixture)
     let env = ReplayedResets(try MuJoCoEnvironment(kind, maxEpisodeSteps: rec.maxEpisodeSteps))
@@ -147,7 +147,7 @@ final class CleanRLRolloutParityTests: XCTestCase {
     return (mismatches, terminations, truncations, episodes, advantageError)
   }
 
-  func check(_ kind: MuJoCoTaskKind, fixture: String) throws {
+  func check(_ kind: MuJoCoTask, fixture: String) throws {
     let r = try replay(kind, fixture: fixture)
     XCTAssertEqual(r.mismatches, [], "\(kind.rawValue): first mismatches")
     // Advantages are O(10), computed in float64 on both sides (the same operations in the same

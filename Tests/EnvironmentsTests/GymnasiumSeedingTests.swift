@@ -24,7 +24,7 @@ final class GymnasiumSeedingTests: XCTestCase {
     for row in rows {
       let task = try XCTUnwrap(row["task"] as? String)
       let seed = try XCTUnwrap(UInt64(row["seed"] as? String ?? ""))
-      let kind = try XCTUnwrap(MuJoCoTaskKind(rawValue: task))
+      let kind = try XCTUnwrap(MuJoCoTask(name: task))
       let env = try envs[task] ?? MuJoCoEnvironment(kind, seed: 99, resetSeeding: .gymnasium)
       envs[task] = env
       for (k, r) in (row["resets"] as? [[String: Any]] ?? []).enumerated() {

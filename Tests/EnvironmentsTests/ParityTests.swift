@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import RunModel
 import XCTest
 
 /// Replays trajectories recorded from Gymnasium 1.4.0 + MuJoCo 3.3.7
@@ -13,7 +14,7 @@ final class ParityTests: XCTestCase {
     var values: [Double] = []
   }
 
-  func load(_ task: String) throws -> Recording {
+  func load(_ task: String, version: Double = 1) throws -> Recording {
     guard let url = Bundle.module.url(forResource: "Fixtures/\(task)", withExtension: "bin")
       ?? Bundle.module.url(forResource: task, withExtension: "bin", subdirectory: "Fixtures")
     else {
@@ -25,7 +26,7 @@ final class ParityTests: XCTestCase {
     _ = values.withUnsafeMutableBytes { data.copyBytes(to: $0) }
     values = values.map { Double(bitPattern: UInt64(littleEndian: $0.bitPattern)) }
     var r = Recording()
-    XCTAssertEqual(values[0], 1, "format version")
+    XCTAssertEqual(values[0], version, "format version")
     r.nq = Int(values[1]); r.nv = Int(values[2]); r.obsSize = Int(values[3])
     r.actionSize = Int(values[4]); r.totalSteps = Int(values[5])
     r.values = values
@@ -37,15 +38,29 @@ final class ParityTests: XCTestCase {
     (0..<size).map { i in high[i] * (Double(((t * 7919 + i * 104729) % 2001) - 1000) / 1000.0) }
   }
 
-  func replay(_ kind: MuJoCoTaskKind, fixture: String, minSteps: Int) throws {
+  func replay(_ kind: MuJoCoTask, fixture: String, minSteps: Int) throws {
     let rec = try load(fixture)
     let env = try MuJoCoEnvironment(kind)
     XCTAssertEqual(rec.obsSize, env.observationSize)
     XCTAssertEqual(rec.actionSize, env.actionSize)
     XCTAssertGreaterThanOrEqual(rec.totalSteps, minSteps)
-    var pos = 6
-    var t = 0
-    var resets = 0
+    let (mismatches, counts) = try replayRecords(rec, from: 6, env) { t in
+      Self.action(step: t, size: env.actionSize, high: env.actionHigh)
+    }
+    XCTAssertEqual(mismatches, [], "\(kind.rawValue): first mismatches")
+    XCTAssertEqual(counts.steps, rec.totalSteps, "steps replayed")
+    XCTAssertGreaterThan(counts.resets, 1, "the recording continues through resets")
+  }
+
+  struct Counts: Equatable { var steps = 0, resets = 0, terminations = 0, truncations = 0, beyondBounds = 0 }
+
+  /// Replays the records from value `start` on (after the header): a reset record restarts `env`
+  /// from its qpos and qvel, a step record steps it with `action(t)`; every observation value,
+  /// reward, flag and x-velocity is compared bit for bit. Returns the first mismatches (at most 5).
+  func replayRecords(_ rec: Recording, from start: Int, _ env: MuJoCoEnvironment,
+                     action: (Int) -> [Double]) throws -> (mismatches: [String], counts: Counts) {
+    var pos = start
+    var counts = Counts()
     var mismatches: [String] = []
     func take(_ n: Int) -> ArraySlice<Double> {
       defer { pos += n }
@@ -62,26 +77,29 @@ final class ParityTests: XCTestCase {
       let tag = take(1).first!
       if tag == 0 {
         let qpos = Array(take(rec.nq)), qvel = Array(take(rec.nv))
-        let obs = try env.reset(qpos: qpos, qvel: qvel)
-        compare("reset \(resets) observation", obs, take(rec.obsSize))
-        resets += 1
+        compare("reset \(counts.resets) observation", try env.reset(qpos: qpos, qvel: qvel), take(rec.obsSize))
+        counts.resets += 1
       } else {
         XCTAssertEqual(tag, 1, "record tag at offset \(pos - 1)")
-        let a = Self.action(step: t, size: env.actionSize, high: env.actionHigh)
+        let t = counts.steps
+        let a = action(t)
+        if zip(a, env.actionHigh).contains(where: { $0 > $1 }) || zip(a, env.actionLow).contains(where: { $0 < $1 }) {
+          counts.beyondBounds += 1
+        }
         let r = try env.step(a)
         compare("step \(t) observation", r.observation, take(rec.obsSize))
-        let rest = take(4)
-        let (reward, term, trunc, xv) = (rest[rest.startIndex], rest[rest.startIndex + 1], rest[rest.startIndex + 2], rest[rest.startIndex + 3])
+        let rest = Array(take(4))
+        let (reward, term, trunc, xv) = (rest[0], rest[1], rest[2], rest[3])
         if !same(r.reward, reward) { mismatches.append("step \(t) reward: ours \(r.reward) gymnasium \(reward) (difference \(r.reward - reward))") }
         if r.terminated != (term == 1) { mismatches.append("step \(t) terminated: ours \(r.terminated) gymnasium \(term == 1)") }
         if r.truncated != (trunc == 1) { mismatches.append("step \(t) truncated: ours \(r.truncated) gymnasium \(trunc == 1)") }
         if !same(r.info.xVelocity, xv) { mismatches.append("step \(t) x_velocity: ours \(r.info.xVelocity) gymnasium \(xv)") }
-        t += 1
+        counts.terminations += r.terminated ? 1 : 0
+        counts.truncations += r.truncated ? 1 : 0
+        counts.steps += 1
       }
     }
-    XCTAssertEqual(mismatches, [], "\(kind.rawValue): first mismatches")
-    XCTAssertEqual(t, rec.totalSteps, "steps replayed")
-    XCTAssertGreaterThan(resets, 1, "the recording continues through resets")
+    return (mismatches, counts)
   }
 
   func testHopperMatchesGymnasiumExactly() throws { try replay(.hopper, fixture: "Hopper", minSteps: 1000) }
@@ -91,4 +109,53 @@ final class ParityTests: XCTestCase {
   func testHopperV4MatchesGymnasiumExactly() throws { try replay(.hopperV4, fixture: "Hopper-v4", minSteps: 1000) }
   func testWalker2dV4MatchesGymnasiumExactly() throws { try replay(.walker2dV4, fixture: "Walker2d-v4", minSteps: 1000) }
   func testHumanoidV4MatchesGymnasiumExactly() throws { try replay(.humanoidV4, fixture: "Humanoid-v4", minSteps: 600) }
+
+  /// Format 2 (`<id>.steps.bin`, record.py's STEP_TASKS): every task id, with its recorded short
+  /// time limit (truncations), terminations where the task has them, and actions at and beyond
+  /// the bounds (the recorder's second formula).
+  static func actionV2(step t: Int, low: [Double], high: [Double]) -> [Double] {
+    high.indices.map { i in
+      if t % 7 == 3 { return (t + i) % 2 == 0 ? high[i] : low[i] }
+      return high[i] * (Double(((t * 7919 + i * 104729) % 2501) - 1250) / 1000.0)
+    }
+  }
+
+  func replayV2(_ task: MuJoCoTask) throws -> (mismatches: [String], counts: Counts) {
+    let rec = try load("\(task.gymnasiumID).steps", version: 2)
+    let env = try MuJoCoEnvironment(task, maxEpisodeSteps: Int(rec.values[6]))
+    XCTAssertEqual(rec.obsSize, env.observationSize, task.gymnasiumID)
+    XCTAssertEqual(rec.obsSize, task.row.observationSize, "\(task): the registry row's size")
+    XCTAssertEqual(rec.actionSize, env.actionSize, task.gymnasiumID)
+    let result = try replayRecords(rec, from: 7, env) { t in Self.actionV2(step: t, low: env.actionLow, high: env.actionHigh) }
+    XCTAssertEqual(result.counts.steps, rec.totalSteps, "\(task): steps replayed")
+    return result
+  }
+
+  /// Every built-in MuJoCo task id against its Gymnasium recording, with difference 0.0 in
+  /// every observation value, reward, flag and x-velocity.
+  func testEveryTaskIdMatchesGymnasiumExactly() throws {
+    let never: Set<String> = ["HalfCheetah", "HumanoidStandup", "Pusher", "Reacher", "Swimmer"]
+    XCTAssertEqual(MuJoCoTask.builtIn.count, 22)
+    XCTAssertEqual(Set(MuJoCoTask.builtIn.map(\.gymnasiumID)).count, 22, "one descriptor per id")
+    for task in MuJoCoTask.builtIn {
+      let (mismatches, c) = try replayV2(task)
+      XCTAssertEqual(mismatches, [], "\(task): first mismatches")
+      print("parity \(task): \(c.steps) steps, \(c.resets) resets, \(c.terminations) terminations, "
+            + "\(c.truncations) truncations, \(c.beyondBounds) steps beyond the bounds, difference 0.0")
+      XCTAssertGreaterThan(c.resets, 1, "\(task): the recording continues through resets")
+      XCTAssertGreaterThan(c.truncations, 0, "\(task): a time-limit truncation")
+      XCTAssertGreaterThan(c.beyondBounds, 0, "\(task): actions beyond the bounds")
+      if never.contains(task.row.family) {
+        XCTAssertEqual(c.terminations, 0, "\(task) never terminates")
+      } else {
+        XCTAssertGreaterThan(c.terminations, 0, "\(task): a termination")
+      }
+    }
+  }
+
+  /// Every MuJoCo row of the registry has a descriptor, and every descriptor a row.
+  func testEveryMuJoCoRowHasADescriptor() {
+    let rows = TaskRegistry.builtIn.filter { $0.modelFile != nil }.map(\.gymnasiumID)
+    XCTAssertEqual(rows.sorted(), MuJoCoTask.builtIn.map(\.gymnasiumID).sorted())
+  }
 }

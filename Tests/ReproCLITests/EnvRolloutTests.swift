@@ -78,12 +78,17 @@ final class EnvRolloutTests: XCTestCase {
   func testEnvListShowsVersionsSizesAndTimeLimits() {
     let r = repro("env", "list")
     XCTAssertEqual(r.status, 0, r.err)
-    XCTAssertTrue(r.out.contains("task          version   obs  act"), r.out)
-    for (task, obs, act) in [("Hopper-v5", 11, 3), ("Walker2d-v5", 17, 6), ("Humanoid-v5", 348, 17)] {
-      let line = r.out.split(separator: "\n").first { $0.hasPrefix(task) }.map(String.init) ?? ""
-      XCTAssertTrue(line.contains(" v5 "), line)
+    // The task column is as wide as the longest id (InvertedDoublePendulum-v5).
+    XCTAssertTrue(r.out.contains("task                      version   obs  act"), r.out)
+    // Sizes and time limits as Gymnasium 1.4.0 reports them.
+    let expected = [("Hopper-v5", 11, 3, 1000), ("Walker2d-v5", 17, 6, 1000), ("Humanoid-v5", 348, 17, 1000),
+                    ("Ant-v5", 105, 8, 1000), ("Ant-v4", 27, 8, 1000), ("Reacher-v5", 10, 2, 50), ("Pusher-v4", 23, 7, 100),
+                    ("InvertedDoublePendulum-v4", 11, 1, 1000)]
+    for (task, obs, act, limit) in expected {
+      let line = r.out.split(separator: "\n").first { $0.hasPrefix(task + " ") }.map(String.init) ?? ""
+      XCTAssertTrue(line.contains(" v\(task.suffix(1)) "), line)
       XCTAssertTrue(line.contains(String(format: "%4d %4d", obs, act)), line)
-      XCTAssertTrue(line.hasSuffix("1000"), line)
+      XCTAssertTrue(line.hasSuffix(" \(limit)"), line)
     }
   }
 }
