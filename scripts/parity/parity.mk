@@ -4,7 +4,8 @@
 #   make parity-venv       pinned virtualenv in .venv/parity (git-ignored via .venv/)
 #   make parity-fixtures   re-record Tests/EnvironmentsTests/Fixtures/*.bin + *.json (every MuJoCo task id)
 #   make parity-check      independent bit-exact replay of the fixtures with raw mujoco
-#   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid
+#   make bench-gymnasium   Gymnasium steps/s (median of 5) for Hopper, Walker2d, Humanoid (v5);
+#                          `bench_gymnasium.py --tasks all` every MuJoCo id but Pusher-v4
 #   make parity-cleanrl-rollout  re-record Tests/AlgorithmsTests/Fixtures/cleanrl-rollout-*.bin + *.json
 #   make parity-resets     re-record Tests/EnvironmentsTests/Fixtures/gymnasium-resets.json (Gymnasium's seeded resets, every id)
 #   make parity-rollout    `repro env rollout` against Gymnasium on the same actions file, every value (tolerance 0.0)
