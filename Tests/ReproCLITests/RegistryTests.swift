@@ -181,6 +181,24 @@ final class AlgorithmRegistryTests: XCTestCase {
     XCTAssertTrue(listing.out.contains("Vanilla policy gradient (test)"), listing.out)
   }
 
+  /// The seam itself: the trainer runs an update given directly, with no other change
+  /// (moved here from AlgorithmsTests so that one toy update serves both tests).
+  func testAThirdAlgorithmPlugsIntoTheTrainer() throws {
+    var c = Preset.ppo.config(task: .hopper)
+    c.iterations = 3
+    c.stepsPerIteration = 256
+    c.minibatches = 4
+    c.diagnosticsEvery = 0
+    let r = try Trainer(task: "Pendulum-v1", seed: 3, config: c, update: VanillaPolicyGradient(learningRate: 1e-2)).run()
+    XCTAssertNil(r.diverged)
+    XCTAssertEqual(r.iterations.count, 3)
+    XCTAssertTrue(r.iterations.allSatisfy { $0.learningRate == 1e-2 && $0.meanKL > 0 }, "the update moved the policy")
+    // Deterministic like the built-in ones, and different from PPO on the same seed.
+    let again = try Trainer(task: "Pendulum-v1", seed: 3, config: c, update: VanillaPolicyGradient(learningRate: 1e-2)).run()
+    XCTAssertEqual(r.iterations, again.iterations)
+    XCTAssertNotEqual(r.iterations, try Trainer(task: "Pendulum-v1", seed: 3, config: c).run().iterations)
+  }
+
   /// Every registered algorithm has every row: an update factory, a settings group of its own,
   /// a summary, a cost; each of its settings is in its group; every preset names a registered one.
   func testEveryAlgorithmHasItsRows() throws {
