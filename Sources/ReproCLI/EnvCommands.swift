@@ -312,11 +312,8 @@ enum EnvRolloutCommand: Command {
     ]
   }
 
-  /// One line of the actions file.
-  enum Entry: Equatable {
-    case reset(seed: UInt64?)
-    case action([Double])
-  }
+  typealias Entry = EnvironmentRollout.Entry
+  typealias Row = EnvironmentRollout.Row
 
   static func run(_ args: ParsedArguments, _ io: CommandIO) throws -> Int32 {
     guard let task = args.value("task"), let actionsPath = args.value("actions") else {
@@ -434,44 +431,13 @@ enum EnvRolloutCommand: Command {
     }
   }
 
-  struct Row {
-    enum Kind: String { case reset, step }
-    var kind: Kind
-    var episode: Int
-    var step: Int
-    var reward = 0.0, terminated = false, truncated = false, xVelocity = 0.0
-    var observation: [Double]
-    var qpos: [Double]
-    var qvel: [Double]
-  }
-
-  /// Runs the whole rollout in memory (nothing is written when a step is refused).
+  /// The rollout (`EnvironmentRollout.run`), a step after an episode's end refused naming the file.
   static func rollout(_ env: MuJoCoEnvironment, seed: UInt64, entries: [Entry], file: String) throws -> [Row] {
-    var rows: [Row] = []
-    var episode = 0, step = 0, over = false
-    rows.append(Row(kind: .reset, episode: 0, step: 0, observation: env.reset(seed: seed), qpos: env.qpos, qvel: env.qvel))
-    var lineOfStep = 0
-    for entry in entries {
-      switch entry {
-      case .reset(let s):
-        episode += 1
-        step = 0
-        over = false
-        rows.append(Row(kind: .reset, episode: episode, step: 0, observation: env.reset(seed: s), qpos: env.qpos, qvel: env.qvel))
-      case .action(let a):
-        lineOfStep += 1
-        guard !over else {
-          throw UsageError("\(file): action \(lineOfStep) comes after episode \(episode) ended (step \(step)); put a reset line before it")
-        }
-        let r = try env.step(a)
-        step += 1
-        over = r.terminated || r.truncated
-        rows.append(Row(kind: .step, episode: episode, step: step, reward: r.reward, terminated: r.terminated,
-                        truncated: r.truncated, xVelocity: r.info.xVelocity, observation: r.observation,
-                        qpos: env.qpos, qvel: env.qvel))
-      }
+    do {
+      return try EnvironmentRollout.run(env, seed: seed, entries: entries)
+    } catch let e as EnvironmentRollout.StepAfterEnd {
+      throw UsageError("\(file): action \(e.action) comes after episode \(e.episode) ended (step \(e.step)); put a reset line before it")
     }
-    return rows
   }
 
   /// The shortest text that reads back to the same double; NaN, Infinity, -Infinity otherwise.

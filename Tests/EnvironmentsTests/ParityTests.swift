@@ -153,6 +153,47 @@ final class ParityTests: XCTestCase {
     }
   }
 
+  /// The same recordings through `EnvironmentRollout`, the path `repro env rollout` writes, with
+  /// Gymnasium's seeding instead of the recorded states: the first reset is env.reset(seed=0) and
+  /// every later one an unseeded env.reset(), as the recorder made them. Every reset's qpos, qvel
+  /// and observation and every step's observation, reward, flags and x-velocity: difference 0.0.
+  func testEveryTaskIdMatchesGymnasiumThroughTheRolloutPath() throws {
+    for task in MuJoCoTask.builtIn {
+      let rec = try load("\(task.gymnasiumID).steps", version: 2)
+      let env = try MuJoCoEnvironment(task, maxEpisodeSteps: Int(rec.values[6]), resetSeeding: .gymnasium)
+      // The script: the recording's resets and steps, the actions as the recorder computed them.
+      var entries: [EnvironmentRollout.Entry] = []
+      var expected: [(tag: Double, values: ArraySlice<Double>)] = []
+      var pos = 7, steps = 0
+      while pos < rec.values.count {
+        let tag = rec.values[pos]
+        let n = tag == 0 ? rec.nq + rec.nv + rec.obsSize : rec.obsSize + 4
+        expected.append((tag, rec.values[(pos + 1)..<(pos + 1 + n)]))
+        if tag == 0 {
+          if pos > 7 { entries.append(.reset(seed: nil)) }
+        } else {
+          entries.append(.action(Self.actionV2(step: steps, low: env.actionLow, high: env.actionHigh)))
+          steps += 1
+        }
+        pos += 1 + n
+      }
+      let rows = try EnvironmentRollout.run(env, seed: 0, entries: entries)
+      XCTAssertEqual(rows.count, expected.count, task.gymnasiumID)
+      var mismatch: String? = nil
+      for (k, (row, e)) in zip(rows, expected).enumerated() where mismatch == nil {
+        let ours: [Double] = row.kind == .reset ? row.qpos + row.qvel + row.observation
+          : row.observation + [row.reward, row.terminated ? 1 : 0, row.truncated ? 1 : 0, row.xVelocity]
+        XCTAssertEqual(row.kind == .reset, e.tag == 0, "\(task) row \(k): kind")
+        let theirs = Array(e.values)
+        XCTAssertEqual(ours.count, theirs.count, "\(task) row \(k): values")
+        if let i = ours.indices.first(where: { $0 < theirs.count && ours[$0].bitPattern != theirs[$0].bitPattern }) {
+          mismatch = "\(task) row \(k) (\(row.kind.rawValue)) value \(i): ours \(ours[i]) gymnasium \(theirs[i])"
+        }
+      }
+      XCTAssertNil(mismatch)
+    }
+  }
+
   /// Every MuJoCo row of the registry has a descriptor, and every descriptor a row.
   func testEveryMuJoCoRowHasADescriptor() {
     let rows = TaskRegistry.builtIn.filter { $0.modelFile != nil }.map(\.gymnasiumID)
