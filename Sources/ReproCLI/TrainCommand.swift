@@ -46,8 +46,17 @@ enum TrainCommand: Command {
     _ = try namedEnvironment(taskName, assetsDirectory: assets, customModel: args.flag("custom-model"))
     let row = TaskRegistry.row(named: taskName)!  // namedEnvironment found it
     let task = row.id.rawValue
-    // A paper preset on a robot the paper did not run (Pendulum) starts from its Hopper column.
-    var config = preset.config(on: row.id) ?? preset.config(task: .hopper)
+    // A paper preset on a robot the paper did not run (Pendulum, Ant) starts from its Hopper column, and says so.
+    var config: TrainerConfig
+    if let c = preset.config(on: row.id) {
+      config = c
+    } else {
+      config = preset.config(task: .hopper)
+      if !args.flag("list-settings") {
+        io.err("note: the paper's tables have no \(preset.rawValue) column for \(row.gymnasiumID); its Hopper settings are used "
+          + "(--set overrides any; a manifest refuses this and takes CleanRL)")
+      }
+    }
     if let it = args.value("iterations") { try config.set("iterations", to: it) }
     try applySettings(args.values("set"), to: &config)
     if args.flag("list-settings") {
