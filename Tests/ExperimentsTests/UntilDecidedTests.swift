@@ -120,6 +120,13 @@ final class UntilDecidedTests: XCTestCase {
                                               sequential: selected))
     XCTAssertTrue(text.contains("· Walker2d · `[PPO] > [TRPO]` · not judged: not among the claims this sequential run selected"), text)
     XCTAssertTrue(text.contains("A line judged by a sequential run (--until-decided) is judged instead at looks"), text)
+    // Issue 24: the chosen line is charged for the choice, at 5% over the manifest's 2 claim lines, and says so.
+    guard case .decided = hopper.status else { return XCTFail("the fake runs decide Hopper's line") }
+    XCTAssertTrue(text.contains("so judged at 5%/2, the choice charged among the 2 claim lines it was chosen from"), text)
+    let line = try XCTUnwrap(selected.line(claim: 0, task: .hopper))
+    let charged = try selected.verdict(of: line, alpha: 0.05 / 2)
+    let hopperLine = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("· Hopper · `[PPO] > [TRPO]`") })
+    XCTAssertTrue(hopperLine.contains("**\(charged?.rawValue ?? "not judged")** · family:"), "the line shows the charged verdict: \(hopperLine)")
     let fixed = renderMarkdown(try buildReport(expansion: e, results: all, manifestHash: "h", context: pinnedContext))
     XCTAssertFalse(fixed.contains("judged by a sequential run"), "a fixed-sample report states only the fixed-sample rule")
   }
