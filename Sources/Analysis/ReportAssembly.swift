@@ -439,16 +439,14 @@ func methodDependence(
 /// The claims as a sequential design decided them (`UntilDecided`).
 ///
 /// A run that continued only some lines (`--claim`, `--task`) chose them after earlier runs were
-/// seen, so each chosen line is charged for the choice (issue 24): its own verdict is the
-/// design's at α/k, k the manifest's row-claim lines it was chosen from (every candidate, undecided
-/// or not: no record says which were undecided when the choice was made, so all count), and the
-/// line says so. Its family verdict (Holm over the report's lines) charges the choice already.
+/// seen, so its design runs at α/k (`UntilDecided.selectionCharge`: k the manifest's row-claim
+/// lines they were chosen from; issue 24), and each chosen line says which rule applied and what
+/// the design would say at α. Its family verdict (Holm over the report's lines) charges the choice too.
 func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) throws -> [TestedLine] {
   let design = outcome.design
   let looks = design.looks.map(String.init).joined(separator: ", ")
-  let candidates = inputs.manifest.rowClaims.reduce(0) { $0 + $1.tasks.count }
-  let charge = outcome.lines.count < candidates ? candidates : 1
   let alpha = 1 - inputs.options.confidenceLevel
+  let charge = Int(((1 - design.level) > 0 ? alpha / (1 - design.level) : 1).rounded())
   var lines: [TestedLine] = []
   for (k, claim) in inputs.manifest.rowClaims.enumerated() {
     for t in claim.tasks {
@@ -471,13 +469,12 @@ func sequentialClaimLines(_ inputs: ReportInputs, _ outcome: SequentialOutcome) 
       case .notJudged(let why): reason = "not judged: \(why)"
       }
       let stopped = verdict != nil
-      if charge > 1, let own = verdict {
-        let charged = try outcome.verdict(of: selected, alpha: alpha / Double(charge))
+      if charge > 1 {
+        let uncharged = try outcome.verdict(of: selected, alpha: alpha)
         reason = "chosen for this sequential run (--claim, --task) after earlier runs were seen, so judged at "
           + "\(formatNumber(alpha * 100))%/\(charge), the choice charged among the \(charge) claim lines it was chosen from"
-          + (charged == nil ? ": at that level the design has not decided at the runs there are (a later look needs more runs)" : "")
-          + (charged == own ? "" : "; at the design's own \(formatNumber(alpha * 100))% it is \(own.rawValue)")
-        verdict = charged
+          + (verdict == nil ? ": " + (reason ?? "not decided") : "")
+          + (uncharged == nil || uncharged == verdict ? "" : "; at \(formatNumber(alpha * 100))% it would be \(uncharged!.rawValue)")
       }
       let method = "group-sequential, O'Brien–Fleming α spending over looks at n = \(looks), Welch t at each look"
         + (stopped ? "; stopped at look \(d.look + 1) with n = \(n) per cell" : "")

@@ -120,9 +120,25 @@ public struct ClaimSelectionError: Error, CustomStringConvertible {
 }
 
 public enum UntilDecided {
-  /// The design for rounds of `round` seeds up to `maxSeeds` per cell, at the report's level.
-  public static func design(round: Int, maxSeeds: Int, level: Double = 0.95) throws -> SequentialDesign {
-    try SequentialDesign(roundSize: round, maxRunsPerCell: maxSeeds, level: level)
+  /// The design for rounds of `round` seeds up to `maxSeeds` per cell, at the report's level,
+  /// divided by `selectionCharge` (issue 24): a run that continues only some lines chose them
+  /// after earlier runs were seen, so it runs, stops and is reported at α/k.
+  public static func design(round: Int, maxSeeds: Int, level: Double = 0.95, charge: Int = 1) throws -> SequentialDesign {
+    try SequentialDesign(roundSize: round, maxRunsPerCell: maxSeeds, level: 1 - (1 - level) / Double(max(1, charge)))
+  }
+
+  /// The k that a selection's lines are charged: the manifest's row-claim lines when `selection`
+  /// leaves some out (every candidate counts: no record says which were undecided when the choice
+  /// was made), 1 when it keeps them all.
+  public static func selectionCharge(_ selection: ClaimSelection, manifest: Manifest) -> Int {
+    var all = 0, chosen = 0
+    for (k, c) in manifest.rowClaims.enumerated() {
+      for t in c.tasks {
+        all += 1
+        if selection.contains(claim: k, task: t) { chosen += 1 }
+      }
+    }
+    return chosen < all ? all : 1
   }
 
   /// Per cell, the scores of its runs in seed order, stopping at the first seed

@@ -123,7 +123,8 @@ func sequentialDesign(_ args: ParsedArguments, manifest: Manifest, scale: String
   let round = try args.int("round", default: 5)
   let design: SequentialDesign
   do {
-    design = try UntilDecided.design(round: round, maxSeeds: maxSeeds)
+    design = try UntilDecided.design(round: round, maxSeeds: maxSeeds,
+                                     charge: UntilDecided.selectionCharge(selection, manifest: manifest))
   } catch {
     throw UsageError("--until-decided: \(error)")
   }

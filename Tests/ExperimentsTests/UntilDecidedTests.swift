@@ -92,9 +92,14 @@ final class UntilDecidedTests: XCTestCase {
   /// `--claim`/`--task`: only the selected claim lines are judged and get seeds; the others'
   /// cells stay at the first look.
   func testSelectionSpendsSeedsOnlyOnTheSelectedClaims() throws {
-    let (e, store, design) = try setUp(try temporaryFolder())
+    let (e, store, _) = try setUp(try temporaryFolder())
     let selection = try ClaimSelection.parse(claims: ["[PPO] > [TRPO]"], tasks: ["hopper"], manifest: e.manifest)
     XCTAssertEqual(selection, ClaimSelection(claims: [0], tasks: [.hopper]))
+    // Issue 24: one line chosen of the manifest's 2: the design runs at 5%/2.
+    XCTAssertEqual(UntilDecided.selectionCharge(selection, manifest: e.manifest), 2)
+    XCTAssertEqual(UntilDecided.selectionCharge(.all, manifest: e.manifest), 1)
+    let design = try UntilDecided.design(round: 3, maxSeeds: 12, charge: 2)
+    XCTAssertEqual(design.level, 0.975, accuracy: 1e-12)
     let (_, outcome) = try UntilDecided.run(e, store: store, design: design, jobs: 2, selection: selection,
                                             display: quietDisplay(), tick: 0.01, train: Self.train)
     XCTAssertTrue(outcome.finished)
@@ -120,13 +125,11 @@ final class UntilDecidedTests: XCTestCase {
                                               sequential: selected))
     XCTAssertTrue(text.contains("· Walker2d · `[PPO] > [TRPO]` · not judged: not among the claims this sequential run selected"), text)
     XCTAssertTrue(text.contains("A line judged by a sequential run (--until-decided) is judged instead at looks"), text)
-    // Issue 24: the chosen line is charged for the choice, at 5% over the manifest's 2 claim lines, and says so.
-    guard case .decided = hopper.status else { return XCTFail("the fake runs decide Hopper's line") }
+    // Issue 24: the chosen line says it was charged for the choice, at 5% over the manifest's 2 claim lines.
+    guard case .decided(let v) = hopper.status else { return XCTFail("the fake runs decide Hopper's line") }
     XCTAssertTrue(text.contains("so judged at 5%/2, the choice charged among the 2 claim lines it was chosen from"), text)
-    let line = try XCTUnwrap(selected.line(claim: 0, task: .hopper))
-    let charged = try selected.verdict(of: line, alpha: 0.05 / 2)
     let hopperLine = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("· Hopper · `[PPO] > [TRPO]`") })
-    XCTAssertTrue(hopperLine.contains("**\(charged?.rawValue ?? "not judged")** · family:"), "the line shows the charged verdict: \(hopperLine)")
+    XCTAssertTrue(hopperLine.contains("**\(v.rawValue)** · family:"), "the line shows the charged design's verdict: \(hopperLine)")
     let fixed = renderMarkdown(try buildReport(expansion: e, results: all, manifestHash: "h", context: pinnedContext))
     XCTAssertFalse(fixed.contains("judged by a sequential run"), "a fixed-sample report states only the fixed-sample rule")
   }
